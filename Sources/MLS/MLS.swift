@@ -1,0 +1,2 @@
+// The MLS module: being built in this session; see README.md for its status.
+enum MLSModule {}

@@ -1,0 +1,2 @@
+// The PerceptualHash module: being built in this session; see README.md for its status.
+enum PerceptualHashModule {}
