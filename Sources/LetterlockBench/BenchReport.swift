@@ -33,7 +33,7 @@ struct BenchReporter: Sendable {
             }
             print(line)
         }
-        fflush(stdout)
+        fflush(nil)  // all streams: `stdout` is not concurrency-safe to name in Swift 6
     }
 
     /// Free-form progress for people; silent with `--json` so the output stays one figure per line.
