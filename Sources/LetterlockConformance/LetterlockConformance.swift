@@ -8,7 +8,7 @@ struct LetterlockConformance: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letterlock-conformance",
         abstract: "Run the official interop test vectors against Letterlock's implementations.",
-        subcommands: [MLSCommand.self]
+        subcommands: [MLSCommand.self, KEMCommand.self]
     )
 }
 
@@ -54,5 +54,39 @@ struct MLSCommand: ParsableCommand {
 
     private func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// `letterlock-conformance kem KIND FILE` for the KEM vector sets the MLS suites rest on:
+/// `hpke-pq` (DeriveKeyPair and Decap, draft-ietf-hpke-pq) and `xwing` (draft-connolly-cfrg-xwing-kem).
+struct KEMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kem",
+        abstract: "Run a KEM vector file (hpke-pq or xwing)."
+    )
+
+    @Argument(help: "hpke-pq or xwing.")
+    var kind: String
+
+    @Argument(help: "The vector file (JSON).")
+    var file: String
+
+    func run() throws {
+        let runner: any VectorRunner.Type
+        switch kind {
+        case HPKEPQRunner.kind: runner = HPKEPQRunner.self
+        case XWingRunner.kind: runner = XWingRunner.self
+        default: throw ValidationError("unknown kind '\(kind)'. Kinds: hpke-pq, xwing")
+        }
+        let result: VectorResult
+        do {
+            result = try runner.init().run(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        print(result.summary)
+        for failure in result.failures { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
+        if !result.isSuccess { throw ExitCode.failure }
     }
 }
