@@ -11,10 +11,10 @@ extension CryptoSuite {
 
     /// Appends `opaque label<V> = "MLS 1.0 " + label` to `buffer`.
     @inline(__always)
-    static func appendLabel(_ label: String, to buffer: inout [UInt8]) {
-        appendVarintLength(labelPrefix.count + label.utf8.count, to: &buffer)
+    static func appendLabel(_ label: some Collection<UInt8>, to buffer: inout [UInt8]) {
+        appendVarintLength(labelPrefix.count + label.count, to: &buffer)
         buffer.append(contentsOf: labelPrefix)
-        buffer.append(contentsOf: label.utf8)
+        buffer.append(contentsOf: label)
     }
 
     /// Appends the RFC 9420 §2.1.2 header for `length` (callers keep lengths below 2^30).
@@ -39,10 +39,19 @@ extension CryptoSuite {
     /// `ExpandWithLabel(Secret, Label, Context, Length) = KDF.Expand(Secret, KDFLabel, Length)`
     /// where `KDFLabel = { uint16 length; opaque label<V> = "MLS 1.0 " + Label; opaque context<V> }`.
     public func expandWithLabel(secret: Secret, label: String, context: [UInt8], length: Int) throws(MLSCryptoError) -> Secret {
+        try expandWithLabel(secret: secret, labelBytes: label.utf8, context: context, length: length)
+    }
+
+    /// ``expandWithLabel(secret:label:context:length:)`` with a label of arbitrary bytes (exporter labels are bytes).
+    public func expandWithLabel(
+        secret: Secret, labelBytes label: some Collection<UInt8>, context: [UInt8], length: Int
+    ) throws(MLSCryptoError) -> Secret {
         guard length >= 0, length <= Int(UInt16.max) else { throw .invalidArgument("ExpandWithLabel length") }
-        guard context.count <= WireWriter.maximumLength else { throw .invalidArgument("ExpandWithLabel context") }
+        guard context.count <= WireWriter.maximumLength, label.count < WireWriter.maximumLength - 8 else {
+            throw .invalidArgument("ExpandWithLabel input size")
+        }
         var info: [UInt8] = []
-        info.reserveCapacity(2 + 4 + Self.labelPrefix.count + label.utf8.count + 4 + context.count)
+        info.reserveCapacity(2 + 4 + Self.labelPrefix.count + label.count + 4 + context.count)
         info.append(UInt8(length >> 8))
         info.append(UInt8(length & 0xff))
         Self.appendLabel(label, to: &info)
@@ -53,7 +62,12 @@ extension CryptoSuite {
 
     /// `DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh)`.
     public func deriveSecret(secret: Secret, label: String) throws(MLSCryptoError) -> Secret {
-        try expandWithLabel(secret: secret, label: label, context: [], length: hashLength)
+        try expandWithLabel(secret: secret, labelBytes: label.utf8, context: [], length: hashLength)
+    }
+
+    /// ``deriveSecret(secret:label:)`` with a label of arbitrary bytes.
+    public func deriveSecret(secret: Secret, labelBytes label: some Collection<UInt8>) throws(MLSCryptoError) -> Secret {
+        try expandWithLabel(secret: secret, labelBytes: label, context: [], length: hashLength)
     }
 
     /// `DeriveTreeSecret(Secret, Label, Generation, Length) = ExpandWithLabel(Secret, Label, uint32 Generation, Length)` (§9.1).
@@ -92,7 +106,7 @@ extension CryptoSuite {
     static func signContent(label: String, content: [UInt8]) -> [UInt8] {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(8 + labelPrefix.count + label.utf8.count + content.count)
-        appendLabel(label, to: &buffer)
+        appendLabel(label.utf8, to: &buffer)
         appendVarintLength(content.count, to: &buffer)
         buffer.append(contentsOf: content)
         return buffer
