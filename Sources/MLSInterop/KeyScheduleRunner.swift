@@ -77,7 +77,7 @@ public struct KeyScheduleRunner: VectorRunner {
                     initSecret = secrets.initSecret
                 }
             }
-            result.record(label, problems: check.problems)
+            result.record(label, suite: test.cipher_suite, problems: check.problems)
         }
         return result
     }

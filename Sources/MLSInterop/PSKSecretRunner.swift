@@ -32,7 +32,7 @@ public struct PSKSecretRunner: VectorRunner {
                 let secret = try KeySchedule.pskSecret(crypto: crypto, psks: inputs)
                 check.expect(secret == Secret(bytes: test.psk_secret.bytes), "psk_secret differs")
             }
-            result.record(label, problems: check.problems)
+            result.record(label, suite: test.cipher_suite, problems: check.problems)
         }
         return result
     }
