@@ -11,7 +11,7 @@ public enum MLSConformance {
     public static var runners: [any VectorRunner.Type] {
         [
             DeserializationRunner.self, CryptoBasicsRunner.self, TreeMathRunner.self, SecretTreeRunner.self, KeyScheduleRunner.self, PSKSecretRunner.self,
-            MessagesVectorRunner.self, TreeValidationVectorRunner.self, TreeOperationsVectorRunner.self, TreeKEMVectorRunner.self,
+            MessagesVectorRunner.self, TreeValidationVectorRunner.self, TreeOperationsVectorRunner.self, TreeKEMVectorRunner.self, WelcomeVectorRunner.self,
         ]
     }
 
