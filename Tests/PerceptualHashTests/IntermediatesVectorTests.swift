@@ -1,4 +1,5 @@
 import Foundation
+import ImageDecoding
 import PerceptualHash
 import TestVectors
 import Testing
@@ -14,26 +15,27 @@ struct IntermediatesVectorTests {
             return nil
         }).sorted()
     }()
-    static var decodable: [String] { pixelFiles.filter { !PixelVectors.isPending($0) } }
-    static var pending: [String] { pixelFiles.filter { PixelVectors.isPending($0) } }
+    static var ppm: [String] { pixelFiles.filter { !PixelVectors.isPNG($0) } }
+    static var png: [String] { pixelFiles.filter { PixelVectors.isPNG($0) } }
 
     @Test func fourVectorsArePresent() {
         #expect(Self.pixelFiles.count == 4)
     }
 
-    @Test(arguments: decodable, [PDQHasher.Implementation.fast, .referenceOrder])
+    @Test(arguments: ppm, [PDQHasher.Implementation.fast, .referenceOrder])
     func intermediatesAreBitExact(name: String, implementation: PDQHasher.Implementation) throws {
         try Self.check(name, implementation: implementation)
     }
 
-    @Test(.disabled("PNG pixel vectors pending: ImageDecoding's PNG decoder is not merged into this branch yet"), arguments: pending)
-    func pngIntermediatesAreBitExact(name: String) throws {
-        try Self.check(name, implementation: .fast)
+    @Test(
+        .enabled(if: PixelVectors.pngDecoderAvailable, "PNG pixel vectors pending: ImageDecoding cannot decode PNG yet"),
+        arguments: png, [PDQHasher.Implementation.fast, .referenceOrder])
+    func pngIntermediatesAreBitExact(name: String, implementation: PDQHasher.Implementation) throws {
+        try Self.check(name, implementation: implementation)
     }
 
     static func check(_ name: String, implementation: PDQHasher.Implementation) throws {
-        let vector = try PixelVectors.load("pixels/" + name)
-        let luma = try PDQLuma(rgb: vector.rgb, width: vector.width, height: vector.height)
+        let luma = PDQLuma(try PixelVectors.load("pixels/" + name))
         let hasher = PDQHasher(configuration: .init(implementation: implementation))
         let intermediates = try #require(hasher.intermediates(luma))
         let expectedLuma = try floats("pdq/intermediates/\(name).luma64.csv")

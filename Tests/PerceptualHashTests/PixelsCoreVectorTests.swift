@@ -1,4 +1,5 @@
 import Foundation
+import ImageDecoding
 import PerceptualHash
 import TestVectors
 import Testing
@@ -13,8 +14,8 @@ struct PixelsCoreVectorTests {
         guard let csv = try? VectorCSV(file) else { return [:] }
         return Dictionary(csv.rows.compactMap { row in row["file"].map { ($0, row) } }, uniquingKeysWith: { first, _ in first })
     }()
-    static let decodable = rows.keys.filter { !PixelVectors.isPending($0) }.sorted()
-    static let pending = rows.keys.filter { PixelVectors.isPending($0) }.sorted()
+    static let ppm = rows.keys.filter { !PixelVectors.isPNG($0) }.sorted()
+    static let png = rows.keys.filter { PixelVectors.isPNG($0) }.sorted()
     static let dihedralColumns = ["rot90", "rot180", "rot270", "flipx", "flipy", "flipplus1", "flipminus1"]
 
     @Test func theVectorFileListsEveryPixelFile() throws {
@@ -24,29 +25,27 @@ struct PixelsCoreVectorTests {
         #expect(listed.count == 37)
     }
 
-    @Test(arguments: decodable)
-    func hashQualityAndDihedralsAreExact(file: String) throws {
-        let row = try #require(Self.rows[file])
-        let vector = try PixelVectors.load(file)
-        #expect(String(vector.width) == row["width"] && String(vector.height) == row["height"])
-        try Self.check(vector, against: row)
+    @Test(arguments: ppm)
+    func ppmRowsAreExact(file: String) throws {
+        try Self.check(file)
     }
 
-    /// The PNG pixel vectors need a PNG decoder, which the ImageDecoding module provides.
-    /// Until it is wired in, these rows are reported as not run (skipped), never passed.
-    @Test(.disabled("PNG pixel vectors pending: ImageDecoding's PNG decoder is not merged into this branch yet"), arguments: pending)
-    func pngVectorsAreExact(file: String) throws {
-        let row = try #require(Self.rows[file])
-        try Self.check(try PixelVectors.load(file), against: row)
+    /// The PNG rows need ImageDecoding's PNG decoder: until it decodes, they are reported as skipped.
+    @Test(.enabled(if: PixelVectors.pngDecoderAvailable, "PNG pixel vectors pending: ImageDecoding cannot decode PNG yet"), arguments: png)
+    func pngRowsAreExact(file: String) throws {
+        try Self.check(file)
     }
 
-    static func check(_ vector: PixelVector, against row: [String: String]) throws {
+    static func check(_ file: String) throws {
+        let row = try #require(Self.rows[file])
+        let image = try PixelVectors.load(file)
+        #expect(String(image.width) == row["width"] && String(image.height) == row["height"])
         let hasher = PDQHasher()
-        let result = try hasher.hash(rgb: vector.rgb, width: vector.width, height: vector.height)
+        let result = hasher.hash(image)
         #expect(result.hash.hex == row["hash"], "hash")
         #expect(String(result.quality) == row["quality"], "quality")
 
-        let dihedral = try hasher.hashWithDihedrals(rgb: vector.rgb, width: vector.width, height: vector.height)
+        let dihedral = hasher.hashWithDihedrals(image)
         #expect(dihedral.original.hash.hex == row["hash"], "dihedral path, original")
         #expect(String(dihedral.quality) == row["quality"], "dihedral path, quality")
         for (variant, column) in zip(PDQDihedral.allCases.dropFirst(), dihedralColumns) {
@@ -55,7 +54,7 @@ struct PixelsCoreVectorTests {
         }
 
         let cli = PDQHasher(configuration: .init(preResizeTo512: true))
-        let cliResult = try cli.hash(rgb: vector.rgb, width: vector.width, height: vector.height)
+        let cliResult = cli.hash(image)
         #expect(cliResult.hash.hex == row["cli_hash"], "cli_hash (pre-resize to 512)")
         #expect(String(cliResult.quality) == row["cli_quality"], "cli_quality (pre-resize to 512)")
     }
