@@ -65,15 +65,21 @@ targets += [
 targets += [
     .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
     .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
-    .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
-    .target(name: "ImageDecoding", dependencies: ["CJPEG", "CPNG", "CWebP"], swiftSettings: strictSettings),
+    .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
+    /// Our own C glue: setjmp-guarded libjpeg/libpng entry points (the libraries longjmp on errors).
+    .target(
+        name: "CImageShims",
+        dependencies: ["CJPEG", "CPNG"],
+        linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+    ),
+    .target(name: "ImageDecoding", dependencies: ["CImageShims", "CWebP"], swiftSettings: strictSettings),
     .target(name: "PerceptualHash", dependencies: ["ImageDecoding"] + crypto, swiftSettings: hotLoopSettings),
     .executableTarget(
         name: "LetterlockHash",
         dependencies: ["PerceptualHash", "ImageDecoding", argumentParser],
         swiftSettings: strictSettings
     ),
-    .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
+    .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "CImageShims", "TestVectors"], swiftSettings: strictSettings),
     .testTarget(name: "PerceptualHashTests", dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
 ]
 
