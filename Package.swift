@@ -74,13 +74,30 @@ targets += [
     ),
     .target(name: "ImageDecoding", dependencies: ["CImageShims", "CWebP"], swiftSettings: strictSettings),
     .target(name: "PerceptualHash", dependencies: ["ImageDecoding"] + crypto, swiftSettings: hotLoopSettings),
+    /// The commands of letterlock-hash, as a library so tests can run them without a process.
+    .target(
+        name: "LetterlockHashCommands",
+        dependencies: ["PerceptualHash", "ImageDecoding", argumentParser],
+        swiftSettings: strictSettings
+    ),
     .executableTarget(
         name: "LetterlockHash",
-        dependencies: ["PerceptualHash", "ImageDecoding", argumentParser],
+        dependencies: ["LetterlockHashCommands", argumentParser],
         swiftSettings: strictSettings
     ),
     .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "CImageShims", "TestVectors"], swiftSettings: strictSettings),
     .testTarget(name: "PerceptualHashTests", dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
+    .testTarget(
+        name: "LetterlockHashTests",
+        dependencies: ["LetterlockHashCommands", "LetterlockHash", "PerceptualHash", "ImageDecoding", "CImageShims", "TestVectors"],
+        swiftSettings: strictSettings
+    ),
+    /// File-level conformance: decode + PDQ against images-fullres-rgb.csv and images-cpp-cli.csv.
+    .testTarget(
+        name: "PDQFileConformanceTests",
+        dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"],
+        swiftSettings: strictSettings
+    ),
 ]
 
 // MARK: - Benchmarks (every area adds a subcommand file)
@@ -102,6 +119,7 @@ targets += [
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWireFormat", ["WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
+    ("FuzzExifOrientation", ["ImageDecoding"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
