@@ -77,6 +77,36 @@ targets += [
     .testTarget(name: "PerceptualHashTests", dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
 ]
 
+// MARK: - Relay (issue 3): RelayStorage, Relay, letterlock-relay
+
+dependencies += [
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+]
+
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdWebSocket: Target.Dependency = .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+
+targets += [
+    /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
+    .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
+    /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
+    .target(name: "RelayStorage", dependencies: [grdb], swiftSettings: strictSettings),
+    .testTarget(name: "RelayStorageTests", dependencies: ["RelayStorage", grdb], swiftSettings: strictSettings),
+]
+
 // MARK: - Benchmarks (every area adds a subcommand file)
 
 targets += [
