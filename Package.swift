@@ -88,6 +88,7 @@ dependencies += [
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
 ]
 
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
@@ -98,13 +99,40 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioWebSocket: Target.Dependency = .product(name: "NIOWebSocket", package: "swift-nio")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 
 targets += [
     /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
     .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
     /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
     .target(name: "RelayStorage", dependencies: [grdb], swiftSettings: strictSettings),
+    /// The delivery service and key directory: routes, auth, push, services.
+    .target(
+        name: "Relay",
+        dependencies: ["RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, metrics, serviceLifecycle, nioCore, nioWebSocket, httpTypes] + crypto,
+        swiftSettings: strictSettings
+    ),
+    .executableTarget(
+        name: "LetterlockRelay",
+        dependencies: [
+            "Relay", "RelayStorage", hummingbird, logging, metrics, prometheus, serviceLifecycle, nioCore, argumentParser,
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: strictSettings
+    ),
     .testTarget(name: "RelayStorageTests", dependencies: ["RelayStorage", grdb], swiftSettings: strictSettings),
+    .testTarget(name: "RelayAPITests", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
+    .testTarget(
+        name: "RelayTests",
+        dependencies: [
+            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, httpTypes,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
 ]
 
 // MARK: - Benchmarks (every area adds a subcommand file)
@@ -126,6 +154,7 @@ targets += [
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWireFormat", ["WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
+    ("FuzzMLSFramingHeader", ["RelayAPI"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
@@ -142,6 +171,7 @@ let package = Package(
         .executable(name: "letterlock-conformance", targets: ["LetterlockConformance"]),
         .executable(name: "letterlock-hash", targets: ["LetterlockHash"]),
         .executable(name: "letterlock-bench", targets: ["LetterlockBench"]),
+        .executable(name: "letterlock-relay", targets: ["LetterlockRelay"]),
         .library(name: "MLS", targets: ["MLS"]),
         .library(name: "PerceptualHash", targets: ["PerceptualHash"]),
     ],

@@ -2,7 +2,7 @@
 ///
 /// Relay → device: `challenge` (first frame), `ready` (after a valid `auth`), `entry`, `error`.
 /// Device → relay: `auth` (once, answering the challenge), `ack`.
-public struct WebSocketFrame: Codable, Sendable, Equatable {
+public struct PushFrame: Codable, Sendable, Equatable {
     public var type: String
     /// `challenge`: the nonce to sign.
     public var nonce: String?
