@@ -81,6 +81,20 @@ public struct SecretTree: Sendable {
         return try ratchet.key(generation: generation, crypto: crypto, configuration: configuration)
     }
 
+    /// Calls `use` with the key of `generation` and deletes the key only if `use` succeeds (returns
+    /// non-nil): a forged or corrupted message must not burn the key of the genuine one (§9.2 counts a
+    /// key as consumed when it successfully decrypts). When `use` returns nil the tree is unchanged.
+    public mutating func withDecryptionKey<R>(
+        leaf: LeafIndex, type: RatchetType, generation: UInt32, _ use: (MessageKey) -> R?
+    ) throws(SecretTreeError) -> R? {
+        let ratchet = try takeRatchet(leaf: leaf, type: type)
+        var trial = ratchet
+        let key = try trial.key(generation: generation, crypto: crypto, configuration: configuration)
+        guard let value = use(key) else { return nil }
+        ratchets[Self.ratchetID(leaf, type)] = trial
+        return value
+    }
+
     /// The next generation `leaf`'s `type` ratchet would hand out (0 before its first use).
     public func nextGeneration(leaf: LeafIndex, type: RatchetType) -> UInt32 {
         ratchets[Self.ratchetID(leaf, type)]?.nextGeneration ?? 0
