@@ -176,6 +176,7 @@ targets += [
 
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWireFormat", ["WireFormat"]),
+    ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
