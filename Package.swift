@@ -94,6 +94,7 @@ targets += [
 // supplies `main`, so they do not link without the sanitizer.
 
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("FuzzPDQ", ["PerceptualHash"]),
     ("FuzzWireFormat", ["WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
 ]

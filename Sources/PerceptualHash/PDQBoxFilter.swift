@@ -142,16 +142,17 @@ enum PDQBoxFilter {
     /// running sum seeing the reference's additions in the reference's order, and one full-size
     /// buffer instead of three:
     ///
-    /// 1. Horizontal pass 1, four rows at a time straight from the luma source (rows interleaved
-    ///    for instruction-level parallelism; each keeps its own sum) into the one H×W buffer.
+    /// 1. Horizontal pass 1, eight rows at a time straight from the luma source (a strip is
+    ///    transposed so that its eight running sums advance together in vector lanes, see
+    ///    `PDQBoxFilter+Strips.swift`) into the one H×W buffer.
     /// 2. Vertical pass 1 row by row, one running sum per column, vectorised across columns. Each
-    ///    output row goes to a four-row buffer, and as soon as four are ready:
+    ///    output row goes to an eight-row buffer, and as soon as eight are ready:
     /// 3. Horizontal pass 2 on them: the running sums must still visit every column, but only the
     ///    64 sampled columns are divided and kept (an H×64 buffer).
     /// 4. Vertical pass 2 over those 64 columns; the 64 sampled rows are kept.
     ///
     /// `lumaRows(row, count, scratch)` returns a pointer to luma rows `row..<row+count` (row stride
-    /// `width`): either into an existing luma buffer or after filling `scratch` (room for 4 rows).
+    /// `width`): either into an existing luma buffer or after filling `scratch` (room for 8 rows).
     static func fast(
         width: Int, height: Int,
         lumaRows: (_ row: Int, _ count: Int, _ scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
@@ -164,38 +165,57 @@ enum PDQBoxFilter {
 
         // Also holds the H×64 result of step 4, hence at least 64 columns' worth.
         return PDQScratch.withBuffer(count: max(width, 64) * height) { full in
-            // Four rows of luma, four rows of vertical-pass output, four rows of horizontal sums, and
-            // column sums (for `width` columns in step 2, 64 in step 4).
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 12 * width + max(width, 64))
+            // Eight rows each of luma, vertical-pass output and horizontal sums, and column sums
+            // (`width` columns in step 2, 64 in step 4).
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 24 * width + max(width, 64))
             defer { scratch.deallocate() }
             let lumaScratch = scratch
-            let verticalRows = scratch + 4 * width
-            let horizontalSums = scratch + 8 * width
-            let columnSums = scratch + 12 * width
+            let verticalRows = scratch + 8 * width
+            let horizontalSums = scratch + 16 * width
+            let columnSums = scratch + 24 * width
+            // Column vectors of an eight-row strip, before and after the running sums.
+            let strip = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 2 * width)
+            defer { strip.deallocate() }
+            let stripInput = strip
+            let stripSums = strip + width
             let narrow = UnsafeMutablePointer<Float>.allocate(capacity: height * 64)
             defer { narrow.deallocate() }
 
             rowCounts.withUnsafeBufferPointer { rowCounts in
                 sampleColumns.withUnsafeBufferPointer { sampleColumns in
                     let counts = rowCounts.baseAddress!
-                    // 1. luma -> full
+                    // 1. luma -> full, eight rows at a time (fewer at the bottom).
                     var row = 0
                     while row < height {
-                        let lanes = min(4, height - row)
+                        let lanes = min(8, height - row)
                         let source = lumaRows(row, lanes, lumaScratch)
                         let target = full + row * width
-                        horizontalPass(source, width: width, height: lanes, schedule: rowSchedule, sumsInto: target, rowStride: width)
-                        divideRows(target, width: width, height: lanes, counts: counts)
+                        if lanes == 8 {
+                            horizontalSums8(source, width: width, schedule: rowSchedule, transposed: stripInput, sums: stripSums)
+                            writeRows8(stripSums, width: width, counts: counts, into: target)
+                        } else {
+                            horizontalPass(source, width: width, height: lanes, schedule: rowSchedule, sumsInto: target, rowStride: width)
+                            divideRows(target, width: width, height: lanes, counts: counts)
+                        }
                         row += lanes
                     }
-                    // 2. + 3. full -> vertical rows -> narrow
+                    // 2. + 3. full -> vertical rows -> narrow, eight rows at a time.
                     verticalPass(
                         full, rows: height, columns: width, schedule: columnSchedule, sums: columnSums,
-                        target: { verticalRows + ($0 & 3) * width },
+                        target: { verticalRows + ($0 & 7) * width },
                         rowDone: { outputRow in
-                            guard outputRow & 3 == 3 || outputRow == height - 1 else { return }
-                            let first = outputRow & ~3
+                            guard outputRow & 7 == 7 || outputRow == height - 1 else { return }
+                            let first = outputRow & ~7
                             let lanes = outputRow - first + 1
+                            if lanes == 8 {
+                                horizontalSums8(verticalRows, width: width, schedule: rowSchedule, transposed: stripInput, sums: stripSums)
+                                for j in 0..<64 {
+                                    let column = sampleColumns[j]
+                                    let value = stripSums[column] / SIMD8(repeating: counts[column])
+                                    for lane in 0..<8 { narrow[(first + lane) * 64 + j] = value[lane] }
+                                }
+                                return
+                            }
                             horizontalPass(
                                 verticalRows, width: width, height: lanes, schedule: rowSchedule,
                                 sumsInto: horizontalSums, rowStride: width)
@@ -231,7 +251,7 @@ enum PDQBoxFilter {
         }
     }
 
-    /// ``fast(width:height:lumaRows:)`` straight from 8-bit RGB: luma (spec §3) is computed four rows
+    /// ``fast(width:height:lumaRows:)`` straight from 8-bit RGB: luma (spec §3) is computed eight rows
     /// at a time as the first horizontal pass needs it, never as a full-size buffer.
     static func fast(rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> [Float] {
         let base = rgb.baseAddress!

@@ -65,37 +65,17 @@ public struct PDQLuma: Sendable, Equatable {
     }
 
     /// Spec §3 for `count` pixels: `Y = (0.299f·R + 0.587f·G) + 0.114f·B`, float32, left to right.
-    /// Swift does not contract this into fused multiply-adds, so each product is rounded as in the reference.
     ///
-    /// Eight pixels at a time: the 24 bytes are widened to floats (exact) in vector lanes and
-    /// de-interleaved, then the same three products and two sums are formed lane by lane.
+    /// The first sum is looked up: ``LumaTables`` holds `0.299f·R + 0.587f·G` for every (R, G), computed
+    /// with exactly those float operations, and `0.114f·B` for every B; one float addition remains.
+    /// Same values, same order, a third of the arithmetic.
     @inline(never)
     static func luma(rgb: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Float>) {
-        let red: Float = 0.299
-        let green: Float = 0.587
-        let blue: Float = 0.114
-        var index = 0
-        let raw = UnsafeRawPointer(rgb)
-        while index + 8 <= count {
-            let bytes = raw.loadUnaligned(fromByteOffset: 3 * index, as: SIMD16<UInt8>.self)
-            let tail = raw.loadUnaligned(fromByteOffset: 3 * index + 16, as: SIMD8<UInt8>.self)
-            let r = SIMD8<Float>(
-                Float(bytes[0]), Float(bytes[3]), Float(bytes[6]), Float(bytes[9]),
-                Float(bytes[12]), Float(bytes[15]), Float(tail[2]), Float(tail[5]))
-            let g = SIMD8<Float>(
-                Float(bytes[1]), Float(bytes[4]), Float(bytes[7]), Float(bytes[10]),
-                Float(bytes[13]), Float(tail[0]), Float(tail[3]), Float(tail[6]))
-            let b = SIMD8<Float>(
-                Float(bytes[2]), Float(bytes[5]), Float(bytes[8]), Float(bytes[11]),
-                Float(bytes[14]), Float(tail[1]), Float(tail[4]), Float(tail[7]))
-            let y = (red * r + green * g) + blue * b
-            UnsafeMutableRawPointer(out + index).storeBytes(of: y, as: SIMD8<Float>.self)
-            index += 8
-        }
-        while index < count {
-            let pixel = rgb + 3 * index
-            out[index] = (red * Float(pixel[0]) + green * Float(pixel[1])) + blue * Float(pixel[2])
-            index += 1
+        LumaTables.shared.withTables { redGreen, blue in
+            for index in 0..<count {
+                let pixel = rgb + 3 * index
+                out[index] = redGreen[Int(pixel[0]) | Int(pixel[1]) << 8] + blue[Int(pixel[2])]
+            }
         }
     }
 
@@ -118,5 +98,38 @@ public struct PDQLuma: Sendable, Equatable {
             }
         }
         return PDQLuma(unchecked: side, height: side, values: resized)
+    }
+}
+
+/// Partial luma sums for every byte value (spec §3), so that luma is one lookup pair and one addition.
+struct LumaTables: Sendable {
+    static let shared = LumaTables()
+
+    /// `0.299f·Float(r) + 0.587f·Float(g)` at index `r | g << 8` (256 KiB).
+    private let redGreen: [Float]
+    /// `0.114f·Float(b)`.
+    private let blue: [Float]
+
+    private init() {
+        // Float literals: the float32 roundings of 0.299, 0.587, 0.114 (spec §3).
+        let red: Float = 0.299
+        let green: Float = 0.587
+        let blue: Float = 0.114
+        var redGreen = [Float](repeating: 0, count: 1 << 16)
+        for g in 0..<256 {
+            for r in 0..<256 {
+                redGreen[r | g << 8] = red * Float(r) + green * Float(g)
+            }
+        }
+        self.redGreen = redGreen
+        self.blue = (0..<256).map { blue * Float($0) }
+    }
+
+    func withTables<Result>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> Result) -> Result {
+        redGreen.withUnsafeBufferPointer { redGreen in
+            blue.withUnsafeBufferPointer { blue in
+                body(redGreen.baseAddress!, blue.baseAddress!)
+            }
+        }
     }
 }
