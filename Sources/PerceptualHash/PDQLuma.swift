@@ -53,19 +53,49 @@ public struct PDQLuma: Sendable, Equatable {
         rgb.withUnsafeBufferPointer { luma(rgb: $0, width: width, height: height) }
     }
 
-    /// Spec §3. The three products are looked up in tables holding exactly the float32 products
-    /// `0.299f · Float(v)` etc., so the sums are the same float operations in the same order.
+    /// Spec §3 over a whole buffer.
     static func luma(rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> [Float] {
         let count = width * height
         precondition(rgb.count == count * 3)
+        guard count > 0, let base = rgb.baseAddress else { return [] }
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            LumaTables.shared.withTables { red, green, blue in
-                for index in 0..<count {
-                    let base = 3 * index
-                    out[index] = (red[Int(rgb[base])] + green[Int(rgb[base + 1])]) + blue[Int(rgb[base + 2])]
-                }
-            }
+            luma(rgb: base, count: count, into: out.baseAddress!)
             initialized = count
+        }
+    }
+
+    /// Spec §3 for `count` pixels: `Y = (0.299f·R + 0.587f·G) + 0.114f·B`, float32, left to right.
+    /// Swift does not contract this into fused multiply-adds, so each product is rounded as in the reference.
+    ///
+    /// Eight pixels at a time: the 24 bytes are widened to floats (exact) in vector lanes and
+    /// de-interleaved, then the same three products and two sums are formed lane by lane.
+    @inline(never)
+    static func luma(rgb: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let red: Float = 0.299
+        let green: Float = 0.587
+        let blue: Float = 0.114
+        var index = 0
+        let raw = UnsafeRawPointer(rgb)
+        while index + 8 <= count {
+            let bytes = raw.loadUnaligned(fromByteOffset: 3 * index, as: SIMD16<UInt8>.self)
+            let tail = raw.loadUnaligned(fromByteOffset: 3 * index + 16, as: SIMD8<UInt8>.self)
+            let r = SIMD8<Float>(
+                Float(bytes[0]), Float(bytes[3]), Float(bytes[6]), Float(bytes[9]),
+                Float(bytes[12]), Float(bytes[15]), Float(tail[2]), Float(tail[5]))
+            let g = SIMD8<Float>(
+                Float(bytes[1]), Float(bytes[4]), Float(bytes[7]), Float(bytes[10]),
+                Float(bytes[13]), Float(tail[0]), Float(tail[3]), Float(tail[6]))
+            let b = SIMD8<Float>(
+                Float(bytes[2]), Float(bytes[5]), Float(bytes[8]), Float(bytes[11]),
+                Float(bytes[14]), Float(tail[1]), Float(tail[4]), Float(tail[7]))
+            let y = (red * r + green * g) + blue * b
+            UnsafeMutableRawPointer(out + index).storeBytes(of: y, as: SIMD8<Float>.self)
+            index += 8
+        }
+        while index < count {
+            let pixel = rgb + 3 * index
+            out[index] = (red * Float(pixel[0]) + green * Float(pixel[1])) + blue * Float(pixel[2])
+            index += 1
         }
     }
 
@@ -88,34 +118,5 @@ public struct PDQLuma: Sendable, Equatable {
             }
         }
         return PDQLuma(unchecked: side, height: side, values: resized)
-    }
-}
-
-/// The float32 products `c · Float(v)` for v in 0...255 and each §3 coefficient.
-struct LumaTables: Sendable {
-    static let shared = LumaTables()
-
-    private let red: [Float]
-    private let green: [Float]
-    private let blue: [Float]
-
-    private init() {
-        // Float literals: the float32 roundings of 0.299, 0.587, 0.114 (spec §3).
-        let cr: Float = 0.299
-        let cg: Float = 0.587
-        let cb: Float = 0.114
-        red = (0..<256).map { cr * Float($0) }
-        green = (0..<256).map { cg * Float($0) }
-        blue = (0..<256).map { cb * Float($0) }
-    }
-
-    func withTables<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
-        red.withUnsafeBufferPointer { r in
-            green.withUnsafeBufferPointer { g in
-                blue.withUnsafeBufferPointer { b in
-                    body(r.baseAddress!, g.baseAddress!, b.baseAddress!)
-                }
-            }
-        }
     }
 }
