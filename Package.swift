@@ -96,6 +96,7 @@ targets += [
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWireFormat", ["WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
+    ("FuzzHashBank", ["PerceptualHash"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
