@@ -120,6 +120,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWireFormat", ["WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
+    ("FuzzHashBank", ["PerceptualHash"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
