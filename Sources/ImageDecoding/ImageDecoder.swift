@@ -4,7 +4,7 @@ internal import Foundation
 ///
 /// Every mode becomes 8-bit RGB the way the reference pipelines see it:
 /// grey is replicated, alpha is dropped without compositing, palettes are expanded, 1/2/4-bit samples
-/// are scaled to 0...255, 16-bit samples are scaled (`round(v / 257)`, what ImageMagick and so the
+/// are scaled to 0...255, 16-bit samples are scaled (`floor(v / 257)`, what ImageMagick and so the
 /// reference C++ tool do), CMYK and YCCK JPEGs are converted (Adobe-inverted data recognised), and
 /// the first frame of an animated WebP is used. EXIF orientation is read and reported but only applied
 /// when ``Configuration/applyExifOrientation`` is set, because the references hash stored pixel order.

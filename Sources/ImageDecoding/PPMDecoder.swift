@@ -1,7 +1,8 @@
 /// Binary Netpbm decoding: P6 (RGB) and P5 (grey), maxval 1...65535 (Netpbm `ppm(5)` / `pgm(5)`).
 ///
 /// The decoder-independent PDQ test vectors are P6 files (`pdq/pixels/*.ppm`). Samples are scaled to
-/// 8 bits as `round(v * 255 / maxval)` (the identity for maxval 255; `round(v / 257)` for 65535).
+/// 8 bits as `round(v * 255 / maxval)` (the identity for maxval 255), except maxval
+/// 65535, which gives `floor(v / 257)` like 16-bit PNG (ImageMagick's conversion).
 /// Only the first image of a multi-image stream is read.
 enum PPMDecoder {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: DecodingLimits) throws(ImageDecodingError) -> RGBImage {
@@ -48,6 +49,7 @@ enum PPMDecoder {
                 // round(v * 255 / maxval), integers only: (2 * v * 255 + maxval) / (2 * maxval).
                 let scale = { (value: Int) -> UInt8 in
                     if value > maxval { outOfRange = true; return 255 }
+                    if maxval == 65535 { return UInt8(value / 257) }
                     return UInt8((2 * value * 255 + maxval) / (2 * maxval))
                 }
                 func sample(_ index: Int) -> Int {
