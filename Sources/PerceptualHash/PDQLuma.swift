@@ -65,17 +65,37 @@ public struct PDQLuma: Sendable, Equatable {
     }
 
     /// Spec §3 for `count` pixels: `Y = (0.299f·R + 0.587f·G) + 0.114f·B`, float32, left to right.
+    /// Swift does not contract this into fused multiply-adds, so each product is rounded as in the reference.
     ///
-    /// The first sum is looked up: ``LumaTables`` holds `0.299f·R + 0.587f·G` for every (R, G), computed
-    /// with exactly those float operations, and `0.114f·B` for every B; one float addition remains.
-    /// Same values, same order, a third of the arithmetic.
+    /// Four pixels at a time: their 12 bytes are widened to floats in place (R G B R | G B R G | B R G B),
+    /// multiplied by the coefficients in the same pattern (so every product is the reference's product),
+    /// and the products are then regrouped by channel for the two sums.
     @inline(never)
     static func luma(rgb: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Float>) {
-        LumaTables.shared.withTables { redGreen, blue in
-            for index in 0..<count {
-                let pixel = rgb + 3 * index
-                out[index] = redGreen[Int(pixel[0]) | Int(pixel[1]) << 8] + blue[Int(pixel[2])]
-            }
+        let red: Float = 0.299
+        let green: Float = 0.587
+        let blue: Float = 0.114
+        let c0 = SIMD4<Float>(red, green, blue, red)
+        let c1 = SIMD4<Float>(green, blue, red, green)
+        let c2 = SIMD4<Float>(blue, red, green, blue)
+        let raw = UnsafeRawPointer(rgb)
+        var index = 0
+        // A 16-byte load covers 5⅓ pixels: stop while it stays inside the buffer.
+        while index + 6 <= count {
+            let bytes = SIMD16<Int32>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: 3 * index, as: SIMD16<UInt8>.self))
+            let p0 = SIMD4<Float>(bytes.lowHalf.lowHalf) * c0
+            let p1 = SIMD4<Float>(bytes.lowHalf.highHalf) * c1
+            let p2 = SIMD4<Float>(bytes.highHalf.lowHalf) * c2
+            let r = SIMD4(p0[0], p0[3], p1[2], p2[1])
+            let g = SIMD4(p0[1], p1[0], p1[3], p2[2])
+            let b = SIMD4(p0[2], p1[1], p2[0], p2[3])
+            UnsafeMutableRawPointer(out + index).storeBytes(of: (r + g) + b, as: SIMD4<Float>.self)
+            index += 4
+        }
+        while index < count {
+            let pixel = rgb + 3 * index
+            out[index] = (red * Float(pixel[0]) + green * Float(pixel[1])) + blue * Float(pixel[2])
+            index += 1
         }
     }
 
@@ -98,38 +118,5 @@ public struct PDQLuma: Sendable, Equatable {
             }
         }
         return PDQLuma(unchecked: side, height: side, values: resized)
-    }
-}
-
-/// Partial luma sums for every byte value (spec §3), so that luma is one lookup pair and one addition.
-struct LumaTables: Sendable {
-    static let shared = LumaTables()
-
-    /// `0.299f·Float(r) + 0.587f·Float(g)` at index `r | g << 8` (256 KiB).
-    private let redGreen: [Float]
-    /// `0.114f·Float(b)`.
-    private let blue: [Float]
-
-    private init() {
-        // Float literals: the float32 roundings of 0.299, 0.587, 0.114 (spec §3).
-        let red: Float = 0.299
-        let green: Float = 0.587
-        let blue: Float = 0.114
-        var redGreen = [Float](repeating: 0, count: 1 << 16)
-        for g in 0..<256 {
-            for r in 0..<256 {
-                redGreen[r | g << 8] = red * Float(r) + green * Float(g)
-            }
-        }
-        self.redGreen = redGreen
-        self.blue = (0..<256).map { blue * Float($0) }
-    }
-
-    func withTables<Result>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> Result) -> Result {
-        redGreen.withUnsafeBufferPointer { redGreen in
-            blue.withUnsafeBufferPointer { blue in
-                body(redGreen.baseAddress!, blue.baseAddress!)
-            }
-        }
     }
 }
