@@ -175,11 +175,13 @@ targets += [
 // supplies `main`, so they do not link without the sanitizer.
 
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("FuzzPDQ", ["PerceptualHash"]),
     ("FuzzWireFormat", ["WireFormat"]),
     ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
+    ("FuzzHashBank", ["PerceptualHash"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {

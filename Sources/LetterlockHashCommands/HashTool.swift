@@ -8,7 +8,7 @@ public struct HashTool: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "letterlock-hash",
         abstract: "PDQ perceptual hashes and exact hashes of images, and matching against hash banks.",
-        subcommands: [PDQCommand.self, MD5Command.self, SHA256Command.self]
+        subcommands: [PDQCommand.self, MD5Command.self, SHA256Command.self, MatchCommand.self]
     )
 
     public init() {}

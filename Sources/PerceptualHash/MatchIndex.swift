@@ -220,7 +220,7 @@ public struct MatchIndex: Sendable {
 
     /// How many scanned comparisons one multi-index lookup or candidate check costs, roughly
     /// (measured with `letterlock-bench pdq-match`; see docs/known-material-matching.md).
-    static let randomAccessCost = 8.0
+    static let randomAccessCost = 40.0
 
     private func strategy(probeCount: Int, maxDistance: Int, requested: Strategy?) -> Strategy {
         guard let tables else { return .linearScan }

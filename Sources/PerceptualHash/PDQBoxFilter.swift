@@ -139,93 +139,130 @@ enum PDQBoxFilter {
     // MARK: - Fast path
 
     /// The same filter and decimation, computing only what the 64×64 result depends on, with every
-    /// running sum seeing the reference's additions in the reference's order.
+    /// running sum seeing the reference's additions in the reference's order, and one full-size
+    /// buffer instead of three:
     ///
-    /// 1. Horizontal pass 1 over every row (rows interleaved four at a time for instruction-level
-    ///    parallelism; each keeps its own sum).
-    /// 2. Vertical pass 1 row by row, one running sum per column, vectorised across columns.
-    /// 3. Horizontal pass 2: the running sums must still visit every column, but only the 64
-    ///    sampled columns are divided and kept (an H×64 buffer).
+    /// 1. Horizontal pass 1, eight rows at a time straight from the luma source (a strip is
+    ///    transposed so that its eight running sums advance together in vector lanes, see
+    ///    `PDQBoxFilter+Strips.swift`) into the one H×W buffer.
+    /// 2. Vertical pass 1 row by row, one running sum per column, vectorised across columns. Each
+    ///    output row goes to an eight-row buffer, and as soon as eight are ready:
+    /// 3. Horizontal pass 2 on them: the running sums must still visit every column, but only the
+    ///    64 sampled columns are divided and kept (an H×64 buffer).
     /// 4. Vertical pass 2 over those 64 columns; the 64 sampled rows are kept.
-    static func fast(_ luma: PDQLuma) -> [Float] {
-        let width = luma.width
-        let height = luma.height
+    ///
+    /// `lumaRows(row, count, scratch)` returns a pointer to luma rows `row..<row+count` (row stride
+    /// `width`): either into an existing luma buffer or after filling `scratch` (room for 8 rows).
+    static func fast(
+        width: Int, height: Int,
+        lumaRows: (_ row: Int, _ count: Int, _ scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
+    ) -> [Float] {
         let rowSchedule = Schedule(length: width, window: window(width))
         let columnSchedule = Schedule(length: height, window: window(height))
         let rowCounts = rowSchedule.counts()
         let sampleColumns = (0..<64).map { sampleIndex($0, length: width) }
         let sampleRows = (0..<64).map { sampleIndex($0, length: height) }
 
-        let count = width * height
-        var first = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-        var second = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-        var narrow = [Float](unsafeUninitializedCapacity: height * 64) { _, initialized in initialized = height * 64 }
-        var narrowFiltered = [Float](unsafeUninitializedCapacity: height * 64) { _, initialized in initialized = height * 64 }
-        var columnSums = [Float](repeating: 0, count: width)
-        var rowScratch = [Float](unsafeUninitializedCapacity: 4 * width) { _, initialized in initialized = 4 * width }
+        // Also holds the H×64 result of step 4, hence at least 64 columns' worth.
+        return PDQScratch.withBuffer(count: max(width, 64) * height) { full in
+            // Eight rows each of luma, vertical-pass output and horizontal sums, and column sums
+            // (`width` columns in step 2, 64 in step 4).
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 24 * width + max(width, 64))
+            defer { scratch.deallocate() }
+            let lumaScratch = scratch
+            let verticalRows = scratch + 8 * width
+            let horizontalSums = scratch + 16 * width
+            let columnSums = scratch + 24 * width
+            // Column vectors of an eight-row strip, before and after the running sums.
+            let strip = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 2 * width)
+            defer { strip.deallocate() }
+            let stripInput = strip
+            let stripSums = strip + width
+            let narrow = UnsafeMutablePointer<Float>.allocate(capacity: height * 64)
+            defer { narrow.deallocate() }
 
-        luma.values.withUnsafeBufferPointer { lumaBuffer in
-            first.withUnsafeMutableBufferPointer { first in
-                second.withUnsafeMutableBufferPointer { second in
-                    rowCounts.withUnsafeBufferPointer { rowCounts in
-                        columnSums.withUnsafeMutableBufferPointer { columnSums in
-                            rowScratch.withUnsafeMutableBufferPointer { rowScratch in
-                                narrow.withUnsafeMutableBufferPointer { narrow in
-                                    let luma = lumaBuffer.baseAddress!
-                                    let first = first.baseAddress!
-                                    let second = second.baseAddress!
-                                    // 1. luma -> first
-                                    horizontalPass(
-                                        luma, width: width, height: height, schedule: rowSchedule,
-                                        sumsInto: first, rowStride: width)
-                                    divideRows(first, width: width, height: height, counts: rowCounts.baseAddress!)
-                                    // 2. first -> second
-                                    verticalPass(
-                                        first, second, rows: height, columns: width, schedule: columnSchedule,
-                                        sums: columnSums.baseAddress!)
-                                    // 3. second -> narrow (H×64), via per-row running sums in scratch
-                                    var row = 0
-                                    while row < height {
-                                        let lanes = min(4, height - row)
-                                        horizontalPass(
-                                            second + row * width, width: width, height: lanes, schedule: rowSchedule,
-                                            sumsInto: rowScratch.baseAddress!, rowStride: width)
-                                        for lane in 0..<lanes {
-                                            let sums = rowScratch.baseAddress! + lane * width
-                                            let out = narrow.baseAddress! + (row + lane) * 64
-                                            for (j, column) in sampleColumns.enumerated() {
-                                                out[j] = sums[column] / rowCounts[column]
-                                            }
-                                        }
-                                        row += lanes
-                                    }
+            rowCounts.withUnsafeBufferPointer { rowCounts in
+                sampleColumns.withUnsafeBufferPointer { sampleColumns in
+                    let counts = rowCounts.baseAddress!
+                    // 1. luma -> full, eight rows at a time (fewer at the bottom).
+                    var row = 0
+                    while row < height {
+                        let lanes = min(8, height - row)
+                        let source = lumaRows(row, lanes, lumaScratch)
+                        let target = full + row * width
+                        if lanes == 8 {
+                            horizontalSums8(source, width: width, schedule: rowSchedule, transposed: stripInput, sums: stripSums)
+                            writeRows8(stripSums, width: width, counts: counts, into: target)
+                        } else {
+                            horizontalPass(source, width: width, height: lanes, schedule: rowSchedule, sumsInto: target, rowStride: width)
+                            divideRows(target, width: width, height: lanes, counts: counts)
+                        }
+                        row += lanes
+                    }
+                    // 2. + 3. full -> vertical rows -> narrow, eight rows at a time.
+                    verticalPass(
+                        full, rows: height, columns: width, schedule: columnSchedule, sums: columnSums,
+                        target: { verticalRows + ($0 & 7) * width },
+                        rowDone: { outputRow in
+                            guard outputRow & 7 == 7 || outputRow == height - 1 else { return }
+                            let first = outputRow & ~7
+                            let lanes = outputRow - first + 1
+                            if lanes == 8 {
+                                horizontalSums8(verticalRows, width: width, schedule: rowSchedule, transposed: stripInput, sums: stripSums)
+                                for j in 0..<64 {
+                                    let column = sampleColumns[j]
+                                    let value = stripSums[column] / SIMD8(repeating: counts[column])
+                                    for lane in 0..<8 { narrow[(first + lane) * 64 + j] = value[lane] }
+                                }
+                                return
+                            }
+                            horizontalPass(
+                                verticalRows, width: width, height: lanes, schedule: rowSchedule,
+                                sumsInto: horizontalSums, rowStride: width)
+                            for lane in 0..<lanes {
+                                let sums = horizontalSums + lane * width
+                                let out = narrow + (first + lane) * 64
+                                for j in 0..<64 {
+                                    let column = sampleColumns[j]
+                                    out[j] = sums[column] / counts[column]
                                 }
                             }
-                        }
-                    }
+                        })
                 }
             }
-        }
-        // 4. narrow -> narrowFiltered (H×64), then keep the sampled rows.
-        var narrowSums = [Float](repeating: 0, count: 64)
-        narrow.withUnsafeBufferPointer { narrow in
-            narrowFiltered.withUnsafeMutableBufferPointer { filtered in
-                narrowSums.withUnsafeMutableBufferPointer { sums in
-                    verticalPass(
-                        narrow.baseAddress!, filtered.baseAddress!, rows: height, columns: 64, schedule: columnSchedule,
-                        sums: sums.baseAddress!)
-                }
+            // 4. narrow -> 64×64, keeping the sampled rows (`full` is free again and holds the H×64 result).
+            let narrowFiltered = full
+            verticalPass(
+                narrow, rows: height, columns: 64, schedule: columnSchedule, sums: columnSums,
+                target: { narrowFiltered + $0 * 64 }, rowDone: { _ in })
+            var out = [Float](repeating: 0, count: 64 * 64)
+            for (i, row) in sampleRows.enumerated() {
+                for j in 0..<64 { out[i * 64 + j] = narrowFiltered[row * 64 + j] }
             }
+            return out
         }
-        var out = [Float](repeating: 0, count: 64 * 64)
-        for (i, row) in sampleRows.enumerated() {
-            for j in 0..<64 { out[i * 64 + j] = narrowFiltered[row * 64 + j] }
+    }
+
+    /// ``fast(width:height:lumaRows:)`` over a luma buffer.
+    static func fast(_ luma: PDQLuma) -> [Float] {
+        luma.values.withUnsafeBufferPointer { values in
+            let base = values.baseAddress!
+            return fast(width: luma.width, height: luma.height) { row, _, _ in UnsafePointer(base + row * luma.width) }
         }
-        return out
+    }
+
+    /// ``fast(width:height:lumaRows:)`` straight from 8-bit RGB: luma (spec §3) is computed eight rows
+    /// at a time as the first horizontal pass needs it, never as a full-size buffer.
+    static func fast(rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> [Float] {
+        let base = rgb.baseAddress!
+        return fast(width: width, height: height) { row, count, scratch in
+            PDQLuma.luma(rgb: base + 3 * row * width, count: count * width, into: scratch)
+            return UnsafePointer(scratch)
+        }
     }
 
     /// In-place `data[r][k] /= counts[k]` (the division of a horizontal pass, done after its sums).
-    static func divideRows(_ data: UnsafeMutablePointer<Float>, width: Int, height: Int, counts: UnsafePointer<Float>) {
+    @inline(never) static func divideRows(_ data: UnsafeMutablePointer<Float>, width: Int, height: Int, counts: UnsafePointer<Float>) {
         for row in 0..<height {
             let line = data + row * width
             for k in 0..<width { line[k] = line[k] / counts[k] }
@@ -327,10 +364,11 @@ enum PDQBoxFilter {
 
     /// A vertical box pass over `rows × columns` (row-major), walking memory row by row with one
     /// running sum per column in `sums`; divided as it goes. Per column, the float operations are
-    /// those of ``boxPass`` with stride `columns`, in the same order.
-    static func verticalPass(
-        _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
-        rows: Int, columns: Int, schedule: Schedule, sums: UnsafeMutablePointer<Float>
+    /// those of ``boxPass`` with stride `columns`, in the same order. Output row `o` is written to
+    /// `target(o)`, then `rowDone(o)` is called.
+    @inline(never) static func verticalPass(
+        _ input: UnsafePointer<Float>, rows: Int, columns: Int, schedule: Schedule, sums: UnsafeMutablePointer<Float>,
+        target: (Int) -> UnsafeMutablePointer<Float>, rowDone: (Int) -> Void
     ) {
         sums.update(repeating: 0, count: columns)
         var n = 0
@@ -345,14 +383,15 @@ enum PDQBoxFilter {
         }
         for _ in 0..<schedule.growing {
             let source = input + read * columns
-            let target = output + write * columns
+            let out = target(write)
             n += 1
             let divisor = Float(n)
             for c in 0..<columns {
                 let s = sums[c] + source[c]
                 sums[c] = s
-                target[c] = s / divisor
+                out[c] = s / divisor
             }
+            rowDone(write)
             read += 1
             write += 1
         }
@@ -360,26 +399,28 @@ enum PDQBoxFilter {
         for _ in 0..<schedule.sliding {
             let entering = input + read * columns
             let leaving = input + leave * columns
-            let target = output + write * columns
+            let out = target(write)
             for c in 0..<columns {
                 let s = (sums[c] + entering[c]) - leaving[c]
                 sums[c] = s
-                target[c] = s / full
+                out[c] = s / full
             }
+            rowDone(write)
             read += 1
             leave += 1
             write += 1
         }
         for _ in 0..<schedule.shrinking {
             let leaving = input + leave * columns
-            let target = output + write * columns
+            let out = target(write)
             n -= 1
             let divisor = Float(n)
             for c in 0..<columns {
                 let s = sums[c] - leaving[c]
                 sums[c] = s
-                target[c] = s / divisor
+                out[c] = s / divisor
             }
+            rowDone(write)
             leave += 1
             write += 1
         }

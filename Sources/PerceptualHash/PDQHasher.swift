@@ -48,87 +48,136 @@ public struct PDQHasher: Sendable {
     /// Images smaller than 5 pixels in either dimension hash to zero with quality 0 (spec §5).
     /// As in the reference, an input of exactly 64×64 skips the filter (spec §6).
     public func hash(_ luma: PDQLuma) -> PDQResult {
-        let luma = prepared(luma)
-        guard !Self.isDegenerate(luma) else { return PDQResult(hash: .zero, quality: 0) }
-        let buffer = (luma.width == 64 && luma.height == 64) ? luma.values : filtered(luma)
-        return PDQResult(
-            hash: PDQTransform.threshold(PDQTransform.dct16(buffer)),
-            quality: PDQTransform.quality(buffer)
-        )
+        Self.hash(prepared(.luma(luma)), implementation: configuration.implementation)
     }
 
-    /// The PDQ hash and quality of interleaved 8-bit RGB, row-major (spec §3 luma, then ``hash(_:)-(PDQLuma)``).
+    /// The PDQ hash and quality of interleaved 8-bit RGB, row-major (spec §3 luma, then ``hash(_:)``).
     ///
     /// - Throws: ``PDQError`` when `rgb.count != width × height × 3` or the sizes are invalid.
     public func hash(rgb: some Collection<UInt8>, width: Int, height: Int) throws(PDQError) -> PDQResult {
-        hash(try luma(rgb: rgb, width: width, height: height))
+        try withPixels(rgb: rgb, width: width, height: height) { Self.hash($0, implementation: configuration.implementation) }
     }
 
     /// The hash, its seven dihedral variants (spec §12) and the quality.
     ///
     /// Like the reference's dihedral entry point this always filters, even a 64×64 input.
     public func hashWithDihedrals(_ luma: PDQLuma) -> PDQDihedralResult {
-        let luma = prepared(luma)
-        guard !Self.isDegenerate(luma) else {
-            return PDQDihedralResult(hashes: Array(repeating: .zero, count: 8), quality: 0)
-        }
-        let buffer = filtered(luma)
-        let matrices = PDQTransform.dihedralMatrices(PDQTransform.dct16(buffer))
-        return PDQDihedralResult(hashes: matrices.map(PDQTransform.threshold), quality: PDQTransform.quality(buffer))
+        Self.hashWithDihedrals(prepared(.luma(luma)), implementation: configuration.implementation)
     }
 
-    /// ``hashWithDihedrals(_:)-(PDQLuma)`` of interleaved 8-bit RGB, row-major.
+    /// ``hashWithDihedrals(_:)`` of interleaved 8-bit RGB, row-major.
     ///
     /// - Throws: ``PDQError`` when `rgb.count != width × height × 3` or the sizes are invalid.
     public func hashWithDihedrals(rgb: some Collection<UInt8>, width: Int, height: Int) throws(PDQError) -> PDQDihedralResult {
-        hashWithDihedrals(try luma(rgb: rgb, width: width, height: height))
+        try withPixels(rgb: rgb, width: width, height: height) { Self.hashWithDihedrals($0, implementation: configuration.implementation) }
     }
 
-    /// The 64×64 buffer and 16×16 DCT that ``hash(_:)-(PDQLuma)`` thresholds, or nil below the
-    /// 5-pixel minimum (spec §5), where the reference computes neither.
+    /// The 64×64 buffer and 16×16 DCT that ``hash(_:)`` thresholds, or nil below the 5-pixel
+    /// minimum (spec §5), where the reference computes neither.
     public func intermediates(_ luma: PDQLuma) -> PDQIntermediates? {
-        let luma = prepared(luma)
-        guard !Self.isDegenerate(luma) else { return nil }
-        let buffer = (luma.width == 64 && luma.height == 64) ? luma.values : filtered(luma)
+        let pixels = prepared(.luma(luma))
+        guard !pixels.isDegenerate else { return nil }
+        let buffer = pixels.isExactly64 ? pixels.lumaValues() : pixels.filtered(configuration.implementation)
         return PDQIntermediates(luma64: buffer, dct16: PDQTransform.dct16(buffer))
     }
 
     // MARK: - Steps
 
-    private func luma(rgb: some Collection<UInt8>, width: Int, height: Int) throws(PDQError) -> PDQLuma {
-        guard configuration.preResizeTo512, width > 512 || height > 512 else {
-            return try PDQLuma(rgb: rgb, width: width, height: height)
+    private static func hash(_ pixels: Pixels, implementation: Implementation) -> PDQResult {
+        guard !pixels.isDegenerate else { return PDQResult(hash: .zero, quality: 0) }
+        let buffer = pixels.isExactly64 ? pixels.lumaValues() : pixels.filtered(implementation)
+        return PDQResult(hash: PDQTransform.threshold(PDQTransform.dct16(buffer)), quality: PDQTransform.quality(buffer))
+    }
+
+    private static func hashWithDihedrals(_ pixels: Pixels, implementation: Implementation) -> PDQDihedralResult {
+        guard !pixels.isDegenerate else {
+            return PDQDihedralResult(hashes: Array(repeating: .zero, count: 8), quality: 0)
         }
-        // Only the 512×512 sampled pixels' luma is needed: select first, then convert (same values).
+        let buffer = pixels.filtered(implementation)
+        let matrices = PDQTransform.dihedralMatrices(PDQTransform.dct16(buffer))
+        return PDQDihedralResult(hashes: matrices.map(PDQTransform.threshold), quality: PDQTransform.quality(buffer))
+    }
+
+    /// Validates RGB input and runs `body` on it (pre-resized if configured), without copying
+    /// contiguous input.
+    private func withPixels<Result>(
+        rgb: some Collection<UInt8>, width: Int, height: Int, _ body: (Pixels) -> Result
+    ) throws(PDQError) -> Result {
         let count = try PDQLuma.sampleCount(width: width, height: height, channels: 3)
         guard rgb.count == count else { throw .sampleCountMismatch }
-        let pixels = Array(rgb)
+        func run(_ buffer: UnsafeBufferPointer<UInt8>) -> Result {
+            guard configuration.preResizeTo512, width > 512 || height > 512 else {
+                return body(.rgb(buffer, width: width, height: height))
+            }
+            let selected = Self.nearestNeighbour512(buffer, width: width, height: height)
+            return selected.withUnsafeBufferPointer { body(.rgb($0, width: 512, height: 512)) }
+        }
+        if let result = rgb.withContiguousStorageIfAvailable(run) { return result }
+        return Array(rgb).withUnsafeBufferPointer(run)
+    }
+
+    /// Spec §4 on RGB: destination (x, y) takes source (⌊x·W/512⌋, ⌊y·H/512⌋).
+    private static func nearestNeighbour512(_ rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> [UInt8] {
         var selected = [UInt8](repeating: 0, count: 512 * 512 * 3)
         for y in 0..<512 {
             let sourceRow = (y * height / 512) * width
             for x in 0..<512 {
                 let source = 3 * (sourceRow + x * width / 512)
                 let target = 3 * (y * 512 + x)
-                selected[target] = pixels[source]
-                selected[target + 1] = pixels[source + 1]
-                selected[target + 2] = pixels[source + 2]
+                selected[target] = rgb[source]
+                selected[target + 1] = rgb[source + 1]
+                selected[target + 2] = rgb[source + 2]
             }
         }
-        return PDQLuma(unchecked: 512, height: 512, values: PDQLuma.luma(rgb: selected, width: 512, height: 512))
+        return selected
     }
 
-    private func prepared(_ luma: PDQLuma) -> PDQLuma {
-        configuration.preResizeTo512 ? luma.preResizedTo512() : luma
+    private func prepared(_ pixels: Pixels) -> Pixels {
+        guard configuration.preResizeTo512, case .luma(let luma) = pixels else { return pixels }
+        return .luma(luma.preResizedTo512())
+    }
+}
+
+/// The input of one hashing call: float luma, or 8-bit RGB whose luma is computed as the filter needs it.
+private enum Pixels {
+    case luma(PDQLuma)
+    case rgb(UnsafeBufferPointer<UInt8>, width: Int, height: Int)
+
+    var width: Int {
+        switch self {
+        case .luma(let luma): luma.width
+        case .rgb(_, let width, _): width
+        }
     }
 
-    private static func isDegenerate(_ luma: PDQLuma) -> Bool {
-        luma.width < 5 || luma.height < 5
+    var height: Int {
+        switch self {
+        case .luma(let luma): luma.height
+        case .rgb(_, _, let height): height
+        }
     }
 
-    private func filtered(_ luma: PDQLuma) -> [Float] {
-        switch configuration.implementation {
-        case .fast: PDQBoxFilter.fast(luma)
-        case .referenceOrder: PDQBoxFilter.referenceOrder(luma)
+    /// Spec §5.
+    var isDegenerate: Bool { width < 5 || height < 5 }
+
+    /// Spec §6: the reference's non-dihedral path copies a 64×64 input without filtering.
+    var isExactly64: Bool { width == 64 && height == 64 }
+
+    func lumaValues() -> [Float] {
+        switch self {
+        case .luma(let luma): luma.values
+        case .rgb(let rgb, let width, let height): PDQLuma.luma(rgb: rgb, width: width, height: height)
+        }
+    }
+
+    /// Spec §6: the filtered, decimated 64×64 buffer.
+    func filtered(_ implementation: PDQHasher.Implementation) -> [Float] {
+        switch (implementation, self) {
+        case (.fast, .luma(let luma)): PDQBoxFilter.fast(luma)
+        case (.fast, .rgb(let rgb, let width, let height)): PDQBoxFilter.fast(rgb: rgb, width: width, height: height)
+        case (.referenceOrder, .luma(let luma)): PDQBoxFilter.referenceOrder(luma)
+        case (.referenceOrder, .rgb(let rgb, let width, let height)):
+            PDQBoxFilter.referenceOrder(PDQLuma(unchecked: width, height: height, values: PDQLuma.luma(rgb: rgb, width: width, height: height)))
         }
     }
 }

@@ -53,19 +53,49 @@ public struct PDQLuma: Sendable, Equatable {
         rgb.withUnsafeBufferPointer { luma(rgb: $0, width: width, height: height) }
     }
 
-    /// Spec §3. The three products are looked up in tables holding exactly the float32 products
-    /// `0.299f · Float(v)` etc., so the sums are the same float operations in the same order.
+    /// Spec §3 over a whole buffer.
     static func luma(rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> [Float] {
         let count = width * height
         precondition(rgb.count == count * 3)
+        guard count > 0, let base = rgb.baseAddress else { return [] }
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            LumaTables.shared.withTables { red, green, blue in
-                for index in 0..<count {
-                    let base = 3 * index
-                    out[index] = (red[Int(rgb[base])] + green[Int(rgb[base + 1])]) + blue[Int(rgb[base + 2])]
-                }
-            }
+            luma(rgb: base, count: count, into: out.baseAddress!)
             initialized = count
+        }
+    }
+
+    /// Spec §3 for `count` pixels: `Y = (0.299f·R + 0.587f·G) + 0.114f·B`, float32, left to right.
+    /// Swift does not contract this into fused multiply-adds, so each product is rounded as in the reference.
+    ///
+    /// Four pixels at a time: their 12 bytes are widened to floats in place (R G B R | G B R G | B R G B),
+    /// multiplied by the coefficients in the same pattern (so every product is the reference's product),
+    /// and the products are then regrouped by channel for the two sums.
+    @inline(never)
+    static func luma(rgb: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let red: Float = 0.299
+        let green: Float = 0.587
+        let blue: Float = 0.114
+        let c0 = SIMD4<Float>(red, green, blue, red)
+        let c1 = SIMD4<Float>(green, blue, red, green)
+        let c2 = SIMD4<Float>(blue, red, green, blue)
+        let raw = UnsafeRawPointer(rgb)
+        var index = 0
+        // A 16-byte load covers 5⅓ pixels: stop while it stays inside the buffer.
+        while index + 6 <= count {
+            let bytes = SIMD16<Int32>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: 3 * index, as: SIMD16<UInt8>.self))
+            let p0 = SIMD4<Float>(bytes.lowHalf.lowHalf) * c0
+            let p1 = SIMD4<Float>(bytes.lowHalf.highHalf) * c1
+            let p2 = SIMD4<Float>(bytes.highHalf.lowHalf) * c2
+            let r = SIMD4(p0[0], p0[3], p1[2], p2[1])
+            let g = SIMD4(p0[1], p1[0], p1[3], p2[2])
+            let b = SIMD4(p0[2], p1[1], p2[0], p2[3])
+            UnsafeMutableRawPointer(out + index).storeBytes(of: (r + g) + b, as: SIMD4<Float>.self)
+            index += 4
+        }
+        while index < count {
+            let pixel = rgb + 3 * index
+            out[index] = (red * Float(pixel[0]) + green * Float(pixel[1])) + blue * Float(pixel[2])
+            index += 1
         }
     }
 
@@ -88,34 +118,5 @@ public struct PDQLuma: Sendable, Equatable {
             }
         }
         return PDQLuma(unchecked: side, height: side, values: resized)
-    }
-}
-
-/// The float32 products `c · Float(v)` for v in 0...255 and each §3 coefficient.
-struct LumaTables: Sendable {
-    static let shared = LumaTables()
-
-    private let red: [Float]
-    private let green: [Float]
-    private let blue: [Float]
-
-    private init() {
-        // Float literals: the float32 roundings of 0.299, 0.587, 0.114 (spec §3).
-        let cr: Float = 0.299
-        let cg: Float = 0.587
-        let cb: Float = 0.114
-        red = (0..<256).map { cr * Float($0) }
-        green = (0..<256).map { cg * Float($0) }
-        blue = (0..<256).map { cb * Float($0) }
-    }
-
-    func withTables<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
-        red.withUnsafeBufferPointer { r in
-            green.withUnsafeBufferPointer { g in
-                blue.withUnsafeBufferPointer { b in
-                    body(r.baseAddress!, g.baseAddress!, b.baseAddress!)
-                }
-            }
-        }
     }
 }

@@ -49,8 +49,9 @@ struct ImagesFullResolutionTests {
 /// Runner for `pdq/expected/images-cpp-cli.csv`: the reference C++ tool (ImageMagick decode, then the
 /// nearest-neighbour pre-resize to 512x512 for larger images), with our pre-resize option on.
 ///
-/// Documented exception: `I16.png`. The tool's CImg loader does not go through ImageMagick's 8-bit
-/// scaling for this 16-bit file, so its row is far from the hash of the same image scaled to 8 bits.
+/// Documented exception: `I16.png`. The tool's CImg loader reads ImageMagick's 16-bit PNM of this file
+/// and keeps only the low byte of each sample (its hash is exactly the hash of `v & 0xFF`: noise, hence
+/// quality 100), a defect of the reference tool we do not reproduce.
 /// We check instead that on that file we give exactly what the tool gives on ImageMagick's 8-bit decode
 /// (`cli_hash` of `pixels/pytx-resources__I16.ppm` in `pixels-core.csv`).
 @Suite(.enabled(if: TestVectors.availableOrWarn("pdq/expected/images-cpp-cli.csv"), "PDQ vectors not found"))

@@ -131,11 +131,21 @@ extension Double {
         #expect(resizing.hash(luma) == expected.original)
     }
 
-    @Test func lumaIsTheSpecsFloat32Expression() throws {
-        let rgb: [UInt8] = [255, 0, 0, 0, 255, 0, 0, 0, 255, 17, 99, 201]
-        let luma = try PDQLuma(rgb: rgb, width: 4, height: 1)
-        let r: Float = 0.299, g: Float = 0.587, b: Float = 0.114
-        let expected: [Float] = [(r * 255 + g * 0) + b * 0, (r * 0 + g * 255) + b * 0, (r * 0 + g * 0) + b * 255, (r * 17 + g * 99) + b * 201]
+    /// Spec §3, checked against the expression written out per pixel, on widths that exercise the
+    /// four-pixel vector blocks and every length of scalar tail.
+    @Test(arguments: [1, 4, 5, 6, 7, 9, 37, 64])
+    func lumaIsTheSpecsFloat32Expression(width: Int) throws {
+        var generator = SplitMix64(state: UInt64(width))
+        var rgb = (0..<(width * 3 * 3)).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let extremes: [UInt8] = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]
+        rgb.replaceSubrange(0..<min(12, rgb.count), with: extremes.prefix(min(12, rgb.count)))
+        let luma = try PDQLuma(rgb: rgb, width: width, height: 3)
+        let r: Float = 0.299
+        let g: Float = 0.587
+        let b: Float = 0.114
+        let expected: [Float] = (0..<(width * 3)).map { i in
+            (r * Float(rgb[3 * i]) + g * Float(rgb[3 * i + 1])) + b * Float(rgb[3 * i + 2])
+        }
         #expect(luma.values.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
