@@ -95,7 +95,9 @@ import Testing
 
         // A small limit applies to real files too.
         let limited = ImageDecoder(configuration: .init(maxPixels: 100))
-        #expect(throws: ImageDecodingError.tooLarge) { try limited.decode(Fixtures.jpeg(Fixtures.picture(width: 11, height: 10), width: 11, height: 10)) }
+        #expect(throws: ImageDecodingError.tooLarge) {
+            try limited.decode(Fixtures.jpeg(Fixtures.picture(width: 11, height: 10), width: 11, height: 10))
+        }
         #expect(throws: ImageDecodingError.tooLarge) { try ImageDecoder(configuration: .init(maxInputBytes: 10)).decode(png) }
     }
 
