@@ -89,13 +89,71 @@ targets += [
     .testTarget(name: "PerceptualHashTests", dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
     .testTarget(
         name: "LetterlockHashTests",
-        dependencies: ["LetterlockHashCommands", "LetterlockHash", "PerceptualHash", "ImageDecoding", "CImageShims", "TestVectors"],
+        dependencies: ["LetterlockHashCommands", "LetterlockHash", "PerceptualHash", "ImageDecoding", "TestVectors"],
         swiftSettings: strictSettings
     ),
     /// File-level conformance: decode + PDQ against images-fullres-rgb.csv and images-cpp-cli.csv.
     .testTarget(
         name: "PDQFileConformanceTests",
         dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"],
+        swiftSettings: strictSettings
+    ),
+]
+
+// MARK: - Relay (issue 3): RelayStorage, Relay, letterlock-relay
+
+dependencies += [
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+]
+
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdWebSocket: Target.Dependency = .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioWebSocket: Target.Dependency = .product(name: "NIOWebSocket", package: "swift-nio")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+
+targets += [
+    /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
+    .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
+    /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
+    .target(name: "RelayStorage", dependencies: [grdb], swiftSettings: strictSettings),
+    /// The delivery service and key directory: routes, auth, push, services.
+    .target(
+        name: "Relay",
+        dependencies: ["RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, metrics, serviceLifecycle, nioCore, nioWebSocket, httpTypes] + crypto,
+        swiftSettings: strictSettings
+    ),
+    .executableTarget(
+        name: "LetterlockRelay",
+        dependencies: [
+            "Relay", "RelayStorage", hummingbird, logging, metrics, prometheus, serviceLifecycle, nioCore, argumentParser,
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: strictSettings
+    ),
+    .testTarget(name: "RelayStorageTests", dependencies: ["RelayStorage", grdb], swiftSettings: strictSettings),
+    .testTarget(name: "RelayAPITests", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
+    .testTarget(
+        name: "RelayTests",
+        dependencies: [
+            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, httpTypes,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ] + crypto,
         swiftSettings: strictSettings
     ),
 ]
@@ -121,6 +179,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzHashBank", ["PerceptualHash"]),
+    ("FuzzMLSFramingHeader", ["RelayAPI"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
@@ -137,6 +196,7 @@ let package = Package(
         .executable(name: "letterlock-conformance", targets: ["LetterlockConformance"]),
         .executable(name: "letterlock-hash", targets: ["LetterlockHash"]),
         .executable(name: "letterlock-bench", targets: ["LetterlockBench"]),
+        .executable(name: "letterlock-relay", targets: ["LetterlockRelay"]),
         .library(name: "MLS", targets: ["MLS"]),
         .library(name: "PerceptualHash", targets: ["PerceptualHash"]),
     ],
