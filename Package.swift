@@ -89,7 +89,7 @@ targets += [
     .testTarget(name: "PerceptualHashTests", dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
     .testTarget(
         name: "LetterlockHashTests",
-        dependencies: ["LetterlockHashCommands", "LetterlockHash", "PerceptualHash", "ImageDecoding", "CImageShims", "TestVectors"],
+        dependencies: ["LetterlockHashCommands", "LetterlockHash", "PerceptualHash", "ImageDecoding", "TestVectors"],
         swiftSettings: strictSettings
     ),
     /// File-level conformance: decode + PDQ against images-fullres-rgb.csv and images-cpp-cli.csv.

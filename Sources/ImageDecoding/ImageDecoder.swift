@@ -113,7 +113,9 @@ struct DecodingLimits: Sendable {
     func check(width: Int, height: Int, format: String) throws(ImageDecodingError) {
         guard width > 0, height > 0 else { throw .corrupt("\(format): zero or negative image dimensions") }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
-        guard !overflow, pixels <= maxPixels else {
+        // The second bound keeps every later byte count (up to 8 bytes per pixel) from overflowing,
+        // whatever limit the caller configured.
+        guard !overflow, pixels <= maxPixels, pixels <= Int.max / 8 else {
             throw .tooLarge("\(format): \(width)x\(height) pixels exceeds the configured pixel limit")
         }
     }

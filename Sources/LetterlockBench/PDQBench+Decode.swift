@@ -48,17 +48,21 @@ extension PDQBench {
         let safe = try perImage { jpeg in Int(try decoder.decode(jpeg).image.pixels[0]) }
         let size = "\(width)x\(height)"
         let referenceName = "bare libjpeg-turbo via the shim, same run"
-        reporter.report(BenchFigure(
-            bench: "pdq", metric: "decode JPEG \(size) wall time per image", value: safe.wall * 1e3, unit: "ms",
-            reference: referenceName, ratio: safe.wall / bare.wall))
-        reporter.report(BenchFigure(
-            bench: "pdq", metric: "decode JPEG \(size) CPU time per image", value: safe.cpu * 1e3, unit: "ms",
-            reference: referenceName, ratio: safe.cpu / bare.cpu))
-        reporter.report(BenchFigure(
-            bench: "pdq", metric: "decode JPEG \(size) images per second (wall)", value: 1 / safe.wall, unit: "images/s",
-            reference: referenceName, ratio: bare.wall / safe.wall))
-        reporter.report(BenchFigure(
-            bench: "pdq", metric: "decode JPEG \(size) bare libjpeg wall time per image", value: bare.wall * 1e3, unit: "ms",
-            reference: nil, ratio: nil))
+        reporter.report(
+            BenchFigure(
+                bench: "pdq", metric: "decode JPEG \(size) wall time per image", value: safe.wall * 1e3, unit: "ms",
+                reference: referenceName, ratio: safe.wall / bare.wall))
+        reporter.report(
+            BenchFigure(
+                bench: "pdq", metric: "decode JPEG \(size) CPU time per image", value: safe.cpu * 1e3, unit: "ms",
+                reference: referenceName, ratio: safe.cpu / bare.cpu))
+        reporter.report(
+            BenchFigure(
+                bench: "pdq", metric: "decode JPEG \(size) images per second (wall)", value: 1 / safe.wall, unit: "images/s",
+                reference: referenceName, ratio: bare.wall / safe.wall))
+        reporter.report(
+            BenchFigure(
+                bench: "pdq", metric: "decode JPEG \(size) bare libjpeg wall time per image", value: bare.wall * 1e3, unit: "ms",
+                reference: nil, ratio: nil))
     }
 }

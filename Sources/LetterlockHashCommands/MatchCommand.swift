@@ -121,10 +121,11 @@ public enum MatchRunner {
                 let entryName = entry.id ?? String(match.entry)
                 let variant = options.dihedral ? PDQDihedral(rawValue: match.variant)?.description ?? "?" : "original"
                 if options.json {
-                    output.standardOutput(JSONLine.encode([
-                        "file": file, "bank": bank.name, "entry": entryName, "hash": entry.hash.hex,
-                        "distance": match.distance, "variant": variant,
-                    ]))
+                    output.standardOutput(
+                        JSONLine.encode([
+                            "file": file, "bank": bank.name, "entry": entryName, "hash": entry.hash.hex,
+                            "distance": match.distance, "variant": variant,
+                        ]))
                 } else {
                     output.standardOutput("\(file),\(bank.name),\(entryName),\(match.distance),\(variant)")
                 }

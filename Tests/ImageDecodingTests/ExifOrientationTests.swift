@@ -14,16 +14,17 @@ import Testing
     }
 
     /// The displayed image for every orientation, drawn by hand from the EXIF 2.3 table.
-    @Test(arguments: [
-        (ExifOrientation.up, [[0, 1, 2], [3, 4, 5]]),
-        (.upMirrored, [[2, 1, 0], [5, 4, 3]]),
-        (.down, [[5, 4, 3], [2, 1, 0]]),
-        (.downMirrored, [[3, 4, 5], [0, 1, 2]]),
-        (.leftMirrored, [[0, 3], [1, 4], [2, 5]]),
-        (.right, [[3, 0], [4, 1], [5, 2]]),
-        (.rightMirrored, [[5, 2], [4, 1], [3, 0]]),
-        (.left, [[2, 5], [1, 4], [0, 3]]),
-    ] as [(ExifOrientation, [[UInt8]])])
+    @Test(
+        arguments: [
+            (ExifOrientation.up, [[0, 1, 2], [3, 4, 5]]),
+            (.upMirrored, [[2, 1, 0], [5, 4, 3]]),
+            (.down, [[5, 4, 3], [2, 1, 0]]),
+            (.downMirrored, [[3, 4, 5], [0, 1, 2]]),
+            (.leftMirrored, [[0, 3], [1, 4], [2, 5]]),
+            (.right, [[3, 0], [4, 1], [5, 2]]),
+            (.rightMirrored, [[5, 2], [4, 1], [3, 0]]),
+            (.left, [[2, 5], [1, 4], [0, 3]]),
+        ] as [(ExifOrientation, [[UInt8]])])
     func applyingOrientationMovesPixels(orientation: ExifOrientation, expected: [[UInt8]]) {
         let displayed = Self.numbered.applyingOrientation(orientation)
         #expect(Self.reds(displayed) == expected)

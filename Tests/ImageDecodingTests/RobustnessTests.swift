@@ -82,6 +82,14 @@ import Testing
         for offset in [16, 20] { png.replaceSubrange(offset..<(offset + 4), with: [0x00, 0x01, 0x86, 0xA0]) }  // 100000
         png.replaceSubrange(29..<33, with: crc32(png[12..<29]))
         #expect(throws: ImageDecodingError.tooLarge) { try ImageDecoder().decode(png) }
+        // Even with no pixel limit at all, 2^31-1 squared is refused rather than overflowing a byte count.
+        for offset in [16, 20] { png.replaceSubrange(offset..<(offset + 4), with: [0x7F, 0xFF, 0xFF, 0xFF]) }
+        png.replaceSubrange(29..<33, with: crc32(png[12..<29]))
+        #expect(throws: ImageDecodingError.tooLarge) { try ImageDecoder(configuration: .init(maxPixels: .max)).decode(png) }
+        // 10^18 pixels still fit the byte arithmetic: with no limit this is only a truncated raster.
+        #expect(throws: ImageDecodingError.truncated) {
+            try ImageDecoder(configuration: .init(maxPixels: .max)).decode(Array("P6\n999999999 999999999\n65535\n".utf8))
+        }
 
         // JPEG: SOF0 height and width rewritten.
         var jpeg = Fixtures.jpeg(Fixtures.picture(width: 8, height: 8), width: 8, height: 8)
@@ -95,7 +103,9 @@ import Testing
 
         // A small limit applies to real files too.
         let limited = ImageDecoder(configuration: .init(maxPixels: 100))
-        #expect(throws: ImageDecodingError.tooLarge) { try limited.decode(Fixtures.jpeg(Fixtures.picture(width: 11, height: 10), width: 11, height: 10)) }
+        #expect(throws: ImageDecodingError.tooLarge) {
+            try limited.decode(Fixtures.jpeg(Fixtures.picture(width: 11, height: 10), width: 11, height: 10))
+        }
         #expect(throws: ImageDecodingError.tooLarge) { try ImageDecoder(configuration: .init(maxInputBytes: 10)).decode(png) }
     }
 

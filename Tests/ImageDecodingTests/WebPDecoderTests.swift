@@ -28,9 +28,16 @@ struct WebPDecoderTests {
         }
         let vp8x = chunk("VP8X", [0x12, 0, 0, 0] + le(width - 1, 3) + le(height - 1, 3))  // animation + alpha
         let anim = chunk("ANIM", [0, 0, 0, 0] + le(0, 2))
-        let anmf = chunk("ANMF", le(0, 3) + le(0, 3) + le(width - 1, 3) + le(height - 1, 3) + le(100, 3) + [0] + frame)
-        // Second frame: the same picture, which must not be what we return (first frame is checked by equality).
-        let body = Array("WEBP".utf8) + vp8x + anim + anmf + anmf
+        func anmf(_ frame: [UInt8]) -> [UInt8] {
+            chunk("ANMF", le(0, 3) + le(0, 3) + le(width - 1, 3) + le(height - 1, 3) + le(100, 3) + [0] + frame)
+        }
+        // The second frame is another encoding of the same photo (F.webp): different pixels, so only
+        // the first frame can equal PA.webp's own decode.
+        let other = try #require(Self.imageChunks(try Fixtures.bytes("pdq/images/modes/F.webp")))
+        let otherImage = try ImageDecoder().decode(try Fixtures.bytes("pdq/images/modes/F.webp")).image
+        let usable = otherImage != stillImage && otherImage.width == width && otherImage.height == height
+        try #require(usable)
+        let body = Array("WEBP".utf8) + vp8x + anim + anmf(frame) + anmf(other)
         let file = Array("RIFF".utf8) + le(body.count, 4) + body
         let decoded = try ImageDecoder().decode(file)
         let same = decoded.image == stillImage
