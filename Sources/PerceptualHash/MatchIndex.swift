@@ -190,7 +190,10 @@ public struct MatchIndex: Sendable {
                 continue
             }
             for (variant, hash) in query.hashes.enumerated() {
-                probeLimbs += [hash.limbs.0, hash.limbs.1, hash.limbs.2, hash.limbs.3]
+                probeLimbs.append(hash.limbs.0)
+                probeLimbs.append(hash.limbs.1)
+                probeLimbs.append(hash.limbs.2)
+                probeLimbs.append(hash.limbs.3)
                 probeQuery.append(queryIndex)
                 probeVariant.append(variant)
             }

@@ -3,8 +3,8 @@
 /// Each hash occupies 32 bytes at `limbs + 4 * slot` (limb 0 first), so a hash never straddles
 /// a cache line: the batched scan streams the buffer front to back, and multi-index hashing
 /// verifies a candidate with a single cache-line load. (A structure-of-arrays layout would cost
-/// the verification four cache misses instead of one, and the scalar POPCNT scan reads both
-/// layouts at the same speed; see docs/known-material-matching.md.)
+/// the verification four cache misses instead of one, while the scalar POPCNT scan ran at the
+/// same speed on both within measurement noise; see docs/known-material-matching.md.)
 ///
 /// Immutable after `init`, hence safe to share across threads.
 final class PackedHashes: @unchecked Sendable {
