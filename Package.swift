@@ -126,7 +126,7 @@ targets += [
     .testTarget(
         name: "RelayTests",
         dependencies: [
-            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, httpTypes,
+            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
