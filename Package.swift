@@ -111,6 +111,7 @@ targets += [
     .target(
         name: "Relay",
         dependencies: ["RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, metrics, serviceLifecycle, nioCore, nioWebSocket, httpTypes] + crypto,
+        resources: [.copy("Resources/openapi.json")],
         swiftSettings: strictSettings
     ),
     .executableTarget(

@@ -43,6 +43,13 @@ public struct Relay: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.get("/healthz") { _, _ in HTTPResponse.Status.ok }
         router.get("/readyz") { _, _ in try await self.readiness() }
+        let openAPI = Self.openAPIDocument()
+        router.get("/openapi.json") { _, _ in
+            guard let openAPI else { throw RelayError.internalError }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+        }
         addAccountRoutes(to: router)
         addKeyPackageRoutes(to: router)
         addMessageRoutes(to: router)
@@ -73,6 +80,11 @@ public struct Relay: Sendable {
 
     private static let probeAccount = AccountID.random(using: &Self.probeGenerator)
     nonisolated(unsafe) private static var probeGenerator = SystemRandomNumberGenerator()
+
+    /// The OpenAPI 3.1 description of every route, kept in `Sources/Relay/Resources/openapi.json`.
+    static func openAPIDocument() -> Data? {
+        Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
 
     /// Ready when the store answers.
     private func readiness() async throws -> HTTPResponse.Status {
