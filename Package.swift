@@ -65,16 +65,39 @@ targets += [
 targets += [
     .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
     .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
-    .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
-    .target(name: "ImageDecoding", dependencies: ["CJPEG", "CPNG", "CWebP"], swiftSettings: strictSettings),
+    .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
+    /// Our own C glue: setjmp-guarded libjpeg/libpng entry points (the libraries longjmp on errors).
+    .target(
+        name: "CImageShims",
+        dependencies: ["CJPEG", "CPNG"],
+        linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+    ),
+    .target(name: "ImageDecoding", dependencies: ["CImageShims", "CWebP"], swiftSettings: strictSettings),
     .target(name: "PerceptualHash", dependencies: ["ImageDecoding"] + crypto, swiftSettings: hotLoopSettings),
-    .executableTarget(
-        name: "LetterlockHash",
+    /// The commands of letterlock-hash, as a library so tests can run them without a process.
+    .target(
+        name: "LetterlockHashCommands",
         dependencies: ["PerceptualHash", "ImageDecoding", argumentParser],
         swiftSettings: strictSettings
     ),
-    .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
+    .executableTarget(
+        name: "LetterlockHash",
+        dependencies: ["LetterlockHashCommands", argumentParser],
+        swiftSettings: strictSettings
+    ),
+    .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "CImageShims", "TestVectors"], swiftSettings: strictSettings),
     .testTarget(name: "PerceptualHashTests", dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
+    .testTarget(
+        name: "LetterlockHashTests",
+        dependencies: ["LetterlockHashCommands", "LetterlockHash", "PerceptualHash", "ImageDecoding", "CImageShims", "TestVectors"],
+        swiftSettings: strictSettings
+    ),
+    /// File-level conformance: decode + PDQ against images-fullres-rgb.csv and images-cpp-cli.csv.
+    .testTarget(
+        name: "PDQFileConformanceTests",
+        dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"],
+        swiftSettings: strictSettings
+    ),
 ]
 
 // MARK: - Relay (issue 3): RelayStorage, Relay, letterlock-relay
@@ -155,6 +178,7 @@ targets += [
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWireFormat", ["WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
+    ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
