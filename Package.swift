@@ -129,7 +129,7 @@ targets += [
     /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
     .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
     /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
-    .target(name: "RelayStorage", dependencies: [grdb], swiftSettings: strictSettings),
+    .target(name: "RelayStorage", dependencies: [grdb] + crypto, swiftSettings: strictSettings),
     /// The delivery service and key directory: routes, auth, push, services.
     .target(
         name: "Relay",

@@ -15,6 +15,8 @@ public import RelayStorage
 /// in one ServiceGroup.
 public struct Relay: Sendable {
     public let store: any RelayStore
+    /// Where blob bytes go; without one, the blob routes are not served.
+    public let blobContent: (any BlobContentStore)?
     public let configuration: Configuration
     let now: @Sendable () -> Date
     let logger: Logger
@@ -26,10 +28,11 @@ public struct Relay: Sendable {
     /// - Parameters:
     ///   - now: the wall clock (injected so tests can move time).
     public init(
-        store: any RelayStore, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "letterlock.relay")
+        store: any RelayStore, blobContent: (any BlobContentStore)? = nil, configuration: Configuration = Configuration(),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "letterlock.relay")
     ) {
         self.store = store
+        self.blobContent = blobContent
         self.configuration = configuration
         self.now = now
         self.logger = logger
@@ -53,6 +56,7 @@ public struct Relay: Sendable {
         addAccountRoutes(to: router)
         addKeyPackageRoutes(to: router)
         addMessageRoutes(to: router)
+        if let blobContent { addBlobRoutes(to: router, content: blobContent) }
         addWebSocketRoute(to: router)
         return router
     }
@@ -75,7 +79,7 @@ public struct Relay: Sendable {
     public func makeExpiryService(interval: Duration = .seconds(60), afterSweep: (@Sendable () async throws -> Void)? = nil)
         -> MailboxExpiryService
     {
-        MailboxExpiryService(store: store, interval: interval, now: now, logger: logger, afterSweep: afterSweep)
+        MailboxExpiryService(store: store, blobContent: blobContent, interval: interval, now: now, logger: logger, afterSweep: afterSweep)
     }
 
     private static let probeAccount = AccountID.random(using: &Self.probeGenerator)

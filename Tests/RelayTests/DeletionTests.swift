@@ -41,7 +41,8 @@ final class CapturedLog: Sendable {
         let store = try SQLiteRelayStore(path: directory.appendingPathComponent("relay.sqlite").path)
         let log = CapturedLog()
         let clock = TestClock()
-        let relay = Relay(store: store, now: { clock.now() }, logger: Logger(label: "relay") { _ in CapturedLog.Handler(log: log) })
+        let blobs = try FileBlobContentStore(directory: directory)
+        let relay = Relay(store: store, blobContent: blobs, now: { clock.now() }, logger: Logger(label: "relay") { _ in CapturedLog.Handler(log: log) })
         let marker = "MARKER-\(UUID().uuidString)"
         @Sendable func payload(_ n: Int) -> Data {
             MLSMessageBuilder.privateMessage(group: "g", epoch: UInt64(n), contentType: 1, body: String(repeating: marker, count: 8))
@@ -64,6 +65,15 @@ final class CapturedLog: Sendable {
             #expect(inbox.allSatisfy { $0.payload.range(of: Data(marker.utf8)) != nil })
             _ = try await client.send(.post, "/v1/mailbox/ack", json: AckRequest(ids: inbox.map(\.id)), as: bob)
             #expect(try await client.send(.post, "/v1/requests/\(requests[0].id)/ignore", as: bob).status == .noContent)
+
+            // Blobs: one uploaded, downloaded and deleted; one left to its owner's account deletion;
+            // one upload never completed.
+            let blob = Data(String(repeating: marker, count: 64).utf8)
+            let kept = try await BlobRouteTests.upload(blob, as: alice, client: client)
+            #expect(try await client.send(.get, "/v1/blobs/\(kept)", as: bob).body.readableBytes == blob.count)
+            #expect(try await client.send(.delete, "/v1/blobs/\(kept)", as: alice).status == .noContent)
+            _ = try await BlobRouteTests.upload(blob + Data("2".utf8), as: doomed, client: client)
+            _ = try await BlobRouteTests.upload(blob + Data("3".utf8), as: doomed, client: client, complete: false)
 
             // 2. Never fetched: expires.
             for n in 100..<105 { _ = try await client.sealed(payload(n), to: [(bob, bobToken)]) }

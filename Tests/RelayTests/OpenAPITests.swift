@@ -3,19 +3,25 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Relay
+import RelayStorage
 import Testing
 
 /// `/openapi.json` is served, is OpenAPI 3.1, and every operation it documents exists.
 @Suite struct OpenAPITests {
     @Test func everyDocumentedOperationIsRouted() async throws {
-        try await RelayHarness().withClient { client in
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-openapi-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await RelayHarness(blobContent: try FileBlobContentStore(directory: directory)).withClient { client in
             let response = try await client.send(.get, "/openapi.json", as: nil)
             #expect(response.status == .ok)
             let document = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            #expect(paths.count >= 22)
-            let sample = ["deviceID": String(repeating: "a", count: 32), "accountID": String(repeating: "b", count: 32), "username": "someone", "entryID": "1", "action": "accept"]
+            #expect(paths.count >= 26)
+            let sample = [
+                "deviceID": String(repeating: "a", count: 32), "accountID": String(repeating: "b", count: 32), "username": "someone", "entryID": "1", "action": "accept",
+                "uploadID": String(repeating: "c", count: 32), "blobID": String(repeating: "d", count: 64),
+            ]
             var checked = 0
             for (template, operations) in paths {
                 var path = template
