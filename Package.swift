@@ -129,11 +129,12 @@ targets += [
     /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
     .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
     /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
-    .target(name: "RelayStorage", dependencies: [grdb], swiftSettings: strictSettings),
+    .target(name: "RelayStorage", dependencies: [grdb] + crypto, swiftSettings: strictSettings),
     /// The delivery service and key directory: routes, auth, push, services.
     .target(
         name: "Relay",
         dependencies: ["RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, metrics, serviceLifecycle, nioCore, nioWebSocket, httpTypes] + crypto,
+        resources: [.copy("Resources/openapi.json")],
         swiftSettings: strictSettings
     ),
     .executableTarget(
@@ -149,7 +150,7 @@ targets += [
     .testTarget(
         name: "RelayTests",
         dependencies: [
-            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, httpTypes,
+            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -62,7 +62,8 @@ struct LetterlockRelay: AsyncParsableCommand {
 
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let store = try SQLiteRelayStore(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("relay.sqlite").path)
-        let relay = Relay(store: store, configuration: relayConfiguration, logger: logger)
+        let blobs = try FileBlobContentStore(directory: URL(fileURLWithPath: dataDirectory))
+        let relay = Relay(store: store, blobContent: blobs, configuration: relayConfiguration, logger: logger)
 
         let app = relay.makeApplication(configuration: .init(address: .hostname(host, port: port))) { channel in
             Self.announce("letterlock-relay listening on http://\(host):\(channel.localAddress?.port ?? port)")

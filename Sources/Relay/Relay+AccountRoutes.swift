@@ -13,7 +13,12 @@ extension Relay {
         router.delete("/v1/account") { request, _ in
             var request = request
             let auth = try await self.authenticate(&request, bodyLimit: 0)
+            let owned = try await self.store.blobAndUploadIDs(of: auth.device.accountID)
             try await self.store.deleteAccount(auth.device.accountID)
+            if let content = self.blobContent {
+                for blob in owned.blobs where try await !self.store.blobExists(blob) { try await content.erase(blob: blob) }
+                for upload in owned.uploads { try await content.erase(upload: upload) }
+            }
             self.logger.info("account deleted")
             return Response(status: .noContent)
         }

@@ -42,6 +42,17 @@ extension Relay {
         /// Time a new WebSocket has to answer the challenge.
         public var webSocketAuthTimeout: Duration = .seconds(10)
 
+        /// Bytes of blobs (and pending uploads) one account may hold.
+        public var blobQuota: Int64 = 1 << 30
+        /// Largest single blob.
+        public var maximumBlobSize: Int64 = 256 << 20
+        /// Largest chunk of one upload request.
+        public var maximumChunkSize = 4 << 20
+        /// An unfinished upload is erased after this long.
+        public var uploadLifetime: TimeInterval = 86_400
+        /// A blob nobody deletes is erased this long after upload (the same 30 days as messages).
+        public var blobRetention: TimeInterval = 30 * 86_400
+
         public init() {}
     }
 }

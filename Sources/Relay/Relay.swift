@@ -15,6 +15,8 @@ public import RelayStorage
 /// in one ServiceGroup.
 public struct Relay: Sendable {
     public let store: any RelayStore
+    /// Where blob bytes go; without one, the blob routes are not served.
+    public let blobContent: (any BlobContentStore)?
     public let configuration: Configuration
     let now: @Sendable () -> Date
     let logger: Logger
@@ -26,10 +28,11 @@ public struct Relay: Sendable {
     /// - Parameters:
     ///   - now: the wall clock (injected so tests can move time).
     public init(
-        store: any RelayStore, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "letterlock.relay")
+        store: any RelayStore, blobContent: (any BlobContentStore)? = nil, configuration: Configuration = Configuration(),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "letterlock.relay")
     ) {
         self.store = store
+        self.blobContent = blobContent
         self.configuration = configuration
         self.now = now
         self.logger = logger
@@ -43,9 +46,17 @@ public struct Relay: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.get("/healthz") { _, _ in HTTPResponse.Status.ok }
         router.get("/readyz") { _, _ in try await self.readiness() }
+        let openAPI = Self.openAPIDocument()
+        router.get("/openapi.json") { _, _ in
+            guard let openAPI else { throw RelayError.internalError }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+        }
         addAccountRoutes(to: router)
         addKeyPackageRoutes(to: router)
         addMessageRoutes(to: router)
+        if let blobContent { addBlobRoutes(to: router, content: blobContent) }
         addWebSocketRoute(to: router)
         return router
     }
@@ -68,11 +79,16 @@ public struct Relay: Sendable {
     public func makeExpiryService(interval: Duration = .seconds(60), afterSweep: (@Sendable () async throws -> Void)? = nil)
         -> MailboxExpiryService
     {
-        MailboxExpiryService(store: store, interval: interval, now: now, logger: logger, afterSweep: afterSweep)
+        MailboxExpiryService(store: store, blobContent: blobContent, interval: interval, now: now, logger: logger, afterSweep: afterSweep)
     }
 
     private static let probeAccount = AccountID.random(using: &Self.probeGenerator)
     nonisolated(unsafe) private static var probeGenerator = SystemRandomNumberGenerator()
+
+    /// The OpenAPI 3.1 description of every route, kept in `Sources/Relay/Resources/openapi.json`.
+    static func openAPIDocument() -> Data? {
+        Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
 
     /// Ready when the store answers.
     private func readiness() async throws -> HTTPResponse.Status {

@@ -14,6 +14,7 @@ struct RelayStorageErrorBridge {
         case .commitConflict: .commitConflict
         case .unknownDevice, .unknownAccount: .notFound
         case .invalidValue: .malformedRequest
+        case .quotaExceeded: .quotaExceeded
         default: .internalError
         }
     }

@@ -74,3 +74,35 @@ public struct AckResponse: Codable, Sendable, Equatable {
     public var acknowledged: Int
     public init(acknowledged: Int) { self.acknowledged = acknowledged }
 }
+
+/// `POST /v1/blobs/uploads`: the size and SHA-256 (lowercase hex) of the ciphertext to come.
+public struct BlobUploadRequest: Codable, Sendable {
+    public var size: Int64
+    public var sha256: String
+    public init(size: Int64, sha256: String) {
+        self.size = size
+        self.sha256 = sha256
+    }
+}
+
+/// The state of a resumable upload: the next chunk starts at `offset`.
+public struct BlobUploadResponse: Codable, Sendable, Equatable {
+    public var uploadID: String
+    public var offset: Int64
+    public var size: Int64
+    public init(uploadID: String, offset: Int64, size: Int64) {
+        self.uploadID = uploadID
+        self.offset = offset
+        self.size = size
+    }
+}
+
+/// A stored blob: its content address (SHA-256 of the ciphertext) and size.
+public struct BlobResponse: Codable, Sendable, Equatable {
+    public var blobID: String
+    public var size: Int64
+    public init(blobID: String, size: Int64) {
+        self.blobID = blobID
+        self.size = size
+    }
+}

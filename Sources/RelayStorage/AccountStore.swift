@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Accounts and their optional usernames.
 public protocol AccountStore: Sendable {

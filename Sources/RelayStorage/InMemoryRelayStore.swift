@@ -31,6 +31,8 @@ public actor InMemoryRelayStore: RelayStore {
     var tokenHashes: [AccountID: Data] = [:]
     var blocks: [AccountID: Set<AccountID>] = [:]
     var rateLimits: [RateLimitKey: Int] = [:]
+    var blobs: [String: [AccountID: BlobRecord]] = [:]
+    var uploads: [String: BlobUpload] = [:]
 
     public init() {}
 }
@@ -69,6 +71,9 @@ extension InMemoryRelayStore {
         for device in devices.values where device.accountID == id { erase(device.id) }
         tokenHashes[id] = nil
         blocks[id] = nil
+        for (blob, owners) in blobs where owners[id] != nil { blobs[blob]?[id] = nil }
+        blobs = blobs.filter { !$0.value.isEmpty }
+        uploads = uploads.filter { $0.value.owner != id }
         for (device, entries) in mailboxes {
             mailboxes[device] = entries.filter { $0.sender != id }
         }
@@ -271,5 +276,63 @@ extension Int64 {
     func modulo(_ divisor: Int64) -> Int64 {
         let r = self % divisor
         return r < 0 ? r + divisor : r
+    }
+}
+
+// MARK: - BlobStore
+
+extension InMemoryRelayStore {
+    public func createUpload(_ upload: BlobUpload, quota: Int64) throws {
+        guard accounts[upload.owner] != nil else { throw RelayStorageError.unknownAccount }
+        guard upload.size >= 0, uploads[upload.id] == nil else { throw RelayStorageError.invalidValue }
+        let used = blobs.values.compactMap { $0[upload.owner]?.size }.reduce(0, +)
+            + uploads.values.filter { $0.owner == upload.owner }.map(\.size).reduce(0, +)
+        guard used + upload.size <= quota else { throw RelayStorageError.quotaExceeded }
+        uploads[upload.id] = upload
+    }
+
+    public func upload(_ id: String) -> BlobUpload? { uploads[id] }
+
+    public func advanceUpload(_ id: String, from expected: Int64, to offset: Int64) -> Bool {
+        guard let upload = uploads[id], upload.offset == expected, offset >= expected, offset <= upload.size else { return false }
+        uploads[id]?.offset = offset
+        return true
+    }
+
+    public func deleteUpload(_ id: String) { uploads[id] = nil }
+
+    public func completeUpload(_ id: String, as blob: BlobRecord) throws {
+        guard let upload = uploads.removeValue(forKey: id) else {
+            if blobs[blob.id]?[blob.owner] != nil { return }
+            throw RelayStorageError.invalidValue
+        }
+        guard upload.owner == blob.owner else { throw RelayStorageError.invalidValue }
+        blobs[blob.id, default: [:]][blob.owner] = blob
+    }
+
+    public func blob(_ id: String, owner: AccountID) -> BlobRecord? { blobs[id]?[owner] }
+
+    public func blobExists(_ id: String) -> Bool { !(blobs[id]?.isEmpty ?? true) }
+
+    public func deleteBlob(_ id: String, owner: AccountID) -> Bool {
+        blobs[id]?[owner] = nil
+        if blobs[id]?.isEmpty == true { blobs[id] = nil }
+        return blobs[id] != nil
+    }
+
+    public func blobAndUploadIDs(of owner: AccountID) -> (blobs: [String], uploads: [String]) {
+        (blobs.filter { $0.value[owner] != nil }.keys.sorted(), uploads.values.filter { $0.owner == owner }.map(\.id).sorted())
+    }
+
+    public func expireBlobs(now: Date) -> (blobs: [String], uploads: [String]) {
+        var gone: [String] = []
+        for (id, owners) in blobs {
+            let kept = owners.filter { $0.value.expiresAt > now }
+            blobs[id] = kept.isEmpty ? nil : kept
+            if kept.isEmpty { gone.append(id) }
+        }
+        let expired = uploads.values.filter { $0.expiresAt <= now }.map(\.id)
+        for id in expired { uploads[id] = nil }
+        return (gone.sorted(), expired.sorted())
     }
 }

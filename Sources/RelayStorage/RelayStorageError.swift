@@ -2,7 +2,7 @@
 public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
         case accountExists, deviceExists, usernameTaken, unknownAccount, unknownDevice, deviceLimitReached, lastDevice
-        case keyPackageLimitReached, commitConflict, invalidValue
+        case keyPackageLimitReached, commitConflict, invalidValue, quotaExceeded
     }
 
     private let code: Code
@@ -25,6 +25,8 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
     public static let keyPackageLimitReached = RelayStorageError(.keyPackageLimitReached)
     /// Another commit was already accepted for this (group id, epoch).
     public static let commitConflict = RelayStorageError(.commitConflict)
+    /// The account's blobs and uploads would exceed its quota.
+    public static let quotaExceeded = RelayStorageError(.quotaExceeded)
     /// A value breaks a storage constraint (size, range).
     public static let invalidValue = RelayStorageError(.invalidValue)
 
@@ -40,6 +42,7 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
         case .keyPackageLimitReached: "key package limit reached"
         case .commitConflict: "another commit was accepted for this epoch"
         case .invalidValue: "value violates a storage constraint"
+        case .quotaExceeded: "storage quota exceeded"
         }
     }
 }

@@ -90,6 +90,34 @@ extension SQLiteRelayStore {
                     """
             )
         }
+        migrator.registerMigration("2026-11-21 relay v2: blobs and resumable uploads") { db in
+            try db.execute(
+                sql: """
+                    -- One row per (blob, owner): the same ciphertext held by two accounts counts
+                    -- against both quotas and lives until the last reference goes.
+                    CREATE TABLE blobs (
+                        id TEXT NOT NULL CHECK (length(id) = 64),
+                        owner_account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        size INTEGER NOT NULL CHECK (size >= 0),
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (id, owner_account_id)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX blobs_by_owner ON blobs(owner_account_id);
+                    CREATE INDEX blobs_by_expiry ON blobs(expires_at);
+
+                    CREATE TABLE blob_uploads (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+                        owner_account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        size INTEGER NOT NULL CHECK (size >= 0),
+                        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                        offset INTEGER NOT NULL CHECK (offset BETWEEN 0 AND size),
+                        expires_at INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX blob_uploads_by_owner ON blob_uploads(owner_account_id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -334,4 +334,57 @@ enum RelayStorageConformance {
         // The id and the username are free again.
         _ = try await f.makeAccount(in: store, username: "doomed")
     }
+
+    // MARK: blobs
+
+    static func blobsUploadsAndQuota(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (alice, _) = try await f.makeAccount(in: store)
+        let (bob, _) = try await f.makeAccount(in: store)
+        let hash = String(repeating: "ab", count: 32)
+        func upload(_ n: Int, _ owner: AccountID, size: Int64, expires: Date = later) -> BlobUpload {
+            BlobUpload(id: String(format: "%032x", n), owner: owner, size: size, sha256: hash, expiresAt: expires)
+        }
+        try await store.createUpload(upload(1, alice, size: 60), quota: 100)
+        await #expect(throws: RelayStorageError.quotaExceeded, "pending uploads count against the quota") {
+            try await store.createUpload(upload(2, alice, size: 41), quota: 100)
+        }
+        await #expect(throws: RelayStorageError.invalidValue) { try await store.createUpload(upload(1, bob, size: 1), quota: 100) }
+        try await store.createUpload(upload(3, bob, size: 60), quota: 100)
+
+        #expect(try await store.advanceUpload(upload(1, alice, size: 60).id, from: 0, to: 30))
+        #expect(try await !store.advanceUpload(upload(1, alice, size: 60).id, from: 0, to: 30), "a repeated chunk does not advance twice")
+        #expect(try await !store.advanceUpload(upload(1, alice, size: 60).id, from: 30, to: 61), "not past the declared size")
+        #expect(try await store.upload(upload(1, alice, size: 60).id)?.offset == 30)
+
+        let record = BlobRecord(id: hash, owner: alice, size: 60, createdAt: t0, expiresAt: later)
+        try await store.completeUpload(upload(1, alice, size: 60).id, as: record)
+        try await store.completeUpload(upload(1, alice, size: 60).id, as: record)  // idempotent
+        #expect(try await store.upload(upload(1, alice, size: 60).id) == nil)
+        #expect(try await store.blob(hash, owner: alice) == record)
+        #expect(try await store.blobExists(hash))
+        await #expect(throws: RelayStorageError.quotaExceeded, "stored blobs count against the quota") {
+            try await store.createUpload(upload(4, alice, size: 41), quota: 100)
+        }
+        // Bob completes the same ciphertext: two references, one content.
+        try await store.completeUpload(upload(3, bob, size: 60).id, as: BlobRecord(id: hash, owner: bob, size: 60, createdAt: t0, expiresAt: t0.addingTimeInterval(10)))
+        #expect(try await store.blobAndUploadIDs(of: bob).blobs == [hash])
+        #expect(try await store.deleteBlob(hash, owner: alice), "bob still holds it")
+        #expect(try await store.expireBlobs(now: t0.addingTimeInterval(10)).blobs == [hash], "the last reference expired")
+        #expect(try await !store.blobExists(hash))
+
+        try await store.createUpload(upload(5, alice, size: 10, expires: t0.addingTimeInterval(5)), quota: 100)
+        #expect(try await store.expireBlobs(now: t0.addingTimeInterval(5)).uploads == [upload(5, alice, size: 10).id])
+        try await store.createUpload(upload(6, alice, size: 10), quota: 100)
+        try await store.deleteUpload(upload(6, alice, size: 10).id)
+        #expect(try await store.upload(upload(6, alice, size: 10).id) == nil)
+
+        // Deleting the account drops its blobs and uploads.
+        try await store.createUpload(upload(7, bob, size: 10), quota: 100)
+        try await store.completeUpload(upload(7, bob, size: 10).id, as: BlobRecord(id: hash, owner: bob, size: 10, createdAt: t0, expiresAt: later))
+        try await store.createUpload(upload(8, bob, size: 10), quota: 100)
+        try await store.deleteAccount(bob)
+        #expect(try await !store.blobExists(hash))
+        #expect(try await store.upload(upload(8, bob, size: 10).id) == nil)
+    }
 }

@@ -46,4 +46,8 @@ import Testing
     @Test(arguments: StoreDriver.allCases) func deletingAnAccountErasesEverything(_ driver: StoreDriver) async throws {
         try await driver.withStore(RelayStorageConformance.deletingAnAccountErasesEverything)
     }
+
+    @Test(arguments: StoreDriver.allCases) func blobsUploadsAndQuota(_ driver: StoreDriver) async throws {
+        try await driver.withStore(RelayStorageConformance.blobsUploadsAndQuota)
+    }
 }

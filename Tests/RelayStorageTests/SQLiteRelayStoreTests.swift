@@ -24,7 +24,7 @@ import Testing
             #expect(secureDelete == 1)
             #expect(foreignKeys == 1)
             #expect(journalMode == "wal")
-            #expect(try await store.appliedMigrations().count == 1)
+            #expect(try await store.appliedMigrations().count == 2)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)
             #expect(try await again.appliedMigrations() == store.appliedMigrations())

@@ -38,10 +38,13 @@ struct RelayHarness: Sendable {
     let clock = TestClock()
     let relay: Relay
 
-    init(configuration: Relay.Configuration = Relay.Configuration(), store: any RelayStore = InMemoryRelayStore()) {
+    init(
+        configuration: Relay.Configuration = Relay.Configuration(), store: any RelayStore = InMemoryRelayStore(),
+        blobContent: (any BlobContentStore)? = nil
+    ) {
         self.store = store
         let clock = self.clock
-        self.relay = Relay(store: store, configuration: configuration, now: { clock.now() })
+        self.relay = Relay(store: store, blobContent: blobContent, configuration: configuration, now: { clock.now() })
     }
 
     /// Runs `body` against the router, without a network.
