@@ -47,17 +47,22 @@ bench: deps
 ## Every MLS vector file through the conformance tool.
 conformance: deps
 	$(SWIFT) build --scratch-path $(SCRATCH) --product letterlock-conformance $(SWIFT_BUILD_FLAGS)
-	@set -e; for f in $(LETTERLOCK_VECTORS)/mls/*.json; do \
+	@status=0; for f in $(LETTERLOCK_VECTORS)/mls/*.json; do \
 	    kind=$$(basename $$f .json); case $$kind in passive-client-*) kind=passive-client;; esac; \
-	    printf '%-40s ' "$$(basename $$f)"; $(SCRATCH)/debug/letterlock-conformance mls $$kind $$f; done
+	    printf '%-40s ' "$$(basename $$f)"; $(SCRATCH)/debug/letterlock-conformance mls $$kind $$f --by-suite || status=1; done; \
+	exit $$status
 
 ## libFuzzer targets (Fuzz/*), built with -sanitize=fuzzer into .build-fuzz, each run FUZZ_SECONDS
 ## on a copy of its seed corpus (Fuzz/<Target>/corpus). Crashes land in fuzz-artifacts/.
 # One `swift build` per target: SwiftPM honours only the last --product of a command.
+# swiftc keeps only the last -sanitize= it is given, so with fuzzer+address the Swift code would get
+# no coverage instrumentation (libFuzzer: "no interesting inputs"); ask for the coverage explicitly.
+FUZZ_COVERAGE := -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
 fuzz-build: deps
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    echo "== building $$t"; \
-	    LETTERLOCK_FUZZ=1 SWIFT_BACKTRACE=enable=no $(SWIFT) build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address --product $$t; \
+	    LETTERLOCK_FUZZ=1 SWIFT_BACKTRACE=enable=no $(SWIFT) build --scratch-path .build-fuzz \
+	        --sanitize=fuzzer --sanitize=address $(FUZZ_COVERAGE) --product $$t; \
 	done
 
 fuzz: fuzz-build
