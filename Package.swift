@@ -95,6 +95,11 @@ targets += [
 
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWireFormat", ["WireFormat"]),
+    ("FuzzMLSMessage", ["MLS", "WireFormat"]),
+    ("FuzzWelcome", ["MLS", "WireFormat"]),
+    ("FuzzKeyPackage", ["MLS", "WireFormat"]),
+    ("FuzzGroupInfo", ["MLS", "WireFormat"]),
+    ("FuzzRatchetTree", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
