@@ -100,6 +100,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzKeyPackage", ["MLS", "WireFormat"]),
     ("FuzzGroupInfo", ["MLS", "WireFormat"]),
     ("FuzzRatchetTree", ["MLS", "WireFormat"]),
+    ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {

@@ -1,4 +1,4 @@
 import ArgumentParser
 
 /// The benchmark subcommands. Each area adds its command here (one line) and in its own file.
-let benchSubcommands: [any ParsableCommand.Type] = []
+let benchSubcommands: [any ParsableCommand.Type] = [MLSBench.self]

@@ -27,6 +27,9 @@ struct MLSCommand: ParsableCommand {
     @Argument(help: "The vector file (JSON).")
     var file: String
 
+    @Flag(help: "After the summary line, print one line per cipher suite: `suite N: N passed, N failed, N skipped`.")
+    var bySuite = false
+
     func run() throws {
         guard MLSConformance.allKinds.contains(kind) else {
             throw ValidationError(
@@ -47,6 +50,11 @@ struct MLSCommand: ParsableCommand {
             throw ExitCode(2)
         }
         print(result.summary)
+        if bySuite {
+            for (suite, counts) in result.bySuite.sorted(by: { $0.key < $1.key }) {
+                print("suite \(suite): \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped")
+            }
+        }
         for failure in result.failures.prefix(50) { printError(failure) }
         if result.failures.count > 50 { printError("... \(result.failures.count - 50) more failures") }
         if !result.isSuccess { throw ExitCode.failure }

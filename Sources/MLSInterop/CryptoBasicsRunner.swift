@@ -40,7 +40,7 @@ public struct CryptoBasicsRunner: VectorRunner {
         for (index, test) in try Self.decodeCases(Case.self, from: data).enumerated() {
             let label = "case \(index) (suite \(test.cipher_suite))"
             guard let crypto = result.crypto(forSuite: test.cipher_suite, label: label) else { continue }
-            result.record(label, problems: check(test, crypto))
+            result.record(label, suite: test.cipher_suite, problems: check(test, crypto))
         }
         return result
     }

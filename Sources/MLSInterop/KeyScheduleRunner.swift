@@ -5,7 +5,8 @@ import WireFormat
 /// `key-schedule.json`: for each epoch, the GroupContext encoding and every secret of RFC 9420 §8
 /// (joiner, welcome, init, sender data, encryption, exporter, epoch authenticator, external,
 /// confirmation, membership, resumption), `external_pub = DeriveKeyPair(external_secret)`, and one
-/// MLS-Exporter output. Epoch `n` starts from epoch `n-1`'s computed `init_secret`.
+/// MLS-Exporter output. The GroupContext (empty extensions) is built with the `GroupContext` struct
+/// and its encoding compared with the file's. Epoch `n` starts from epoch `n-1`'s computed `init_secret`.
 ///
 /// The exporter `label` is used as the string it is in the file (it looks like hex, but the
 /// generators pass that text itself as the label; decoding it does not reproduce the output).
@@ -39,16 +40,10 @@ public struct KeyScheduleRunner: VectorRunner {
             var initSecret = Secret(bytes: test.initial_init_secret.bytes)
             for (epochNumber, epoch) in test.epochs.enumerated() {
                 let at = "epoch \(epochNumber)"
-                // GroupContext { version = mls10, cipher_suite, group_id, epoch, tree_hash, confirmed_transcript_hash, extensions = {} }.
-                var writer = WireWriter()
-                writer.write(UInt16(1))
-                writer.write(test.cipher_suite)
-                writer.writeOpaque(test.group_id.bytes)
-                writer.write(UInt64(epochNumber))
-                writer.writeOpaque(epoch.tree_hash.bytes)
-                writer.writeOpaque(epoch.confirmed_transcript_hash.bytes)
-                writer.writeVector { _ in }
-                let groupContext = writer.bytes
+                let groupContext = GroupContext(
+                    cipherSuite: CipherSuite(rawValue: test.cipher_suite), groupID: test.group_id.bytes, epoch: UInt64(epochNumber),
+                    treeHash: epoch.tree_hash.bytes, confirmedTranscriptHash: epoch.confirmed_transcript_hash.bytes
+                ).wireBytes
                 check.expect(groupContext == epoch.group_context.bytes, "\(at): group_context differs")
                 check.attempt(at) { check in
                     let secrets = try KeySchedule.epochSecrets(
@@ -77,7 +72,7 @@ public struct KeyScheduleRunner: VectorRunner {
                     initSecret = secrets.initSecret
                 }
             }
-            result.record(label, problems: check.problems)
+            result.record(label, suite: test.cipher_suite, problems: check.problems)
         }
         return result
     }

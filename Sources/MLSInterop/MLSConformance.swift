@@ -10,8 +10,19 @@ public enum MLSConformance {
     /// The runners implemented so far.
     public static var runners: [any VectorRunner.Type] {
         [
-            DeserializationRunner.self, CryptoBasicsRunner.self, TreeMathRunner.self, SecretTreeRunner.self, KeyScheduleRunner.self, PSKSecretRunner.self,
-            MessagesVectorRunner.self, TreeValidationVectorRunner.self, TreeOperationsVectorRunner.self, TreeKEMVectorRunner.self, WelcomeVectorRunner.self,
+            DeserializationRunner.self,
+            CryptoBasicsRunner.self,
+            TreeMathRunner.self,
+            SecretTreeRunner.self,
+            KeyScheduleRunner.self,
+            PSKSecretRunner.self,
+            TranscriptHashesRunner.self,
+            MessageProtectionRunner.self,
+            MessagesVectorRunner.self,
+            TreeValidationVectorRunner.self,
+            TreeOperationsVectorRunner.self,
+            TreeKEMVectorRunner.self,
+            WelcomeVectorRunner.self,
         ]
     }
 

@@ -1,6 +1,5 @@
 public import Foundation
 import MLS
-import WireFormat
 
 /// `psk_secret.json`: `psk_secret` (RFC 9420 §8.4) over external PSKs given in order.
 public struct PSKSecretRunner: VectorRunner {
@@ -22,17 +21,14 @@ public struct PSKSecretRunner: VectorRunner {
             var check = CaseCheck()
             check.attempt("psk_secret") { check in
                 let inputs = test.psks.map { psk in
-                    // PreSharedKeyID { psktype = external(1); opaque psk_id<V>; opaque psk_nonce<V> }.
-                    var writer = WireWriter()
-                    writer.write(UInt8(1))
-                    writer.writeOpaque(psk.psk_id.bytes)
-                    writer.writeOpaque(psk.psk_nonce.bytes)
-                    return KeySchedule.PSKInput(encodedID: writer.bytes, psk: Secret(bytes: psk.psk.bytes))
+                    KeySchedule.PSKInput(
+                        id: PreSharedKeyID(kind: .external(pskID: psk.psk_id.bytes), nonce: psk.psk_nonce.bytes),
+                        psk: Secret(bytes: psk.psk.bytes))
                 }
                 let secret = try KeySchedule.pskSecret(crypto: crypto, psks: inputs)
                 check.expect(secret == Secret(bytes: test.psk_secret.bytes), "psk_secret differs")
             }
-            result.record(label, problems: check.problems)
+            result.record(label, suite: test.cipher_suite, problems: check.problems)
         }
         return result
     }

@@ -50,7 +50,7 @@ public struct SecretTreeRunner: VectorRunner {
                     }
                 }
             }
-            result.record(label, problems: check.problems)
+            result.record(label, suite: test.cipher_suite, problems: check.problems)
         }
         return result
     }

@@ -7,9 +7,9 @@ extension VectorResult {
         let suite = CipherSuite(rawValue: rawValue)
         if let crypto = try? suite.crypto() { return crypto }
         if CipherSuite.knownUnsupported.contains(suite) {
-            skipped += 1
+            skip(suite: rawValue)
         } else {
-            fail(label, "unknown cipher suite \(rawValue)")
+            fail(label, suite: rawValue, "unknown cipher suite \(rawValue)")
         }
         return nil
     }

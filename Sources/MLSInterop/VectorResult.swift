@@ -8,6 +8,15 @@ public struct VectorResult: Sendable, Equatable {
     public var skipped: Int
     /// One line per failed check: the case index and what differed (no key material).
     public var failures: [String]
+    /// The same counts split by cipher suite, for files whose cases name one.
+    public var bySuite: [UInt16: Counts] = [:]
+
+    /// Passed / failed / skipped counts.
+    public struct Counts: Sendable, Equatable {
+        public var passed = 0
+        public var failed = 0
+        public var skipped = 0
+    }
 
     public init(passed: Int = 0, failed: Int = 0, skipped: Int = 0, failures: [String] = []) {
         self.passed = passed
@@ -23,18 +32,27 @@ public struct VectorResult: Sendable, Equatable {
     public var isSuccess: Bool { failed == 0 }
 
     /// Records one case: passed when `problems` is empty, else failed with each problem prefixed by `label`.
-    public mutating func record(_ label: String, problems: [String]) {
+    public mutating func record(_ label: String, suite: UInt16? = nil, problems: [String]) {
         if problems.isEmpty {
             passed += 1
+            if let suite { bySuite[suite, default: Counts()].passed += 1 }
         } else {
             failed += 1
+            if let suite { bySuite[suite, default: Counts()].failed += 1 }
             failures.append(contentsOf: problems.map { "\(label): \($0)" })
         }
     }
 
     /// Records one failed case.
-    public mutating func fail(_ label: String, _ reason: String) {
+    public mutating func fail(_ label: String, suite: UInt16? = nil, _ reason: String) {
         failed += 1
+        if let suite { bySuite[suite, default: Counts()].failed += 1 }
         failures.append("\(label): \(reason)")
+    }
+
+    /// Records one skipped case.
+    public mutating func skip(suite: UInt16? = nil) {
+        skipped += 1
+        if let suite { bySuite[suite, default: Counts()].skipped += 1 }
     }
 }

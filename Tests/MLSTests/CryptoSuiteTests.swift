@@ -127,3 +127,17 @@ import Testing
         #expect(ConstantTime.equals([], []))
     }
 }
+
+@Suite struct SignatureKeyEncodingTests {
+    /// A minimal big-endian ECDSA scalar (leading zero dropped) is the same key.
+    @Test func shortECDSAScalarsAreLeftPadded() throws {
+        var key = SignaturePrivateKey.generate(scheme: .ecdsaSecp256r1SHA256)
+        while key.serialized.exportedBytes.first != 0 { key = SignaturePrivateKey.generate(scheme: .ecdsaSecp256r1SHA256) }
+        let short = Array(key.serialized.exportedBytes.dropFirst())
+        #expect(try SignaturePrivateKey(scheme: .ecdsaSecp256r1SHA256, serialized: short).publicKey == key.publicKey)
+        #expect(throws: MLSCryptoError.invalidPrivateKey) {
+            try SignaturePrivateKey(scheme: .ecdsaSecp256r1SHA256, serialized: [UInt8](repeating: 1, count: 33))
+        }
+        #expect(throws: MLSCryptoError.invalidPrivateKey) { try SignaturePrivateKey(scheme: .ed25519, serialized: [1, 2, 3]) }
+    }
+}

@@ -68,3 +68,25 @@ import Testing
         }
     }
 }
+
+@Suite struct SecretTreeEvictionTests {
+    /// Eviction keeps the newest keys across several jumps, including after some were consumed.
+    @Test func oldestSkippedKeysAreEvictedFirst() throws {
+        let crypto = try CipherSuite.mls128DHKEMX25519AES128GCMSHA256Ed25519.crypto()
+        var tree = try SecretTree(
+            crypto: crypto, encryptionSecret: Secret(zeros: 32), leafCount: 2,
+            configuration: .init(maximumForwardDistance: 100, maximumSkippedKeys: 5))
+        _ = try tree.key(leaf: LeafIndex(0), type: .application, generation: 4)  // skipped 0...3
+        _ = try tree.key(leaf: LeafIndex(0), type: .application, generation: 1)  // consume 1: retained {0, 2, 3}
+        _ = try tree.key(leaf: LeafIndex(0), type: .application, generation: 8)  // skips 5...7: evicts 0 → {2, 3, 5, 6, 7}
+        #expect(throws: SecretTreeError.keyConsumed) { try tree.key(leaf: LeafIndex(0), type: .application, generation: 0) }
+        for generation: UInt32 in [2, 3, 5, 6, 7] {
+            _ = try tree.key(leaf: LeafIndex(0), type: .application, generation: generation)
+        }
+        _ = try tree.key(leaf: LeafIndex(0), type: .application, generation: 100)  // skips 9...99, keeps the last five
+        #expect(throws: SecretTreeError.keyConsumed) { try tree.key(leaf: LeafIndex(0), type: .application, generation: 94) }
+        for generation: UInt32 in 95...99 {
+            _ = try tree.key(leaf: LeafIndex(0), type: .application, generation: generation)
+        }
+    }
+}

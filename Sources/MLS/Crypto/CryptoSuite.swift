@@ -93,11 +93,40 @@ public struct CryptoSuite: Sendable, Hashable {
 
     static func expand(_ hash: HashAlgorithm, prk: SymmetricKey, info: some DataProtocol, length: Int) throws(MLSCryptoError) -> Secret {
         guard length >= 0, length <= 255 * hash.outputByteCount else { throw .invalidArgument("KDF output length") }
-        return switch hash {
-        case .sha256: Secret(HKDF<SHA256>.expand(pseudoRandomKey: prk, info: info, outputByteCount: length))
-        case .sha384: Secret(HKDF<SHA384>.expand(pseudoRandomKey: prk, info: info, outputByteCount: length))
-        case .sha512: Secret(HKDF<SHA512>.expand(pseudoRandomKey: prk, info: info, outputByteCount: length))
+        return uncheckedExpand(hash, prk: prk, info: info, length: length)
+    }
+
+    /// HKDF-Expand (RFC 5869 §2.3) written over HMAC directly: swift-crypto's `HKDF.expand` copies
+    /// the PRK into a new key and the output through two buffers; this runs once per message key.
+    /// - Precondition: `0 <= length <= 255 * Nh` (checked by the callers).
+    static func uncheckedExpand(_ hash: HashAlgorithm, prk: SymmetricKey, info: some DataProtocol, length: Int) -> Secret {
+        switch hash {
+        case .sha256: hmacExpand(SHA256.self, prk: prk, info: info, length: length)
+        case .sha384: hmacExpand(SHA384.self, prk: prk, info: info, length: length)
+        case .sha512: hmacExpand(SHA512.self, prk: prk, info: info, length: length)
         }
+    }
+
+    @inline(__always)
+    private static func hmacExpand<H: HashFunction>(_: H.Type, prk: SymmetricKey, info: some DataProtocol, length: Int) -> Secret {
+        var output = [UInt8]()
+        output.reserveCapacity(length)
+        defer { Zeroize.bytes(&output) }
+        var previous: HashedAuthenticationCode<H>?
+        var counter: UInt8 = 1
+        while output.count < length {
+            var hmac = HMAC<H>(key: prk)
+            if let previous {
+                previous.withUnsafeBytes { hmac.update(data: $0) }
+            }
+            hmac.update(data: info)
+            withUnsafeBytes(of: counter) { hmac.update(data: $0) }
+            let block = hmac.finalize()
+            block.withUnsafeBytes { output.append(contentsOf: $0.prefix(length - output.count)) }
+            previous = block
+            counter &+= 1
+        }
+        return Secret(bytes: output)
     }
 }
 

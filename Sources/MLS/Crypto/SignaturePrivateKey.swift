@@ -27,8 +27,24 @@ public struct SignaturePrivateKey: Sendable, CustomStringConvertible, CustomDebu
     }
 
     /// A key from its serialized form.
+    ///
+    /// An ECDSA scalar shorter than the field size is left-padded with zeros: some implementations
+    /// write the minimal big-endian integer (the interop vectors have a 65-byte P-521 key), which
+    /// is the same scalar.
     /// - Throws: ``MLSCryptoError/invalidPrivateKey`` when the bytes are not a key of `scheme`.
     public init(scheme: SignatureScheme, serialized bytes: [UInt8]) throws(MLSCryptoError) {
+        var bytes = bytes
+        defer { Zeroize.bytes(&bytes) }
+        let scalarLength: Int? =
+            switch scheme {
+            case .ed25519: nil
+            case .ecdsaSecp256r1SHA256: 32
+            case .ecdsaSecp384r1SHA384: 48
+            case .ecdsaSecp521r1SHA512: 66
+            }
+        if let scalarLength, bytes.count < scalarLength, !bytes.isEmpty {
+            bytes = [UInt8](repeating: 0, count: scalarLength - bytes.count) + bytes
+        }
         do {
             switch scheme {
             case .ed25519: storage = .ed25519(try .init(rawRepresentation: bytes))

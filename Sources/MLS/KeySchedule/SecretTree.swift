@@ -81,6 +81,20 @@ public struct SecretTree: Sendable {
         return try ratchet.key(generation: generation, crypto: crypto, configuration: configuration)
     }
 
+    /// Calls `use` with the key of `generation` and deletes the key only if `use` succeeds (returns
+    /// non-nil): a forged or corrupted message must not burn the key of the genuine one (§9.2 counts a
+    /// key as consumed when it successfully decrypts). When `use` returns nil the tree is unchanged.
+    public mutating func withDecryptionKey<R>(
+        leaf: LeafIndex, type: RatchetType, generation: UInt32, _ use: (MessageKey) -> R?
+    ) throws(SecretTreeError) -> R? {
+        let ratchet = try takeRatchet(leaf: leaf, type: type)
+        var trial = ratchet
+        let key = try trial.key(generation: generation, crypto: crypto, configuration: configuration)
+        guard let value = use(key) else { return nil }
+        ratchets[Self.ratchetID(leaf, type)] = trial
+        return value
+    }
+
     /// The next generation `leaf`'s `type` ratchet would hand out (0 before its first use).
     public func nextGeneration(leaf: LeafIndex, type: RatchetType) -> UInt32 {
         ratchets[Self.ratchetID(leaf, type)]?.nextGeneration ?? 0
@@ -148,6 +162,10 @@ private struct HashRatchet: Sendable {
     /// True once generation UInt32.max has been handed out: the ratchet cannot advance further.
     var isExhausted = false
     var skipped: [UInt32: SecretTree.MessageKey] = [:]
+    /// Generations in `skipped`, oldest first (they are inserted in increasing order); entries
+    /// already consumed are left in place and passed over when evicting.
+    var skippedOrder: [UInt32] = []
+    var skippedOrderHead = 0
 
     init(secret: Secret, type: SecretTree.RatchetType) {
         self.secret = secret
@@ -166,10 +184,9 @@ private struct HashRatchet: Sendable {
             while nextGeneration < generation {
                 let key = try derive(crypto: crypto)
                 if configuration.maximumSkippedKeys > 0 {
-                    if skipped.count >= configuration.maximumSkippedKeys, let oldest = skipped.keys.min() {
-                        skipped.removeValue(forKey: oldest)
-                    }
+                    if skipped.count >= configuration.maximumSkippedKeys { evictOldestSkipped() }
                     skipped[key.generation] = key
+                    skippedOrder.append(key.generation)
                 }
                 try advance(crypto: crypto)
             }
@@ -178,6 +195,19 @@ private struct HashRatchet: Sendable {
             return key
         } catch {
             throw .derivationFailed
+        }
+    }
+
+    /// Deletes the oldest retained key, in amortized constant time.
+    private mutating func evictOldestSkipped() {
+        while skippedOrderHead < skippedOrder.count {
+            let generation = skippedOrder[skippedOrderHead]
+            skippedOrderHead += 1
+            if skipped.removeValue(forKey: generation) != nil { break }
+        }
+        if skippedOrderHead > 64 && skippedOrderHead * 2 > skippedOrder.count {
+            skippedOrder.removeFirst(skippedOrderHead)
+            skippedOrderHead = 0
         }
     }
 
