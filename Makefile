@@ -53,9 +53,12 @@ conformance: deps
 
 ## libFuzzer targets (Fuzz/*), built with -sanitize=fuzzer into .build-fuzz, each run FUZZ_SECONDS
 ## on a copy of its seed corpus (Fuzz/<Target>/corpus). Crashes land in fuzz-artifacts/.
+# One `swift build` per target: SwiftPM honours only the last --product of a command.
 fuzz-build: deps
-	LETTERLOCK_FUZZ=1 SWIFT_BACKTRACE=enable=no $(SWIFT) build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
-	    $(foreach t,$(FUZZ_TARGETS),--product $(t))
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    echo "== building $$t"; \
+	    LETTERLOCK_FUZZ=1 SWIFT_BACKTRACE=enable=no $(SWIFT) build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address --product $$t; \
+	done
 
 fuzz: fuzz-build
 	@mkdir -p fuzz-artifacts

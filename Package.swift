@@ -65,16 +65,98 @@ targets += [
 targets += [
     .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
     .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
-    .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
-    .target(name: "ImageDecoding", dependencies: ["CJPEG", "CPNG", "CWebP"], swiftSettings: strictSettings),
+    .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
+    /// Our own C glue: setjmp-guarded libjpeg/libpng entry points (the libraries longjmp on errors).
+    .target(
+        name: "CImageShims",
+        dependencies: ["CJPEG", "CPNG"],
+        linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+    ),
+    .target(name: "ImageDecoding", dependencies: ["CImageShims", "CWebP"], swiftSettings: strictSettings),
     .target(name: "PerceptualHash", dependencies: ["ImageDecoding"] + crypto, swiftSettings: hotLoopSettings),
-    .executableTarget(
-        name: "LetterlockHash",
+    /// The commands of letterlock-hash, as a library so tests can run them without a process.
+    .target(
+        name: "LetterlockHashCommands",
         dependencies: ["PerceptualHash", "ImageDecoding", argumentParser],
         swiftSettings: strictSettings
     ),
-    .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
+    .executableTarget(
+        name: "LetterlockHash",
+        dependencies: ["LetterlockHashCommands", argumentParser],
+        swiftSettings: strictSettings
+    ),
+    .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "CImageShims", "TestVectors"], swiftSettings: strictSettings),
     .testTarget(name: "PerceptualHashTests", dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"], swiftSettings: strictSettings),
+    .testTarget(
+        name: "LetterlockHashTests",
+        dependencies: ["LetterlockHashCommands", "LetterlockHash", "PerceptualHash", "ImageDecoding", "TestVectors"],
+        swiftSettings: strictSettings
+    ),
+    /// File-level conformance: decode + PDQ against images-fullres-rgb.csv and images-cpp-cli.csv.
+    .testTarget(
+        name: "PDQFileConformanceTests",
+        dependencies: ["PerceptualHash", "ImageDecoding", "TestVectors"],
+        swiftSettings: strictSettings
+    ),
+]
+
+// MARK: - Relay (issue 3): RelayStorage, Relay, letterlock-relay
+
+dependencies += [
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+]
+
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdWebSocket: Target.Dependency = .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioWebSocket: Target.Dependency = .product(name: "NIOWebSocket", package: "swift-nio")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+
+targets += [
+    /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
+    .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
+    /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
+    .target(name: "RelayStorage", dependencies: [grdb] + crypto, swiftSettings: strictSettings),
+    /// The delivery service and key directory: routes, auth, push, services.
+    .target(
+        name: "Relay",
+        dependencies: ["RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, metrics, serviceLifecycle, nioCore, nioWebSocket, httpTypes] + crypto,
+        resources: [.copy("Resources/openapi.json")],
+        swiftSettings: strictSettings
+    ),
+    .executableTarget(
+        name: "LetterlockRelay",
+        dependencies: [
+            "Relay", "RelayStorage", hummingbird, logging, metrics, prometheus, serviceLifecycle, nioCore, argumentParser,
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: strictSettings
+    ),
+    .testTarget(name: "RelayStorageTests", dependencies: ["RelayStorage", grdb], swiftSettings: strictSettings),
+    .testTarget(name: "RelayAPITests", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
+    .testTarget(
+        name: "RelayTests",
+        dependencies: [
+            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
 ]
 
 // MARK: - Benchmarks (every area adds a subcommand file)
@@ -94,8 +176,12 @@ targets += [
 // supplies `main`, so they do not link without the sanitizer.
 
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("FuzzPDQ", ["PerceptualHash"]),
     ("FuzzWireFormat", ["WireFormat"]),
+    ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
+    ("FuzzExifOrientation", ["ImageDecoding"]),
+    ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
@@ -113,6 +199,7 @@ let package = Package(
         .executable(name: "letterlock-conformance", targets: ["LetterlockConformance"]),
         .executable(name: "letterlock-hash", targets: ["LetterlockHash"]),
         .executable(name: "letterlock-bench", targets: ["LetterlockBench"]),
+        .executable(name: "letterlock-relay", targets: ["LetterlockRelay"]),
         .library(name: "MLS", targets: ["MLS"]),
         .library(name: "PerceptualHash", targets: ["PerceptualHash"]),
     ],

@@ -2,5 +2,6 @@ import ArgumentParser
 
 /// The benchmark subcommands. Each area adds its command here (one line) and in its own file.
 let benchSubcommands: [any ParsableCommand.Type] = [
+    PDQBench.self,
     PDQMatchBench.self,
 ]

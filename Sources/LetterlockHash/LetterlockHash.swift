@@ -1,10 +1,10 @@
 import ArgumentParser
+import LetterlockHashCommands
 
-/// `letterlock-hash`: perceptual (PDQ) and exact hashes of image files, and matching against hash banks.
+/// `letterlock-hash`: the composition root. The commands live in `LetterlockHashCommands`.
 @main
-struct LetterlockHash: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "letterlock-hash",
-        abstract: "PDQ perceptual hashes and exact hashes of images, and matching against hash banks."
-    )
+enum LetterlockHashMain {
+    static func main() {
+        HashTool.main()
+    }
 }

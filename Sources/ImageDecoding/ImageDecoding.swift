@@ -1,2 +1,0 @@
-// The ImageDecoding module: being built in this session; see README.md for its status.
-enum ImageDecodingModule {}

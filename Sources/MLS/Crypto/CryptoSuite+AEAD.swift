@@ -1,0 +1,46 @@
+import Crypto
+import Foundation
+
+/// AEAD with the suite's algorithm (RFC 9420 §5.1; ciphertext and tag as one output, per RFC 5116).
+extension CryptoSuite {
+    /// `AEAD.Seal(key, nonce, aad, plaintext)`: the ciphertext with the tag appended.
+    public func seal(key: Secret, nonce: [UInt8], aad: [UInt8], plaintext: [UInt8]) throws(MLSCryptoError) -> [UInt8] {
+        guard key.count == aead.keyByteCount else { throw .invalidLength("AEAD key") }
+        guard nonce.count == aead.nonceByteCount else { throw .invalidLength("AEAD nonce") }
+        do {
+            switch aead {
+            case .aes128GCM, .aes256GCM:
+                let box = try AES.GCM.seal(plaintext, using: key.symmetricKey, nonce: AES.GCM.Nonce(data: nonce), authenticating: aad)
+                return Array(box.ciphertext) + Array(box.tag)
+            case .chaCha20Poly1305:
+                let box = try ChaChaPoly.seal(plaintext, using: key.symmetricKey, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: aad)
+                return Array(box.ciphertext) + Array(box.tag)
+            }
+        } catch {
+            throw .encryptionFailed
+        }
+    }
+
+    /// `AEAD.Open(key, nonce, aad, ciphertext)`.
+    /// - Throws: ``MLSCryptoError/decryptionFailed`` when the tag does not verify or the input is too short.
+    public func open(key: Secret, nonce: [UInt8], aad: [UInt8], ciphertext: [UInt8]) throws(MLSCryptoError) -> [UInt8] {
+        guard key.count == aead.keyByteCount else { throw .invalidLength("AEAD key") }
+        guard nonce.count == aead.nonceByteCount else { throw .invalidLength("AEAD nonce") }
+        guard ciphertext.count >= aead.tagByteCount else { throw .decryptionFailed }
+        let split = ciphertext.count - aead.tagByteCount
+        do {
+            switch aead {
+            case .aes128GCM, .aes256GCM:
+                let box = try AES.GCM.SealedBox(
+                    nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext[..<split], tag: ciphertext[split...])
+                return Array(try AES.GCM.open(box, using: key.symmetricKey, authenticating: aad))
+            case .chaCha20Poly1305:
+                let box = try ChaChaPoly.SealedBox(
+                    nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: ciphertext[..<split], tag: ciphertext[split...])
+                return Array(try ChaChaPoly.open(box, using: key.symmetricKey, authenticating: aad))
+            }
+        } catch {
+            throw .decryptionFailed
+        }
+    }
+}

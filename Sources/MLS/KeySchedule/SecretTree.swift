@@ -1,0 +1,263 @@
+/// The secret tree of one epoch (RFC 9420 §9): per-leaf handshake and application hash ratchets
+/// rooted at the epoch's `encryption_secret`, with the deletion schedule of §9.2.
+///
+/// - Node secrets are derived lazily from the root down and each consumed parent secret is deleted
+///   as soon as both children are derived (only the unconsumed frontier is kept).
+/// - Every key/nonce is returned once: asking again for a generation already handed out fails
+///   with ``SecretTreeError/keyConsumed``.
+/// - Out-of-order delivery is bounded by ``Configuration``: a generation at most
+///   ``Configuration/maximumForwardDistance`` ahead of the ratchet is accepted, and keys for the
+///   generations skipped on the way are retained, at most ``Configuration/maximumSkippedKeys`` per
+///   ratchet (the oldest are deleted first).
+public struct SecretTree: Sendable {
+    /// Limits for out-of-order delivery.
+    public struct Configuration: Sendable, Hashable {
+        /// How far ahead of the next expected generation a message may be (default 1,000).
+        public var maximumForwardDistance: UInt32
+        /// How many skipped generations' keys one ratchet keeps for late messages (default 1,000).
+        public var maximumSkippedKeys: Int
+
+        public init(maximumForwardDistance: UInt32 = 1_000, maximumSkippedKeys: Int = 1_000) {
+            self.maximumForwardDistance = maximumForwardDistance
+            self.maximumSkippedKeys = maximumSkippedKeys
+        }
+    }
+
+    /// Which of a leaf's two ratchets (§9.1).
+    public enum RatchetType: Sendable, Hashable {
+        case handshake, application
+
+        var label: String {
+            switch self {
+            case .handshake: "handshake"
+            case .application: "application"
+            }
+        }
+    }
+
+    /// One generation's AEAD key and nonce (`ratchet_key_[N]_[j]`, `ratchet_nonce_[N]_[j]`).
+    public struct MessageKey: Sendable {
+        public let generation: UInt32
+        public let key: Secret
+        public let nonce: Secret
+    }
+
+    public let crypto: CryptoSuite
+    public let tree: TreeMath
+    public let configuration: Configuration
+
+    /// Unconsumed node secrets, by node index: initially only the root.
+    private var nodeSecrets: [UInt32: Secret]
+    /// The ratchets started so far, by `leaf << 1 | type`.
+    private var ratchets: [UInt64: HashRatchet] = [:]
+
+    /// A secret tree for `leafCount` leaves (a power of two, as in the ratchet tree) rooted at `encryptionSecret`.
+    public init(
+        crypto: CryptoSuite, encryptionSecret: Secret, leafCount: UInt32, configuration: Configuration = Configuration()
+    ) throws(SecretTreeError) {
+        guard encryptionSecret.count == crypto.hashLength else { throw .invalidSecretLength }
+        do {
+            tree = try TreeMath(leafCount: leafCount)
+        } catch {
+            throw .invalidLeafCount
+        }
+        self.crypto = crypto
+        self.configuration = configuration
+        nodeSecrets = [tree.root.value: encryptionSecret]
+    }
+
+    /// The key and nonce for sending the next message of `leaf`'s `type` ratchet.
+    public mutating func nextSendingKey(leaf: LeafIndex, type: RatchetType) throws(SecretTreeError) -> MessageKey {
+        var ratchet = try takeRatchet(leaf: leaf, type: type)
+        defer { ratchets[Self.ratchetID(leaf, type)] = ratchet }
+        return try ratchet.key(generation: ratchet.nextGeneration, crypto: crypto, configuration: configuration)
+    }
+
+    /// The key and nonce of `generation` of `leaf`'s `type` ratchet, for decrypting a received
+    /// message. The key is deleted from the tree: a second request for it fails.
+    public mutating func key(leaf: LeafIndex, type: RatchetType, generation: UInt32) throws(SecretTreeError) -> MessageKey {
+        var ratchet = try takeRatchet(leaf: leaf, type: type)
+        defer { ratchets[Self.ratchetID(leaf, type)] = ratchet }
+        return try ratchet.key(generation: generation, crypto: crypto, configuration: configuration)
+    }
+
+    /// Calls `use` with the key of `generation` and deletes the key only if `use` succeeds (returns
+    /// non-nil): a forged or corrupted message must not burn the key of the genuine one (§9.2 counts a
+    /// key as consumed when it successfully decrypts). When `use` returns nil the tree is unchanged.
+    public mutating func withDecryptionKey<R>(
+        leaf: LeafIndex, type: RatchetType, generation: UInt32, _ use: (MessageKey) -> R?
+    ) throws(SecretTreeError) -> R? {
+        let ratchet = try takeRatchet(leaf: leaf, type: type)
+        var trial = ratchet
+        let key = try trial.key(generation: generation, crypto: crypto, configuration: configuration)
+        guard let value = use(key) else { return nil }
+        ratchets[Self.ratchetID(leaf, type)] = trial
+        return value
+    }
+
+    /// The next generation `leaf`'s `type` ratchet would hand out (0 before its first use).
+    public func nextGeneration(leaf: LeafIndex, type: RatchetType) -> UInt32 {
+        ratchets[Self.ratchetID(leaf, type)]?.nextGeneration ?? 0
+    }
+
+    private static func ratchetID(_ leaf: LeafIndex, _ type: RatchetType) -> UInt64 {
+        UInt64(leaf.value) << 1 | (type == .handshake ? 0 : 1)
+    }
+
+    /// The ratchet for (leaf, type), starting both of the leaf's ratchets from its node secret
+    /// on first use (§9: the leaf secret is consumed once both ratchet roots are derived).
+    private mutating func takeRatchet(leaf: LeafIndex, type: RatchetType) throws(SecretTreeError) -> HashRatchet {
+        guard tree.contains(leaf) else { throw .leafOutOfRange }
+        if let ratchet = ratchets[Self.ratchetID(leaf, type)] { return ratchet }
+        let leafSecret = try takeNodeSecret(leaf.nodeIndex)
+        do {
+            let handshake = try crypto.expandWithLabel(secret: leafSecret, label: "handshake", context: [], length: crypto.hashLength)
+            let application = try crypto.expandWithLabel(secret: leafSecret, label: "application", context: [], length: crypto.hashLength)
+            ratchets[Self.ratchetID(leaf, .handshake)] = HashRatchet(secret: handshake, type: .handshake)
+            ratchets[Self.ratchetID(leaf, .application)] = HashRatchet(secret: application, type: .application)
+        } catch {
+            throw .derivationFailed
+        }
+        return ratchets[Self.ratchetID(leaf, type)]!  // both were just stored
+    }
+
+    /// Removes and returns the secret of `target`, deriving down from its nearest stored ancestor
+    /// and keeping only the siblings along the way (each parent is consumed).
+    private mutating func takeNodeSecret(_ target: NodeIndex) throws(SecretTreeError) -> Secret {
+        if let secret = nodeSecrets.removeValue(forKey: target.value) { return secret }
+        // The path from the target up; find the lowest ancestor still holding a secret.
+        let path: [NodeIndex]
+        do { path = try tree.directPath(target) } catch { throw .leafOutOfRange }
+        guard let start = path.firstIndex(where: { nodeSecrets[$0.value] != nil }) else { throw .keyConsumed }
+        var node = path[start]
+        var secret = nodeSecrets.removeValue(forKey: node.value)!  // found above
+        do {
+            // Walk down: derive both children, keep the one off the path, continue with the other.
+            for childOnPath in path[..<start].reversed() + [target] {
+                let left = try tree.left(node)
+                let right = try tree.right(node)
+                let leftSecret = try crypto.expandWithLabel(secret: secret, label: "tree", context: Array("left".utf8), length: crypto.hashLength)
+                let rightSecret = try crypto.expandWithLabel(secret: secret, label: "tree", context: Array("right".utf8), length: crypto.hashLength)
+                if childOnPath == left {
+                    nodeSecrets[right.value] = rightSecret
+                    secret = leftSecret
+                } else {
+                    nodeSecrets[left.value] = leftSecret
+                    secret = rightSecret
+                }
+                node = childOnPath
+            }
+        } catch {
+            throw .derivationFailed
+        }
+        return secret
+    }
+}
+
+/// One sender ratchet (§9.1): the secret for `nextGeneration`, plus retained keys of skipped generations.
+private struct HashRatchet: Sendable {
+    var secret: Secret
+    let type: SecretTree.RatchetType
+    var nextGeneration: UInt32 = 0
+    /// True once generation UInt32.max has been handed out: the ratchet cannot advance further.
+    var isExhausted = false
+    var skipped: [UInt32: SecretTree.MessageKey] = [:]
+    /// Generations in `skipped`, oldest first (they are inserted in increasing order); entries
+    /// already consumed are left in place and passed over when evicting.
+    var skippedOrder: [UInt32] = []
+    var skippedOrderHead = 0
+
+    init(secret: Secret, type: SecretTree.RatchetType) {
+        self.secret = secret
+        self.type = type
+    }
+
+    mutating func key(
+        generation: UInt32, crypto: CryptoSuite, configuration: SecretTree.Configuration
+    ) throws(SecretTreeError) -> SecretTree.MessageKey {
+        if generation < nextGeneration || isExhausted {
+            guard let key = skipped.removeValue(forKey: generation) else { throw .keyConsumed }
+            return key
+        }
+        guard generation - nextGeneration <= configuration.maximumForwardDistance else { throw .generationTooFarAhead }
+        do {
+            while nextGeneration < generation {
+                let key = try derive(crypto: crypto)
+                if configuration.maximumSkippedKeys > 0 {
+                    if skipped.count >= configuration.maximumSkippedKeys { evictOldestSkipped() }
+                    skipped[key.generation] = key
+                    skippedOrder.append(key.generation)
+                }
+                try advance(crypto: crypto)
+            }
+            let key = try derive(crypto: crypto)
+            try advance(crypto: crypto)
+            return key
+        } catch {
+            throw .derivationFailed
+        }
+    }
+
+    /// Deletes the oldest retained key, in amortized constant time.
+    private mutating func evictOldestSkipped() {
+        while skippedOrderHead < skippedOrder.count {
+            let generation = skippedOrder[skippedOrderHead]
+            skippedOrderHead += 1
+            if skipped.removeValue(forKey: generation) != nil { break }
+        }
+        if skippedOrderHead > 64 && skippedOrderHead * 2 > skippedOrder.count {
+            skippedOrder.removeFirst(skippedOrderHead)
+            skippedOrderHead = 0
+        }
+    }
+
+    private func derive(crypto: CryptoSuite) throws(MLSCryptoError) -> SecretTree.MessageKey {
+        let nonce = try crypto.deriveTreeSecret(secret: secret, label: "nonce", generation: nextGeneration, length: crypto.aead.nonceByteCount)
+        let key = try crypto.deriveTreeSecret(secret: secret, label: "key", generation: nextGeneration, length: crypto.aead.keyByteCount)
+        return SecretTree.MessageKey(generation: nextGeneration, key: key, nonce: nonce)
+    }
+
+    /// Replaces the ratchet secret with the next one (the old one is consumed).
+    private mutating func advance(crypto: CryptoSuite) throws(MLSCryptoError) {
+        secret = try crypto.deriveTreeSecret(secret: secret, label: "secret", generation: nextGeneration, length: crypto.hashLength)
+        if nextGeneration == .max {
+            isExhausted = true
+        } else {
+            nextGeneration += 1
+        }
+    }
+}
+
+/// Why the secret tree refused a key.
+public struct SecretTreeError: Error, Hashable, CustomStringConvertible, Sendable {
+    private enum Code: Hashable, Sendable {
+        case invalidLeafCount, invalidSecretLength, leafOutOfRange, keyConsumed, generationTooFarAhead, derivationFailed
+    }
+
+    private let code: Code
+    private init(_ code: Code) { self.code = code }
+
+    /// The leaf count is not a power of two in 1...2^31.
+    public static let invalidLeafCount = SecretTreeError(.invalidLeafCount)
+    /// The encryption secret is not `KDF.Nh` bytes.
+    public static let invalidSecretLength = SecretTreeError(.invalidSecretLength)
+    /// The leaf index is outside the tree.
+    public static let leafOutOfRange = SecretTreeError(.leafOutOfRange)
+    /// The key for that generation was already used, or deleted (too old for the retention window).
+    public static let keyConsumed = SecretTreeError(.keyConsumed)
+    /// The generation is further ahead than the configured out-of-order window.
+    public static let generationTooFarAhead = SecretTreeError(.generationTooFarAhead)
+    /// A key derivation failed (not expected with valid suites).
+    public static let derivationFailed = SecretTreeError(.derivationFailed)
+
+    public var description: String {
+        switch code {
+        case .invalidLeafCount: "secret tree: leaf count must be a power of two"
+        case .invalidSecretLength: "secret tree: encryption secret has the wrong length"
+        case .leafOutOfRange: "secret tree: leaf index outside the tree"
+        case .keyConsumed: "secret tree: key already used or deleted"
+        case .generationTooFarAhead: "secret tree: generation beyond the out-of-order window"
+        case .derivationFailed: "secret tree: key derivation failed"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// The MLS module: being built in this session; see README.md for its status.
-enum MLSModule {}

@@ -1,0 +1,11 @@
+public import WireFormat
+
+extension CredentialType: WireCodable {
+    public init(from reader: inout WireReader) throws(WireFormatError) {
+        self.init(rawValue: try reader.readUInt16())
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write(rawValue)
+    }
+}

@@ -1,0 +1,79 @@
+import WireFormat
+
+extension RatchetTree {
+    /// Validates a received tree as a joiner must (RFC 9420 §12.4.3.1) and returns it:
+    ///
+    /// - the root tree hash equals `expectedTreeHash` (the GroupContext's `tree_hash`);
+    /// - every non-blank parent node is parent-hash valid (RFC 9420 §7.9.2);
+    /// - every non-blank leaf passes `leafValidator` (RFC 9420 §7.3) against the group's
+    ///   requirements, with its signature bound to `groupID` and its leaf index;
+    /// - every unmerged leaf is a non-blank leaf below its parent, listed at each non-blank
+    ///   node in between;
+    /// - no HPKE encryption key appears twice, and no signature key appears twice.
+    ///
+    /// Cost is O(n log n) in the number of leaves and one signature verification per leaf.
+    public init(
+        validating tree: RatchetTreeIn,
+        crypto: CryptoSuite,
+        groupID: [UInt8],
+        expectedTreeHash: [UInt8],
+        groupContextExtensions: [Extension],
+        leafValidator: LeafNodeValidator
+    ) throws(TreeError) {
+        guard RatchetTreeIn.hasValidShape(tree.nodes) else { throw .shape }
+        var candidate = RatchetTree(trusting: tree, crypto: crypto)
+        guard candidate.treeHash() == expectedTreeHash else { throw .treeHashMismatch }
+        try candidate.validateStructure()
+        guard candidate.verifyParentHashes() else { throw .parentHashInvalid }
+        try candidate.validateLeaves(groupID: groupID, groupContextExtensions: groupContextExtensions, validator: leafValidator)
+        self = candidate
+    }
+
+    /// Unmerged-leaf lists and key uniqueness (the structural checks of RFC 9420 §12.4.3.1).
+    func validateStructure() throws(TreeError) {
+        var encryptionKeys = Set<[UInt8]>()
+        var signatureKeys = Set<[UInt8]>()
+        for (x, node) in nodes.enumerated() {
+            guard let node else { continue }
+            guard encryptionKeys.insert(node.encryptionKey).inserted else { throw .duplicateEncryptionKey }
+            switch node {
+            case .leaf(let leaf):
+                guard signatureKeys.insert(leaf.signatureKey).inserted else { throw .duplicateSignatureKey }
+            case .parent(let parent):
+                for leaf in parent.unmergedLeaves {
+                    let leafNode = Int(leaf) * 2
+                    guard leafNode < nodes.count, nodes[leafNode] != nil, TreeArray.isInSubtree(leafNode, of: x) else {
+                        throw .unmergedLeafInvalid
+                    }
+                    // Every non-blank node strictly between the leaf and this parent lists it too.
+                    var y = TreeArray.parent(of: leafNode, leafCount: leafCount)
+                    while y != x {
+                        if case .parent(let between) = nodes[y], !between.unmergedLeaves.contains(leaf) {
+                            throw .unmergedLeafInvalid
+                        }
+                        y = TreeArray.parent(of: y, leafCount: leafCount)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Validates every non-blank leaf (RFC 9420 §7.3) in the context of this tree.
+    func validateLeaves(groupID: [UInt8], groupContextExtensions: [Extension], validator: LeafNodeValidator) throws(TreeError) {
+        let leaves = stride(from: 0, to: nodes.count, by: 2).compactMap { nodes[$0]?.leafNode }
+        let requirements: GroupRequirements
+        do {
+            requirements = try GroupRequirements(groupContextExtensions: groupContextExtensions, leaves: leaves)
+        } catch {
+            throw .invalidLeaf(.requiredCapabilities)
+        }
+        for x in stride(from: 0, to: nodes.count, by: 2) {
+            guard let leaf = nodes[x]?.leafNode else { continue }
+            do {
+                try validator.validate(leaf, in: .tree(groupID: groupID, leafIndex: UInt32(x / 2)), requirements: requirements)
+            } catch {
+                throw .invalidLeaf(error)
+            }
+        }
+    }
+}

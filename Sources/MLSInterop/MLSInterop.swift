@@ -1,2 +1,0 @@
-// The MLSInterop module: being built in this session; see README.md for its status.
-enum MLSInteropModule {}

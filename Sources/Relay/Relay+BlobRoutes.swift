@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RelayAPI
+import RelayStorage
+
+extension Relay {
+    /// The encrypted blob store: chunked, resumable uploads of ciphertext, content-addressed by
+    /// its SHA-256, range downloads, a per-account quota, expiry.
+    func addBlobRoutes(to router: Router<RelayRequestContext>, content: any BlobContentStore) {
+        router.post("/v1/blobs/uploads") { request, _ in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: self.configuration.maximumSmallBodySize)
+            let body = try self.decode(BlobUploadRequest.self, from: auth.body)
+            guard (0...self.configuration.maximumBlobSize).contains(body.size), body.sha256.utf8.count == 64, FileBlobContentStore.isID(body.sha256)
+            else { throw RelayError.malformedRequest }
+            var generator = SystemRandomNumberGenerator()
+            let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            let upload = BlobUpload(
+                id: id, owner: auth.device.accountID, size: body.size, sha256: body.sha256,
+                expiresAt: self.now().addingTimeInterval(self.configuration.uploadLifetime)
+            )
+            try await self.storage { try await self.store.createUpload(upload, quota: self.configuration.blobQuota) }
+            try await content.write(upload: id, at: 0, Data())
+            return try self.json(BlobUploadResponse(uploadID: id, offset: 0, size: body.size), status: .created)
+        }
+        router.get("/v1/blobs/uploads/:uploadID") { request, context in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: 0)
+            let upload = try await self.ownedUpload(try context.parameters.require("uploadID"), auth)
+            return try self.json(BlobUploadResponse(uploadID: upload.id, offset: upload.offset, size: upload.size))
+        }
+        router.put("/v1/blobs/uploads/:uploadID") { request, context in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: self.configuration.maximumChunkSize)
+            let upload = try await self.ownedUpload(try context.parameters.require("uploadID"), auth)
+            guard let text = request.uri.queryParameters.get("offset"), let offset = Int64(text) else { throw RelayError.malformedRequest }
+            let chunk = Data(auth.body.readableBytesView)
+            guard offset == upload.offset else { throw RelayError.uploadOffsetMismatch }
+            guard offset + Int64(chunk.count) <= upload.size else { throw RelayError.malformedRequest }
+            try await content.write(upload: upload.id, at: offset, chunk)
+            guard try await self.store.advanceUpload(upload.id, from: offset, to: offset + Int64(chunk.count)) else {
+                throw RelayError.uploadOffsetMismatch
+            }
+            return try self.json(BlobUploadResponse(uploadID: upload.id, offset: offset + Int64(chunk.count), size: upload.size))
+        }
+        router.post("/v1/blobs/uploads/:uploadID/complete") { request, context in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: 0)
+            let upload = try await self.ownedUpload(try context.parameters.require("uploadID"), auth)
+            let digest = try await content.digest(upload: upload.id)
+            guard digest.size == upload.size, digest.sha256 == upload.sha256 else {
+                // The declared hash is the content address: a mismatch discards the upload.
+                try await self.store.deleteUpload(upload.id)
+                try await content.erase(upload: upload.id)
+                throw RelayError.blobHashMismatch
+            }
+            let now = self.now()
+            try await content.promote(upload: upload.id, to: upload.sha256)
+            try await self.storage {
+                try await self.store.completeUpload(
+                    upload.id,
+                    as: BlobRecord(
+                        id: upload.sha256, owner: upload.owner, size: upload.size, createdAt: now,
+                        expiresAt: now.addingTimeInterval(self.configuration.blobRetention)
+                    )
+                )
+            }
+            return try self.json(BlobResponse(blobID: upload.sha256, size: upload.size), status: .created)
+        }
+        router.get("/v1/blobs/:blobID") { request, context in
+            var request = request
+            _ = try await self.authenticate(&request, bodyLimit: 0)
+            let id = try context.parameters.require("blobID")
+            guard id.utf8.count == 64, FileBlobContentStore.isID(id), try await self.store.blobExists(id),
+                let size = try await content.size(blob: id)
+            else { throw RelayError.notFound }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            headers[.acceptRanges] = "bytes"
+            guard let rangeHeader = request.headers[.range] else {
+                guard size <= Int64(self.configuration.maximumChunkSize) * 64, let bytes = try await content.read(blob: id, range: 0..<size) else {
+                    throw RelayError.notFound
+                }
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+            guard let range = Self.byteRange(rangeHeader, size: size), range.count <= Int64(self.configuration.maximumChunkSize) * 4 else {
+                throw RelayError.rangeNotSatisfiable
+            }
+            guard let bytes = try await content.read(blob: id, range: range) else { throw RelayError.notFound }
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(size)"
+            return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        router.delete("/v1/blobs/:blobID") { request, context in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: 0)
+            let id = try context.parameters.require("blobID")
+            guard id.utf8.count == 64, FileBlobContentStore.isID(id), try await self.store.blob(id, owner: auth.device.accountID) != nil else {
+                throw RelayError.notFound
+            }
+            if try await !self.store.deleteBlob(id, owner: auth.device.accountID) { try await content.erase(blob: id) }
+            return Response(status: .noContent)
+        }
+    }
+
+    private func ownedUpload(_ id: String, _ auth: AuthenticatedRequest) async throws -> BlobUpload {
+        guard id.utf8.count == 32, FileBlobContentStore.isID(id), let upload = try await store.upload(id), upload.owner == auth.device.accountID
+        else { throw RelayError.notFound }
+        return upload
+    }
+
+    /// RFC 9110 §14.1.2 single byte range: `bytes=a-b`, `bytes=a-` or `bytes=-n`.
+    static func byteRange(_ header: String, size: Int64) -> Range<Int64>? {
+        guard header.hasPrefix("bytes="), size > 0 else { return nil }
+        let spec = header.dropFirst("bytes=".count)
+        let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        if parts[0].isEmpty {
+            guard let suffix = Int64(parts[1]), suffix > 0 else { return nil }
+            return max(0, size - suffix)..<size
+        }
+        guard let start = Int64(parts[0]), start >= 0, start < size else { return nil }
+        if parts[1].isEmpty { return start..<size }
+        guard let end = Int64(parts[1]), end >= start else { return nil }
+        return start..<(min(end, size - 1) + 1)
+    }
+}

@@ -1,0 +1,58 @@
+public import Foundation
+public import RelayStorage
+
+extension Relay {
+    /// Every tunable of the relay, with defaults that work for a small community server.
+    public struct Configuration: Sendable {
+        /// Devices per account.
+        public var deviceLimit = 6
+        /// How long an unfetched mailbox entry is kept (ARCHITECTURE.md data inventory: 30 days).
+        public var messageRetention: TimeInterval = 30 * 86_400
+        /// How far a signed request's timestamp may be from the relay's clock, either way.
+        public var timestampSkew: TimeInterval = 300
+        /// Nonces remembered for replay detection (each for twice the skew). When full, signed
+        /// requests are refused (fail closed) until entries age out.
+        public var replayCacheCapacity = 200_000
+        /// Largest opaque payload (an encoded MLSMessage) one send may carry.
+        public var maximumPayloadSize = 1 << 20
+        /// Largest JSON body of a send (payload in base64 plus recipients).
+        public var maximumSendBodySize = (1 << 20) * 3 / 2 + 256 * 1024
+        /// Largest JSON body of every other route.
+        public var maximumSmallBodySize = 256 * 1024
+        /// Recipient devices per sealed send.
+        public var maximumRecipients = 1_000
+        public var maximumKeyPackagesPerUpload = 100
+        public var maximumKeyPackageSize = 16 * 1024
+        public var keyPackageLimitPerSuite = 500
+        /// Entries per mailbox page and per WebSocket batch.
+        public var maximumPageSize = 100
+        /// First-contact requests one account may send (per hour and per day).
+        public var requestLimits: [RateLimitWindow] = [.perHour(20), .perDay(100)]
+        /// KeyPackage claims one device may make.
+        public var keyPackageClaimLimits: [RateLimitWindow] = [.perHour(600)]
+        /// Registrations per (hashed) client address.
+        public var registrationLimits: [RateLimitWindow] = [.perHour(20)]
+        /// Sealed sends per (hashed) client address.
+        public var sealedSendLimits: [RateLimitWindow] = [RateLimitWindow(seconds: 60, limit: 600)]
+        /// Signed requests per device.
+        public var deviceRequestLimits: [RateLimitWindow] = [RateLimitWindow(seconds: 60, limit: 1_200)]
+        /// Entries pushed on a WebSocket and not yet acknowledged; the relay stops sending (and
+        /// buffers nothing) until the device acknowledges. Bounds memory per slow client.
+        public var webSocketWindow = 64
+        /// Time a new WebSocket has to answer the challenge.
+        public var webSocketAuthTimeout: Duration = .seconds(10)
+
+        /// Bytes of blobs (and pending uploads) one account may hold.
+        public var blobQuota: Int64 = 1 << 30
+        /// Largest single blob.
+        public var maximumBlobSize: Int64 = 256 << 20
+        /// Largest chunk of one upload request.
+        public var maximumChunkSize = 4 << 20
+        /// An unfinished upload is erased after this long.
+        public var uploadLifetime: TimeInterval = 86_400
+        /// A blob nobody deletes is erased this long after upload (the same 30 days as messages).
+        public var blobRetention: TimeInterval = 30 * 86_400
+
+        public init() {}
+    }
+}

@@ -1,0 +1,177 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Metrics
+import RelayAPI
+import RelayStorage
+
+extension Relay {
+    /// Sending (sealed and request), fetching, acknowledging, and answering requests.
+    func addMessageRoutes(to router: Router<RelayRequestContext>) {
+        router.post("/v1/messages/sealed") { request, context in try await self.sendSealed(request, context) }
+        router.post("/v1/messages/requests") { request, _ in try await self.sendRequest(request) }
+        router.get("/v1/mailbox") { request, _ in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: 0)
+            let query = request.uri.queryParameters
+            let queue: MailboxQueue
+            switch query.get("queue") ?? "inbox" {
+            case "inbox": queue = .inbox
+            case "requests": queue = .requests
+            default: throw RelayError.malformedRequest
+            }
+            let after = try query.get("after").map { text -> MailboxEntryID in
+                guard let value = Int64(text), value >= 0 else { throw RelayError.malformedRequest }
+                return MailboxEntryID(value)
+            }
+            let limit = try query.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...self.configuration.maximumPageSize).contains(value) else { throw RelayError.malformedRequest }
+                return value
+            } ?? self.configuration.maximumPageSize
+            let entries = try await self.store.entries(for: auth.device.id, queue: queue, after: after, limit: limit)
+            self.metrics.mailboxDepth.record(try await self.store.mailboxDepth(of: auth.device.id))
+            return try self.json(MailboxPageResponse(entries: entries.map(Self.body(of:))))
+        }
+        router.post("/v1/mailbox/ack") { request, _ in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: self.configuration.maximumSmallBodySize)
+            let ack = try self.decode(AckRequest.self, from: auth.body)
+            guard ack.ids.count <= 1_000 else { throw RelayError.malformedRequest }
+            let count = try await self.store.acknowledge(ack.ids.map(MailboxEntryID.init), for: auth.device.id)
+            self.metrics.entriesAcknowledged.increment(by: count)
+            return try self.json(AckResponse(acknowledged: count))
+        }
+        router.post("/v1/requests/:entryID/:action") { request, context in
+            var request = request
+            let auth = try await self.authenticate(&request, bodyLimit: 0)
+            guard let raw = Int64(try context.parameters.require("entryID")),
+                let entry = try await self.store.entry(MailboxEntryID(raw), for: auth.device.id), entry.queue == .requests,
+                let sender = entry.sender
+            else { throw RelayError.notFound }
+            switch try context.parameters.require("action") {
+            case "accept", "ignore":
+                // Accepting is the client's business (it joins the group and shares a delivery
+                // token through MLS); the relay only drops the request from the queue.
+                _ = try await self.store.acknowledge([entry.id], for: auth.device.id)
+            case "block":
+                try await self.storage { try await self.store.block(sender, by: auth.device.accountID, at: self.now()) }
+                _ = try await self.store.removeRequests(from: sender, to: auth.device.accountID)
+            default:
+                throw RelayError.notFound
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    /// `POST /v1/messages/sealed`: no sender authentication. Every recipient must be authorised by
+    /// its account's current delivery token; otherwise nothing is stored and the answer is
+    /// `unknown_recipient`, whichever recipient failed and why.
+    private func sendSealed(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
+        var request = request
+        try await rateLimit("sealed:\(addressHasher.hash(context.remoteAddress))", configuration.sealedSendLimits)
+        let body = try await collectBody(&request, limit: configuration.maximumSendBodySize)
+        let send = try decode(SealedSendRequest.self, from: body)
+        guard (1...configuration.maximumRecipients).contains(send.recipients.count) else { throw RelayError.malformedRequest }
+        var recipients: [DeviceID] = []
+        var accountTokens: [AccountID: Data?] = [:]
+        for recipient in send.recipients {
+            guard let id = DeviceID(rawValue: recipient.deviceID), let device = try await store.device(id) else {
+                throw RelayError.unknownRecipient
+            }
+            let expected: Data?
+            if let cached = accountTokens[device.accountID] {
+                expected = cached
+            } else {
+                expected = try await store.deliveryTokenHash(of: device.accountID)
+                accountTokens[device.accountID] = expected
+            }
+            guard let expected, Self.constantTimeEquals(Data(SHA256.hash(data: recipient.token)), expected) else {
+                throw RelayError.unknownRecipient
+            }
+            recipients.append(id)
+        }
+        guard Set(recipients).count == recipients.count else { throw RelayError.malformedRequest }
+        return try await deliver(send.payload, to: recipients, queue: .inbox, sender: nil)
+    }
+
+    /// `POST /v1/messages/requests`: an identified first-contact message to the devices of one
+    /// account, rate-limited per sender. The rate limit is counted before any recipient check, and
+    /// a block answers exactly like an unknown recipient, so a sender cannot detect a block.
+    private func sendRequest(_ request: Request) async throws -> Response {
+        var request = request
+        let auth = try await authenticate(&request, bodyLimit: configuration.maximumSendBodySize)
+        let send = try decode(RequestSendRequest.self, from: auth.body)
+        try await rateLimit("request:\(auth.device.accountID)", configuration.requestLimits)
+        guard (1...configuration.deviceLimit).contains(send.recipients.count), Set(send.recipients).count == send.recipients.count else {
+            throw RelayError.malformedRequest
+        }
+        var recipients: [DeviceID] = []
+        var recipientAccount: AccountID?
+        for raw in send.recipients {
+            guard let id = DeviceID(rawValue: raw), let device = try await store.device(id),
+                recipientAccount == nil || recipientAccount == device.accountID
+            else { throw RelayError.unknownRecipient }
+            recipientAccount = device.accountID
+            recipients.append(id)
+        }
+        guard let recipientAccount, recipientAccount != auth.device.accountID,
+            try await !store.isBlocked(auth.device.accountID, by: recipientAccount)
+        else { throw RelayError.unknownRecipient }
+        return try await deliver(send.payload, to: recipients, queue: .requests, sender: auth.device.accountID)
+    }
+
+    /// Stores one payload for all recipients (atomically), ordering commits per group epoch, then
+    /// wakes the recipients' WebSocket sessions.
+    private func deliver(_ payload: Data, to recipients: [DeviceID], queue: MailboxQueue, sender: AccountID?) async throws -> Response {
+        guard payload.count <= configuration.maximumPayloadSize else { throw RelayError.payloadTooLarge }
+        let header: MLSFramingHeader
+        do {
+            header = try MLSFramingHeader(parsing: payload)
+        } catch .unsupportedVersion {
+            throw RelayError.unsupportedMLSVersion
+        } catch {
+            throw RelayError.malformedMLSMessage
+        }
+        let now = now()
+        let expiresAt = now.addingTimeInterval(configuration.messageRetention)
+        let claim = header.group.flatMap { group in
+            header.isCommit
+                ? CommitClaim(groupID: Data(group.groupID), epoch: group.epoch, payloadHash: Data(SHA256.hash(data: payload)), expiresAt: expiresAt)
+                : nil
+        }
+        let outcome: DeliveryOutcome
+        do {
+            outcome = try await store.deliver(
+                Delivery(recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim)
+            )
+        } catch let error as RelayStorageError where error == .unknownDevice {
+            throw RelayError.unknownRecipient  // a recipient was removed meanwhile
+        } catch let error as RelayStorageError where error == .commitConflict {
+            metrics.commitConflicts.increment()
+            throw RelayError.commitConflict
+        }
+        switch outcome {
+        case .delivered(let ids):
+            metrics.entriesStored.increment(by: ids.count)
+            notifier.notify(recipients)
+            return try json(SendResponse(delivered: ids.count, duplicate: false), status: .created)
+        case .duplicateCommit:
+            return try json(SendResponse(delivered: 0, duplicate: true))
+        }
+    }
+
+    static func body(of entry: MailboxEntry) -> MailboxEntryBody {
+        MailboxEntryBody(
+            id: entry.id.rawValue, queue: entry.queue == .inbox ? "inbox" : "requests", payload: entry.payload, sender: entry.sender?.rawValue,
+            receivedAt: Int64(entry.receivedAt.timeIntervalSince1970)
+        )
+    }
+
+    /// Compares two secrets (here token hashes) in time that depends only on their length.
+    static func constantTimeEquals(_ a: Data, _ b: Data) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+}

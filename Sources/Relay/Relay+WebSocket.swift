@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Metrics
+import NIOWebSocket
+import RelayAPI
+import RelayStorage
+import Synchronization
+
+extension Relay {
+    /// `GET /v1/websocket`: push delivery (see ``PushFrame``).
+    ///
+    /// 1. The relay sends a `challenge`; the device answers with `auth`, signing the challenge
+    ///    with its key, within ``Configuration/webSocketAuthTimeout``.
+    /// 2. The relay sends every unacknowledged entry in order (inbox, then requests), then new
+    ///    entries as they arrive: at-least-once, with stable ids the device uses to drop duplicates.
+    /// 3. `ack` deletes entries. At most ``Configuration/webSocketWindow`` entries are in flight
+    ///    unacknowledged; beyond that the relay waits, reading nothing more from the store, so a
+    ///    slow device costs a bounded amount of memory.
+    func addWebSocketRoute(to router: Router<RelayRequestContext>) {
+        router.ws("/v1/websocket") { inbound, outbound, context in
+            try await self.runPushSession(inbound: inbound, outbound: outbound, logger: context.logger)
+        }
+    }
+
+    private func runPushSession(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+        let nonce = RequestSigning.freshNonce()
+        let session = PushSessionState()
+        try await send(PushFrame(type: "challenge", nonce: nonce), on: outbound)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Authentication deadline: a connection that does not answer in time is closed.
+            group.addTask {
+                try? await Task.sleep(for: self.configuration.webSocketAuthTimeout)
+                if !session.authenticated.load(ordering: .acquiring) {
+                    try? await outbound.close(.policyViolation, reason: "authentication timeout")
+                }
+            }
+            defer { group.cancelAll() }
+            var messages = inbound.messages(maxSize: 64 * 1024).makeAsyncIterator()
+            guard let device = try await self.authenticatePush(messages.next(), nonce: nonce) else {
+                self.metrics.authenticationFailures.increment()
+                try? await self.send(PushFrame(type: "error", code: "unauthenticated"), on: outbound)
+                try? await outbound.close(.policyViolation, reason: "unauthenticated")
+                return
+            }
+            session.authenticated.store(true, ordering: .releasing)
+
+            let subscription = self.notifier.subscribe(device.id)
+            self.metrics.openConnections.record(self.notifier.connectionCount)
+            defer {
+                self.notifier.unsubscribe(device.id, token: subscription.token)
+                self.metrics.openConnections.record(self.notifier.connectionCount)
+            }
+            self.metrics.mailboxDepth.record(try await self.store.mailboxDepth(of: device.id))
+            try await self.send(PushFrame(type: "ready"), on: outbound)
+            let wake = subscription.continuation
+            wake.yield()
+
+            // Sender: reads pages from the store after its cursors, never more than the window.
+            group.addTask {
+                var cursors: [MailboxQueue: MailboxEntryID] = [:]
+                for await _ in subscription.wakeUps {
+                    var progressed = true
+                    while progressed {
+                        progressed = false
+                        for queue in MailboxQueue.allCases {
+                            let room = self.configuration.webSocketWindow - session.inFlight.withLock { $0.count }
+                            guard room > 0 else { break }
+                            let page = try await self.store.entries(
+                                for: device.id, queue: queue, after: cursors[queue], limit: min(room, self.configuration.maximumPageSize)
+                            )
+                            for entry in page {
+                                session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
+                                try await self.send(PushFrame(type: "entry", entry: Self.body(of: entry)), on: outbound)
+                                cursors[queue] = entry.id
+                                self.metrics.entriesPushed.increment()
+                            }
+                            progressed = progressed || !page.isEmpty
+                        }
+                    }
+                }
+            }
+
+            // Reader: acknowledgements delete entries, free window slots and wake the sender.
+            // The session ends when the device disconnects.
+            while let message = try await messages.next() {
+                guard case .text(let text) = message,
+                    let frame = try? JSONDecoder().decode(PushFrame.self, from: Data(text.utf8)), frame.type == "ack",
+                    let ids = frame.ids, ids.count <= 1_000
+                else { continue }
+                let count = try await self.store.acknowledge(ids.map(MailboxEntryID.init), for: device.id)
+                self.metrics.entriesAcknowledged.increment(by: count)
+                session.inFlight.withLock { $0.subtract(ids) }
+                wake.yield()
+            }
+        }
+    }
+
+    /// Checks the `auth` frame answering the challenge; nil if it is missing or does not verify.
+    private func authenticatePush(_ message: WebSocketMessage?, nonce: String) async throws -> Device? {
+        guard case .text(let text) = message,
+            let frame = try? JSONDecoder().decode(PushFrame.self, from: Data(text.utf8)), frame.type == "auth",
+            let deviceText = frame.deviceID, let id = DeviceID(rawValue: deviceText),
+            let signature = frame.signature.flatMap({ Data(base64URLEncoded: $0) }),
+            let device = try await store.device(id),
+            let key = DevicePublicKey.validated(device.publicKey),
+            key.isValidSignature(signature, for: RequestSigning.webSocketChallenge(nonce: nonce, device: deviceText))
+        else { return nil }
+        return device
+    }
+
+    private func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
+        let data = try JSONEncoder().encode(frame)
+        try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
+    }
+}
+
+/// What a push session's tasks share.
+final class PushSessionState: Sendable {
+    let authenticated = Atomic<Bool>(false)
+    /// Ids pushed and not yet acknowledged on this connection.
+    let inFlight = Mutex<Set<Int64>>([])
+}

@@ -1,0 +1,103 @@
+public import Foundation
+public import Hummingbird
+import HummingbirdWebSocket
+public import Logging
+public import NIOCore
+public import RelayStorage
+
+/// The delivery service and key directory (RFC 9750 §5 and §4): authenticates devices, hands out
+/// KeyPackages, stores opaque MLS messages in per-device mailboxes and pushes them over
+/// WebSockets. It holds no key to any content: payloads are ciphertext it never opens
+/// (ARCHITECTURE.md, "The one rule").
+///
+/// `Relay` is a value holding its collaborators; the executable composes it with a store and
+/// runs ``makeApplication(configuration:onServerRunning:)`` and ``makeExpiryService(interval:)``
+/// in one ServiceGroup.
+public struct Relay: Sendable {
+    public let store: any RelayStore
+    /// Where blob bytes go; without one, the blob routes are not served.
+    public let blobContent: (any BlobContentStore)?
+    public let configuration: Configuration
+    let now: @Sendable () -> Date
+    let logger: Logger
+    let replayCache: ReplayCache
+    let notifier = MailboxNotifier()
+    let addressHasher = AddressHasher()
+    let metrics = RelayMetrics()
+
+    /// - Parameters:
+    ///   - now: the wall clock (injected so tests can move time).
+    public init(
+        store: any RelayStore, blobContent: (any BlobContentStore)? = nil, configuration: Configuration = Configuration(),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "letterlock.relay")
+    ) {
+        self.store = store
+        self.blobContent = blobContent
+        self.configuration = configuration
+        self.now = now
+        self.logger = logger
+        self.replayCache = ReplayCache(capacity: configuration.replayCacheCapacity, lifetime: 2 * configuration.timestampSkew)
+    }
+
+    /// Every HTTP route and the WebSocket upgrade.
+    public func makeRouter() -> Router<RelayRequestContext> {
+        let router = Router(context: RelayRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: MetricsMiddleware())
+        router.get("/healthz") { _, _ in HTTPResponse.Status.ok }
+        router.get("/readyz") { _, _ in try await self.readiness() }
+        let openAPI = Self.openAPIDocument()
+        router.get("/openapi.json") { _, _ in
+            guard let openAPI else { throw RelayError.internalError }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+        }
+        addAccountRoutes(to: router)
+        addKeyPackageRoutes(to: router)
+        addMessageRoutes(to: router)
+        if let blobContent { addBlobRoutes(to: router, content: blobContent) }
+        addWebSocketRoute(to: router)
+        return router
+    }
+
+    /// The relay as a Hummingbird application (HTTP/1.1 with WebSocket upgrade).
+    public func makeApplication(
+        configuration: ApplicationConfiguration, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = makeRouter()
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 21))),
+            configuration: configuration,
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+
+    /// The service that deletes expired entries and stale counters every `interval`.
+    public func makeExpiryService(interval: Duration = .seconds(60), afterSweep: (@Sendable () async throws -> Void)? = nil)
+        -> MailboxExpiryService
+    {
+        MailboxExpiryService(store: store, blobContent: blobContent, interval: interval, now: now, logger: logger, afterSweep: afterSweep)
+    }
+
+    private static let probeAccount = AccountID.random(using: &Self.probeGenerator)
+    nonisolated(unsafe) private static var probeGenerator = SystemRandomNumberGenerator()
+
+    /// The OpenAPI 3.1 description of every route, kept in `Sources/Relay/Resources/openapi.json`.
+    static func openAPIDocument() -> Data? {
+        Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
+
+    /// Ready when the store answers.
+    private func readiness() async throws -> HTTPResponse.Status {
+        do {
+            _ = try await store.account(Self.probeAccount)
+            return .ok
+        } catch {
+            logger.error("readiness check failed: store unavailable")
+            return .serviceUnavailable
+        }
+    }
+}

@@ -1,0 +1,22 @@
+public import Hummingbird
+public import HummingbirdWebSocket
+import Logging
+public import NIOCore
+
+/// The request context of every relay route: Hummingbird's core storage plus the peer address
+/// (used only hashed, for rate limits) and WebSocket upgrade support.
+public struct RelayRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    /// The connecting peer. Never logged or stored; see ``AddressHasher``.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Bodies are collected explicitly per route with their own limits; this is the outer cap.
+    public var maxUploadSize: Int { 4 << 20 }
+}

@@ -1,0 +1,21 @@
+public import Foundation
+
+/// Where blob bytes (ciphertext) live. Ids are validated lowercase hex before they reach a
+/// store, so they are safe as file names.
+public protocol BlobContentStore: Sendable {
+    /// Writes `bytes` at `offset` of the upload, dropping anything after it first (so a retried
+    /// chunk overwrites rather than appends).
+    func write(upload: String, at offset: Int64, _ bytes: Data) async throws
+    /// SHA-256 (lowercase hex) and size of the upload's bytes.
+    func digest(upload: String) async throws -> (sha256: String, size: Int64)
+    /// Makes the upload's bytes the blob's (or drops them if the blob is already stored).
+    func promote(upload: String, to blob: String) async throws
+    /// Bytes `range` of the blob; nil if the blob is not stored.
+    func read(blob: String, range: Range<Int64>) async throws -> Data?
+    func size(blob: String) async throws -> Int64?
+    /// Overwrites, then removes. Missing ids are ignored.
+    func erase(blob: String) async throws
+    func erase(upload: String) async throws
+    /// Ids of stored blobs and uploads last modified before `date` (for garbage collection).
+    func storedIDs(modifiedBefore date: Date) async throws -> (blobs: [String], uploads: [String])
+}

@@ -1,0 +1,103 @@
+import Crypto
+public import Foundation
+
+/// Blob bytes as files: `DIR/blobs/<sha256>` and `DIR/uploads/<upload id>`. Erasing overwrites a
+/// file with zeros before unlinking it, so that the ciphertext does not linger in the file's
+/// blocks on filesystems that write in place.
+public struct FileBlobContentStore: BlobContentStore {
+    let blobs: URL
+    let uploads: URL
+
+    public init(directory: URL) throws {
+        blobs = directory.appendingPathComponent("blobs", isDirectory: true)
+        uploads = directory.appendingPathComponent("uploads", isDirectory: true)
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: uploads, withIntermediateDirectories: true)
+    }
+
+    public func write(upload: String, at offset: Int64, _ bytes: Data) async throws {
+        let url = try uploads.appendingPathComponent(Self.checked(upload))
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: UInt64(offset))
+        try handle.seek(toOffset: UInt64(offset))
+        try handle.write(contentsOf: bytes)
+        try handle.synchronize()
+    }
+
+    public func digest(upload: String) async throws -> (sha256: String, size: Int64) {
+        let handle = try FileHandle(forReadingFrom: uploads.appendingPathComponent(Self.checked(upload)))
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
+    }
+
+    public func promote(upload: String, to blob: String) async throws {
+        let source = try uploads.appendingPathComponent(Self.checked(upload))
+        let target = try blobs.appendingPathComponent(Self.checked(blob))
+        if FileManager.default.fileExists(atPath: target.path) {
+            try await erase(upload: upload)
+        } else {
+            try FileManager.default.moveItem(at: source, to: target)
+        }
+    }
+
+    public func read(blob: String, range: Range<Int64>) async throws -> Data? {
+        let url = try blobs.appendingPathComponent(Self.checked(blob))
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(range.lowerBound))
+        return try handle.read(upToCount: Int(range.count)) ?? Data()
+    }
+
+    public func size(blob: String) async throws -> Int64? {
+        let url = try blobs.appendingPathComponent(Self.checked(blob))
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
+        return (attributes[.size] as? NSNumber)?.int64Value
+    }
+
+    public func erase(blob: String) async throws { try Self.erase(blobs.appendingPathComponent(Self.checked(blob))) }
+    public func erase(upload: String) async throws { try Self.erase(uploads.appendingPathComponent(Self.checked(upload))) }
+
+    public func storedIDs(modifiedBefore date: Date) async throws -> (blobs: [String], uploads: [String]) {
+        func list(_ directory: URL) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])
+                .filter { ((try? $0.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantFuture) < date }
+                .map(\.lastPathComponent).filter(Self.isID).sorted()
+        }
+        return (try list(blobs), try list(uploads))
+    }
+
+    private static func erase(_ url: URL) throws {
+        guard let handle = try? FileHandle(forUpdating: url) else { return }
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 0)
+        var remaining = size
+        let zeros = Data(count: 1 << 16)
+        while remaining > 0 {
+            let count = Int(min(remaining, UInt64(zeros.count)))
+            try handle.write(contentsOf: zeros.prefix(count))
+            remaining -= UInt64(count)
+        }
+        try handle.synchronize()
+        try handle.close()
+        try FileManager.default.removeItem(at: url)
+    }
+
+    /// True for a blob id (64 lowercase hex characters) or an upload id (32).
+    public static func isID(_ id: String) -> Bool {
+        (id.utf8.count == 32 || id.utf8.count == 64) && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    private static func checked(_ id: String) throws -> String {
+        guard isID(id) else { throw RelayStorageError.invalidValue }
+        return id
+    }
+}

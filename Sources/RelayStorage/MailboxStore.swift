@@ -1,0 +1,30 @@
+public import Foundation
+
+/// Durable per-device mailboxes holding opaque payloads until acknowledged or expired.
+public protocol MailboxStore: Sendable {
+    /// Stores one payload for every recipient, atomically (all or none). With a commit claim, the
+    /// claim is taken in the same transaction.
+    /// - Throws: ``RelayStorageError/unknownDevice`` if any recipient does not exist,
+    ///   ``RelayStorageError/commitConflict`` if another commit holds the epoch.
+    func deliver(_ delivery: Delivery) async throws -> DeliveryOutcome
+
+    /// The device's entries in one queue with ids greater than `after`, ascending by id.
+    func entries(for device: DeviceID, queue: MailboxQueue, after: MailboxEntryID?, limit: Int) async throws -> [MailboxEntry]
+
+    /// One entry of the device, in either queue.
+    func entry(_ id: MailboxEntryID, for device: DeviceID) async throws -> MailboxEntry?
+
+    /// Deletes the device's entries with these ids (unknown ids are ignored); returns how many
+    /// were deleted. A payload is erased once no entry refers to it.
+    func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID) async throws -> Int
+
+    /// Deletes every queued request from `sender` to any device of `recipient` (used on block).
+    func removeRequests(from sender: AccountID, to recipient: AccountID) async throws -> Int
+
+    /// How many entries wait in the device's queues.
+    func mailboxDepth(of device: DeviceID) async throws -> Int
+
+    /// Deletes entries and commit claims whose expiry is at or before `now`; returns the number
+    /// of entries deleted.
+    func expireEntries(now: Date) async throws -> Int
+}

@@ -1,0 +1,221 @@
+public import Foundation
+import GRDB
+
+// MARK: - MailboxStore
+
+extension SQLiteRelayStore {
+    public func deliver(_ delivery: Delivery) async throws -> DeliveryOutcome {
+        guard Set(delivery.recipients).count == delivery.recipients.count,
+            (delivery.queue == .requests) == (delivery.sender != nil)
+        else { throw RelayStorageError.invalidValue }
+        return try await pool.write { db in
+            for recipient in delivery.recipients {
+                guard try Self.exists(db, "SELECT 1 FROM devices WHERE id = ?", [recipient.rawValue]) else {
+                    throw RelayStorageError.unknownDevice
+                }
+            }
+            if let claim = delivery.commit {
+                let epoch = Int64(bitPattern: claim.epoch)
+                if let existing = try Data.fetchOne(
+                    db, sql: "SELECT payload_hash FROM commit_claims WHERE group_id = ? AND epoch = ?", arguments: [claim.groupID, epoch]
+                ) {
+                    if existing == claim.payloadHash { return .duplicateCommit }
+                    throw RelayStorageError.commitConflict
+                }
+                try db.execute(
+                    sql: "INSERT INTO commit_claims (group_id, epoch, payload_hash, expires_at) VALUES (?, ?, ?, ?)",
+                    arguments: [claim.groupID, epoch, claim.payloadHash, claim.expiresAt.unixSeconds]
+                )
+            }
+            try db.execute(sql: "INSERT INTO messages (payload) VALUES (?)", arguments: [delivery.payload])
+            let message = db.lastInsertedRowID
+            var ids: [MailboxEntryID] = []
+            ids.reserveCapacity(delivery.recipients.count)
+            for recipient in delivery.recipients {
+                try db.execute(
+                    sql: """
+                        INSERT INTO mailbox_entries (device_id, message_id, queue, sender_account_id, received_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        recipient.rawValue, message, delivery.queue.rawValue, delivery.sender?.rawValue,
+                        delivery.receivedAt.unixSeconds, delivery.expiresAt.unixSeconds,
+                    ]
+                )
+                ids.append(MailboxEntryID(db.lastInsertedRowID))
+            }
+            return .delivered(ids)
+        }
+    }
+
+    public func entries(for device: DeviceID, queue: MailboxQueue, after: MailboxEntryID?, limit: Int) async throws -> [MailboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.id, e.device_id, e.queue, e.sender_account_id, e.received_at, e.expires_at, m.payload
+                    FROM mailbox_entries e JOIN messages m ON m.id = e.message_id
+                    WHERE e.device_id = ? AND e.queue = ? AND e.id > ? ORDER BY e.id LIMIT ?
+                    """,
+                arguments: [device.rawValue, queue.rawValue, after?.rawValue ?? 0, max(0, limit)]
+            ).compactMap(Self.entry(from:))
+        }
+    }
+
+    public func entry(_ id: MailboxEntryID, for device: DeviceID) async throws -> MailboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT e.id, e.device_id, e.queue, e.sender_account_id, e.received_at, e.expires_at, m.payload
+                    FROM mailbox_entries e JOIN messages m ON m.id = e.message_id
+                    WHERE e.device_id = ? AND e.id = ?
+                    """,
+                arguments: [device.rawValue, id.rawValue]
+            ).flatMap(Self.entry(from:))
+        }
+    }
+
+    public func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            var deleted = 0
+            for id in Set(ids) {
+                try db.execute(sql: "DELETE FROM mailbox_entries WHERE id = ? AND device_id = ?", arguments: [id.rawValue, device.rawValue])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
+    public func removeRequests(from sender: AccountID, to recipient: AccountID) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM mailbox_entries WHERE queue = 1 AND sender_account_id = ?
+                    AND device_id IN (SELECT id FROM devices WHERE account_id = ?)
+                    """,
+                arguments: [sender.rawValue, recipient.rawValue]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func mailboxDepth(of device: DeviceID) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ?", arguments: [device.rawValue]) ?? 0
+        }
+    }
+
+    public func expireEntries(now: Date) async throws -> Int {
+        // Expiry compares whole seconds: an entry expiring at second S is gone from S on.
+        let cutoff = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await pool.write { db in
+            try db.execute(sql: "DELETE FROM mailbox_entries WHERE expires_at <= ?", arguments: [cutoff])
+            let deleted = db.changesCount
+            try db.execute(sql: "DELETE FROM commit_claims WHERE expires_at <= ?", arguments: [cutoff])
+            return deleted
+        }
+    }
+
+    private static func entry(from row: Row) -> MailboxEntry? {
+        guard let device = DeviceID(rawValue: row["device_id"]), let queue = MailboxQueue(rawValue: row["queue"]) else { return nil }
+        let sender: String? = row["sender_account_id"]
+        return MailboxEntry(
+            id: MailboxEntryID(row["id"]), deviceID: device, queue: queue, payload: row["payload"],
+            sender: sender.flatMap(AccountID.init(rawValue:)), receivedAt: Date(unixSeconds: row["received_at"]),
+            expiresAt: Date(unixSeconds: row["expires_at"])
+        )
+    }
+}
+
+// MARK: - DeliveryTokenStore, BlockStore, RateLimitStore
+
+extension SQLiteRelayStore {
+    public func setDeliveryTokenHash(_ hash: Data, for account: AccountID, at date: Date) async throws {
+        guard hash.count == 32 else { throw RelayStorageError.invalidValue }
+        try await pool.write { db in
+            guard try Self.exists(db, "SELECT 1 FROM accounts WHERE id = ?", [account.rawValue]) else { throw RelayStorageError.unknownAccount }
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery_tokens (account_id, token_hash, rotated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash, rotated_at = excluded.rotated_at
+                    """,
+                arguments: [account.rawValue, hash, date.unixSeconds]
+            )
+        }
+    }
+
+    public func deliveryTokenHash(of account: AccountID) async throws -> Data? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT token_hash FROM delivery_tokens WHERE account_id = ?", arguments: [account.rawValue])
+        }
+    }
+
+    public func block(_ blocked: AccountID, by blocker: AccountID, at date: Date) async throws {
+        try await pool.write { db in
+            guard try Self.exists(db, "SELECT 1 FROM accounts WHERE id = ?", [blocker.rawValue]) else { throw RelayStorageError.unknownAccount }
+            try db.execute(
+                sql: "INSERT INTO blocks (blocker_account_id, blocked_account_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [blocker.rawValue, blocked.rawValue, date.unixSeconds]
+            )
+        }
+    }
+
+    public func unblock(_ blocked: AccountID, by blocker: AccountID) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM blocks WHERE blocker_account_id = ? AND blocked_account_id = ?",
+                arguments: [blocker.rawValue, blocked.rawValue]
+            )
+        }
+    }
+
+    public func isBlocked(_ blocked: AccountID, by blocker: AccountID) async throws -> Bool {
+        try await pool.read { db in
+            try Self.exists(
+                db, "SELECT 1 FROM blocks WHERE blocker_account_id = ? AND blocked_account_id = ?", [blocker.rawValue, blocked.rawValue]
+            )
+        }
+    }
+
+    public func blockedAccounts(by blocker: AccountID) async throws -> [AccountID] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT blocked_account_id FROM blocks WHERE blocker_account_id = ? ORDER BY blocked_account_id",
+                arguments: [blocker.rawValue]
+            ).compactMap(AccountID.init(rawValue:))
+        }
+    }
+
+    public func consumeRateLimit(_ key: String, windows: [RateLimitWindow], now: Date) async throws -> Bool {
+        let seconds = now.unixSeconds
+        return try await pool.write { db in
+            let starts = windows.map { seconds - seconds.modulo($0.seconds) }
+            for (window, start) in zip(windows, starts) {
+                let count =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count FROM rate_limits WHERE key = ? AND window_seconds = ? AND window_start = ?",
+                        arguments: [key, window.seconds, start]
+                    ) ?? 0
+                if count >= window.limit { return false }
+            }
+            for (window, start) in zip(windows, starts) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO rate_limits (key, window_seconds, window_start, count) VALUES (?, ?, ?, 1)
+                        ON CONFLICT (key, window_seconds, window_start) DO UPDATE SET count = count + 1
+                        """,
+                    arguments: [key, window.seconds, start]
+                )
+            }
+            return true
+        }
+    }
+
+    public func purgeRateLimits(now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM rate_limits WHERE window_start + window_seconds <= ?", arguments: [now.unixSeconds])
+        }
+    }
+}

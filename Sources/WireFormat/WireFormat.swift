@@ -1,2 +1,0 @@
-// The WireFormat module: being built in this session; see README.md for its status.
-enum WireFormatModule {}

@@ -1,0 +1,165 @@
+import CImageShims
+import Foundation
+import ImageDecoding
+import TestVectors
+
+/// A vector CSV file as rows of `column: value` (header row first; double-quoted fields allowed).
+struct VectorCSV {
+    let rows: [[String: String]]
+
+    init(_ relativePath: String) throws {
+        let text = String(decoding: try TestVectors.data(relativePath), as: UTF8.self)
+        var lines = text.split(whereSeparator: \.isNewline).map(String.init).map(Self.fields)
+        guard !lines.isEmpty else {
+            rows = []
+            return
+        }
+        let header = lines.removeFirst()
+        rows = lines.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    }
+
+    private static func fields(_ line: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var quoted = false
+        for character in line {
+            switch character {
+            case "\"": quoted.toggle()
+            case "," where !quoted:
+                result.append(current)
+                current = ""
+            default: current.append(character)
+            }
+        }
+        result.append(current)
+        return result
+    }
+}
+
+enum Fixtures {
+    static func bytes(_ relativePath: String) throws -> [UInt8] {
+        [UInt8](try TestVectors.data(relativePath))
+    }
+
+    /// A binary P6 file.
+    static func ppm(width: Int, height: Int, maxval: Int = 255, samples: [Int]) -> [UInt8] {
+        var bytes = Array("P6\n\(width) \(height)\n\(maxval)\n".utf8)
+        for sample in samples {
+            if maxval > 255 {
+                bytes.append(UInt8(sample >> 8))
+                bytes.append(UInt8(sample & 0xFF))
+            } else {
+                bytes.append(UInt8(sample))
+            }
+        }
+        return bytes
+    }
+
+    /// A deterministic, non-flat RGB test picture.
+    static func picture(width: Int, height: Int) -> [UInt8] {
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                pixels.append(UInt8((x * 255) / max(1, width - 1)))
+                pixels.append(UInt8((y * 255) / max(1, height - 1)))
+                pixels.append(UInt8(((x + 2 * y) * 255) / max(1, width + 2 * height - 3)))
+            }
+        }
+        return pixels
+    }
+
+    /// libjpeg's encoder through CImageShims.
+    static func jpeg(
+        _ samples: [UInt8],
+        width: Int,
+        height: Int,
+        components: Int = 3,
+        ycck: Bool = false,
+        quality: Int = 95,
+        progressive: Bool = false,
+        app1: [UInt8] = []
+    ) -> [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        let status = samples.withUnsafeBufferPointer { samples in
+            app1.withUnsafeBufferPointer { app1 in
+                ll_jpeg_encode(
+                    samples.baseAddress, UInt32(width), UInt32(height), Int32(components), ycck ? 1 : 0, Int32(quality),
+                    progressive ? 1 : 0, app1.baseAddress, app1.count, &out, &size)
+            }
+        }
+        precondition(status == 0 && out != nil, "test JPEG encoding failed")
+        defer { ll_free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: size))
+    }
+
+    /// libpng's encoder through CImageShims; `rows` already in PNG's packed layout.
+    static func png(
+        rows: [UInt8],
+        width: Int,
+        height: Int,
+        colorType: Int32,
+        bitDepth: Int32,
+        interlaced: Bool = false,
+        palette: [UInt8] = [],
+        trns: [UInt8] = [],
+        exif: [UInt8] = []
+    ) -> [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        let status = rows.withUnsafeBufferPointer { rows in
+            palette.withUnsafeBufferPointer { palette in
+                trns.withUnsafeBufferPointer { trns in
+                    exif.withUnsafeBufferPointer { exif in
+                        ll_png_encode(
+                            rows.baseAddress, UInt32(width), UInt32(height), colorType, bitDepth, interlaced ? 1 : 0,
+                            palette.baseAddress, Int32(palette.count / 3), trns.baseAddress, Int32(trns.count),
+                            exif.baseAddress, UInt32(exif.count), &out, &size)
+                    }
+                }
+            }
+        }
+        precondition(status == 0 && out != nil, "test PNG encoding failed")
+        defer { ll_free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: size))
+    }
+
+    /// A minimal EXIF TIFF block (IFD0 with one Orientation entry).
+    static func exifTIFF(orientation: Int, bigEndian: Bool = true) -> [UInt8] {
+        func u16(_ value: Int) -> [UInt8] { bigEndian ? [UInt8(value >> 8), UInt8(value & 0xFF)] : [UInt8(value & 0xFF), UInt8(value >> 8)] }
+        func u32(_ value: Int) -> [UInt8] { bigEndian ? u16(value >> 16) + u16(value & 0xFFFF) : u16(value & 0xFFFF) + u16(value >> 16) }
+        var tiff: [UInt8] = bigEndian ? [0x4D, 0x4D] : [0x49, 0x49]
+        tiff += u16(42) + u32(8)
+        tiff += u16(1)  // one entry
+        tiff += u16(0x0112) + u16(3) + u32(1) + u16(orientation) + u16(0)
+        tiff += u32(0)  // no next IFD
+        return tiff
+    }
+
+    static func maxChannelDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        precondition(a.count == b.count)
+        var worst = 0
+        for index in a.indices { worst = max(worst, abs(Int(a[index]) - Int(b[index]))) }
+        return worst
+    }
+
+    static func meanChannelDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        precondition(a.count == b.count)
+        var total = 0
+        for index in a.indices { total += abs(Int(a[index]) - Int(b[index])) }
+        return Double(total) / Double(max(1, a.count))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so failures reproduce.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import RelayAPI
+import Testing
+
+/// The relay's reader of the MLS framing header (RFC 9420 §6, §2.1.2 variable-length vectors).
+@Suite struct MLSFramingHeaderTests {
+    static func varint(_ n: Int) -> [UInt8] {
+        switch n {
+        case 0..<64: [UInt8(n)]
+        case 64..<16384: [UInt8(0x40 | (n >> 8)), UInt8(n & 0xff)]
+        default: [UInt8(0x80 | (n >> 24)), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
+        }
+    }
+    static let epoch: [UInt8] = [0, 0, 0, 0, 0, 0, 1, 2]  // 258
+
+    @Test func privateMessage() throws {
+        let bytes: [UInt8] = [0, 1, 0, 2] + Self.varint(3) + Array("grp".utf8) + Self.epoch + [3] + [0] + [0] + [0]
+        let header = try MLSFramingHeader(parsing: bytes)
+        #expect(header.wireFormat == 2)
+        #expect(header.group?.groupID == Array("grp".utf8))
+        #expect(header.group?.epoch == 258)
+        #expect(header.group?.contentType == .commit)
+        #expect(header.isCommit)
+    }
+
+    static let senders: [(UInt8, [UInt8])] = [(1, [0, 0, 0, 0]), (2, [0, 0, 0, 9]), (3, []), (4, [])]
+
+    @Test(arguments: senders)
+    func publicMessageSenders(senderType: UInt8, index: [UInt8]) throws {
+        let groupID = [UInt8](repeating: 7, count: 100)  // two-byte length
+        let authenticatedData = [UInt8](repeating: 1, count: 20_000)  // four-byte length
+        let bytes: [UInt8] =
+            [0, 1, 0, 1] + Self.varint(groupID.count) + groupID + Self.epoch + [senderType] + index + Self.varint(authenticatedData.count)
+            + authenticatedData + [1] + Array("rest".utf8)
+        let header = try MLSFramingHeader(parsing: bytes)
+        #expect(header.group?.groupID == groupID)
+        #expect(header.group?.contentType == .application)
+        #expect(!header.isCommit)
+    }
+
+    @Test func otherWireFormatsHaveNoGroupFields() throws {
+        for wireFormat: UInt8 in [3, 4, 5, 0xff] {
+            let header = try MLSFramingHeader(parsing: [0, 1, 0, wireFormat, 0xde, 0xad])
+            #expect(header.group == nil && header.wireFormat == UInt16(wireFormat))
+        }
+    }
+
+    static let malformed: [([UInt8], MLSFramingHeaderError)] = [
+        ([], .truncated),
+        ([0, 1, 0], .truncated),
+        ([0, 2, 0, 2], .unsupportedVersion),
+        ([0, 0, 0, 2], .unsupportedVersion),
+        ([0, 1, 0, 2, 0xc0], .malformed),  // prefix 11 is invalid
+        ([0, 1, 0, 2, 0x40, 0x03, 1, 2, 3], .malformed),  // 3 in two bytes: not minimal
+        ([0, 1, 0, 2, 0x00] + [UInt8](repeating: 0, count: 8) + [3], .malformed),  // empty group id
+        ([0, 1, 0, 2, 0x05, 1, 2], .truncated),  // group id longer than the message
+        ([0, 1, 0, 2, 0x01, 9] + [UInt8](repeating: 0, count: 8) + [4], .malformed),  // content type 4
+        ([0, 1, 0, 2, 0x01, 9] + [UInt8](repeating: 0, count: 8) + [0], .malformed),  // reserved content type
+        ([0, 1, 0, 1, 0x01, 9] + [UInt8](repeating: 0, count: 8) + [5], .malformed),  // sender type 5
+        ([0, 1, 0, 1, 0x01, 9] + [UInt8](repeating: 0, count: 8) + [1, 0, 0], .truncated),  // leaf index cut
+        ([0, 1, 0, 2, 0x01, 9, 0, 0, 0], .truncated),  // epoch cut
+    ]
+
+    @Test(arguments: malformed)
+    func malformedInputIsATypedError(bytes: [UInt8], expected: MLSFramingHeaderError) {
+        #expect(throws: expected) { try MLSFramingHeader(parsing: bytes) }
+    }
+
+    @Test func overlongGroupIDsAreRefused() {
+        let groupID = [UInt8](repeating: 1, count: 256)
+        let bytes: [UInt8] = [0, 1, 0, 2] + Self.varint(256) + groupID + Self.epoch + [1]
+        #expect(throws: MLSFramingHeaderError.malformed) { try MLSFramingHeader(parsing: bytes) }
+    }
+}

@@ -1,0 +1,390 @@
+import Foundation
+import RelayStorage
+import Testing
+
+/// The contracts every ``RelayStore`` driver must meet: each function takes a fresh, empty store.
+/// `RelayStorageConformanceTests` runs every one of them against every ``StoreDriver``.
+enum RelayStorageConformance {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    static let later = t0.addingTimeInterval(30 * 86_400)
+
+    // MARK: fixtures
+
+    struct Fixture {
+        var generator = SystemRandomNumberGenerator()
+        mutating func accountID() -> AccountID { .random(using: &generator) }
+        mutating func deviceID() -> DeviceID { .random(using: &generator) }
+        mutating func key() -> Data { Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        mutating func device(of account: AccountID, at date: Date = RelayStorageConformance.t0) -> Device {
+            Device(id: deviceID(), accountID: account, publicKey: key(), createdAt: date)
+        }
+
+        /// Creates an account with `devices` devices; returns the account and its devices.
+        mutating func makeAccount(in store: any RelayStore, devices: Int = 1, username: String? = nil) async throws -> (AccountID, [Device]) {
+            let account = accountID()
+            let first = device(of: account)
+            try await store.createAccount(Account(id: account, username: username, createdAt: t0), firstDevice: first)
+            var all = [first]
+            for i in 1..<max(1, devices) {
+                let next = device(of: account, at: t0.addingTimeInterval(Double(i)))
+                try await store.addDevice(next, limit: 100)
+                all.append(next)
+            }
+            return (account, all)
+        }
+    }
+
+    static func inbox(_ recipients: [DeviceID], _ payload: String, commit: CommitClaim? = nil) -> Delivery {
+        Delivery(recipients: recipients, payload: Data(payload.utf8), queue: .inbox, receivedAt: t0, expiresAt: later, commit: commit)
+    }
+
+    static func ids(_ outcome: DeliveryOutcome) -> [MailboxEntryID] {
+        if case .delivered(let ids) = outcome { return ids }
+        Issue.record("expected a delivery, got \(outcome)")
+        return []
+    }
+
+    static func payloads(_ store: any RelayStore, _ device: DeviceID, _ queue: MailboxQueue = .inbox) async throws -> [String] {
+        try await store.entries(for: device, queue: queue, after: nil, limit: 1000).map { String(decoding: $0.payload, as: UTF8.self) }
+    }
+
+    // MARK: accounts and devices
+
+    static func accountsAndUsernames(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (alice, aliceDevices) = try await f.makeAccount(in: store, username: "alice")
+        #expect(try await store.account(alice)?.username == "alice")
+        #expect(try await store.accountID(forUsername: "alice") == alice)
+        #expect(try await store.accountID(forUsername: "Alice") == nil, "lookup is exact")
+        #expect(try await store.accountID(forUsername: "ali") == nil, "no prefix lookup")
+
+        await #expect(throws: RelayStorageError.accountExists) {
+            try await store.createAccount(Account(id: alice, createdAt: t0), firstDevice: f.device(of: alice))
+        }
+        let bob = f.accountID()
+        await #expect(throws: RelayStorageError.usernameTaken) {
+            try await store.createAccount(Account(id: bob, username: "alice", createdAt: t0), firstDevice: f.device(of: bob))
+        }
+        var reused = f.device(of: bob)
+        reused.publicKey = aliceDevices[0].publicKey
+        await #expect(throws: RelayStorageError.deviceExists) {
+            try await store.createAccount(Account(id: bob, createdAt: t0), firstDevice: reused)
+        }
+        #expect(try await store.account(bob) == nil, "a failed registration leaves nothing behind")
+
+        try await store.createAccount(Account(id: bob, createdAt: t0), firstDevice: f.device(of: bob))
+        await #expect(throws: RelayStorageError.usernameTaken) { try await store.setUsername("alice", for: bob) }
+        try await store.setUsername(nil, for: alice)
+        #expect(try await store.accountID(forUsername: "alice") == nil)
+        try await store.setUsername("alice", for: bob)
+        #expect(try await store.accountID(forUsername: "alice") == bob)
+        await #expect(throws: RelayStorageError.unknownAccount) { try await store.setUsername("x", for: f.accountID()) }
+    }
+
+    static func deviceLimitAndRemoval(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (account, first) = try await f.makeAccount(in: store)
+        var added: [Device] = []
+        for i in 1..<3 {
+            let device = f.device(of: account, at: t0.addingTimeInterval(Double(i)))
+            try await store.addDevice(device, limit: 3)
+            added.append(device)
+        }
+        await #expect(throws: RelayStorageError.deviceLimitReached) { try await store.addDevice(f.device(of: account), limit: 3) }
+        #expect(try await store.devices(of: account).map(\.id) == (first + added).map(\.id))
+        #expect(try await store.device(added[0].id) == added[0])
+
+        await #expect(throws: RelayStorageError.unknownAccount) { try await store.addDevice(f.device(of: f.accountID()), limit: 3) }
+        try await store.removeDevice(added[0].id)
+        try await store.removeDevice(added[1].id)
+        #expect(try await store.device(added[0].id) == nil)
+        await #expect(throws: RelayStorageError.lastDevice) { try await store.removeDevice(first[0].id) }
+        await #expect(throws: RelayStorageError.unknownDevice) { try await store.removeDevice(added[0].id) }
+    }
+
+    // MARK: key packages
+
+    static func keyPackagesAreConsumedOnce(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, devices) = try await f.makeAccount(in: store)
+        let device = devices[0].id
+        let uploads = (0..<3).map { KeyPackageUpload(cipherSuite: 1, data: Data("kp\($0)".utf8)) }
+        try await store.storeKeyPackages(uploads, lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("last".utf8)), for: device, limitPerSuite: 5)
+        #expect(try await store.keyPackageCounts(of: device) == [KeyPackageCount(cipherSuite: 1, oneTime: 3, hasLastResort: true)])
+
+        await #expect(throws: RelayStorageError.keyPackageLimitReached) {
+            try await store.storeKeyPackages(uploads, lastResort: nil, for: device, limitPerSuite: 5)
+        }
+        #expect(try await store.keyPackageCounts(of: device).first?.oneTime == 3, "a refused upload stores nothing")
+
+        var claimed: [ClaimedKeyPackage] = []
+        for _ in 0..<3 { claimed.append(try #require(try await store.claimKeyPackage(of: device, cipherSuite: 1))) }
+        #expect(claimed.map(\.data) == uploads.map(\.data), "oldest first, each once")
+        #expect(claimed.allSatisfy { !$0.isLastResort })
+        for _ in 0..<2 {
+            let last = try #require(try await store.claimKeyPackage(of: device, cipherSuite: 1))
+            #expect(last.isLastResort && last.data == Data("last".utf8), "the last-resort package is returned, not consumed")
+        }
+        #expect(try await store.claimKeyPackage(of: device, cipherSuite: 3) == nil)
+        #expect(try await store.keyPackageCounts(of: device) == [KeyPackageCount(cipherSuite: 1, oneTime: 0, hasLastResort: true)])
+
+        try await store.storeKeyPackages([], lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("last2".utf8)), for: device, limitPerSuite: 5)
+        #expect(try await store.claimKeyPackage(of: device, cipherSuite: 1)?.data == Data("last2".utf8), "a new last resort replaces the old")
+        await #expect(throws: RelayStorageError.unknownDevice) {
+            try await store.storeKeyPackages(uploads, lastResort: nil, for: f.deviceID(), limitPerSuite: 5)
+        }
+        await #expect(throws: RelayStorageError.invalidValue) {
+            try await store.storeKeyPackages([KeyPackageUpload(cipherSuite: 1, data: Data())], lastResort: nil, for: device, limitPerSuite: 5)
+        }
+    }
+
+    static func concurrentClaimsHandOutEachPackageOnce(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, devices) = try await f.makeAccount(in: store)
+        let device = devices[0].id
+        let packageCount = 150
+        let uploads = (0..<packageCount).map { KeyPackageUpload(cipherSuite: 1, data: Data("kp-\($0)".utf8)) }
+        try await store.storeKeyPackages(uploads, lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("last".utf8)), for: device, limitPerSuite: 1000)
+
+        let fetchers = 240
+        let results = try await withThrowingTaskGroup(of: ClaimedKeyPackage?.self) { group in
+            for _ in 0..<fetchers { group.addTask { try await store.claimKeyPackage(of: device, cipherSuite: 1) } }
+            var all: [ClaimedKeyPackage?] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        let oneTime = results.compactMap { $0 }.filter { !$0.isLastResort }.map(\.data)
+        let lastResort = results.compactMap { $0 }.filter(\.isLastResort)
+        #expect(oneTime.count == packageCount, "every one-time package handed out")
+        #expect(Set(oneTime) == Set(uploads.map(\.data)), "each exactly once")
+        #expect(lastResort.count == fetchers - packageCount)
+        #expect(try await store.keyPackageCounts(of: device) == [KeyPackageCount(cipherSuite: 1, oneTime: 0, hasLastResort: true)])
+    }
+
+    // MARK: mailboxes
+
+    static func deliveryIsAtomicAndOrdered(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, a) = try await f.makeAccount(in: store)
+        let (_, b) = try await f.makeAccount(in: store)
+        await #expect(throws: RelayStorageError.unknownDevice) {
+            _ = try await store.deliver(inbox([a[0].id, b[0].id, f.deviceID()], "lost"))
+        }
+        #expect(try await store.mailboxDepth(of: a[0].id) == 0, "a send with one bad recipient stores nothing")
+        #expect(try await store.mailboxDepth(of: b[0].id) == 0)
+        await #expect(throws: RelayStorageError.invalidValue) { _ = try await store.deliver(inbox([a[0].id, a[0].id], "twice")) }
+
+        var sent: [MailboxEntryID] = []
+        for i in 0..<5 { sent += ids(try await store.deliver(inbox([a[0].id, b[0].id], "m\(i)"))) }
+        #expect(Set(sent).count == 10, "one id per recipient, never shared")
+        #expect(try await payloads(store, a[0].id) == ["m0", "m1", "m2", "m3", "m4"])
+        #expect(try await payloads(store, b[0].id) == ["m0", "m1", "m2", "m3", "m4"])
+        #expect(try await payloads(store, a[0].id, .requests) == [])
+
+        let page = try await store.entries(for: a[0].id, queue: .inbox, after: nil, limit: 2)
+        #expect(page.count == 2)
+        let rest = try await store.entries(for: a[0].id, queue: .inbox, after: page.last?.id, limit: 10)
+        #expect(rest.map { String(decoding: $0.payload, as: UTF8.self) } == ["m2", "m3", "m4"])
+        #expect(try await store.entry(page[0].id, for: a[0].id)?.payload == Data("m0".utf8))
+        #expect(try await store.entry(page[0].id, for: b[0].id) == nil, "entries are per device")
+
+        #expect(try await store.acknowledge(page.map(\.id), for: b[0].id) == 0, "a device cannot acknowledge another's entries")
+        #expect(try await store.acknowledge(page.map(\.id) + page.map(\.id), for: a[0].id) == 2)
+        #expect(try await payloads(store, a[0].id) == ["m2", "m3", "m4"])
+        #expect(try await payloads(store, b[0].id).count == 5, "the other recipient keeps its copy")
+        #expect(try await store.mailboxDepth(of: a[0].id) == 3)
+
+        // Ids are never reused, even after everything was acknowledged.
+        let all = try await store.entries(for: b[0].id, queue: .inbox, after: nil, limit: 100).map(\.id)
+        _ = try await store.acknowledge(all, for: b[0].id)
+        let next = ids(try await store.deliver(inbox([b[0].id], "after")))
+        #expect(next.allSatisfy { $0 > sent.max()! })
+    }
+
+    static func oneCommitPerEpoch(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, a) = try await f.makeAccount(in: store)
+        let group = Data("group-1".utf8)
+        func claim(_ epoch: UInt64, _ hash: UInt8, group: Data = group, expires: Date = later) -> CommitClaim {
+            CommitClaim(groupID: group, epoch: epoch, payloadHash: Data(repeating: hash, count: 32), expiresAt: expires)
+        }
+        _ = ids(try await store.deliver(inbox([a[0].id], "c5", commit: claim(5, 1))))
+        #expect(try await store.deliver(inbox([a[0].id], "c5", commit: claim(5, 1))) == .duplicateCommit)
+        await #expect(throws: RelayStorageError.commitConflict) { _ = try await store.deliver(inbox([a[0].id], "c5'", commit: claim(5, 2))) }
+        #expect(try await payloads(store, a[0].id) == ["c5"], "neither the retry nor the loser is stored")
+        _ = ids(try await store.deliver(inbox([a[0].id], "c6", commit: claim(6, 2))))
+        _ = ids(try await store.deliver(inbox([a[0].id], "other-group", commit: claim(5, 2, group: Data("group-2".utf8)))))
+        _ = ids(try await store.deliver(inbox([a[0].id], UInt64.max.description, commit: claim(.max, 3))))
+        await #expect(throws: RelayStorageError.commitConflict) { _ = try await store.deliver(inbox([a[0].id], "x", commit: claim(.max, 4))) }
+        // A failed recipient check does not take the claim.
+        await #expect(throws: RelayStorageError.unknownDevice) { _ = try await store.deliver(inbox([f.deviceID()], "c7", commit: claim(7, 1))) }
+        _ = ids(try await store.deliver(inbox([a[0].id], "c7", commit: claim(7, 2))))
+        // Claims expire with their messages.
+        _ = ids(try await store.deliver(inbox([a[0].id], "c8", commit: claim(8, 1, expires: t0.addingTimeInterval(10)))))
+        _ = try await store.expireEntries(now: t0.addingTimeInterval(10))
+        _ = ids(try await store.deliver(inbox([a[0].id], "c8'", commit: claim(8, 2))))
+    }
+
+    static func requestsAndBlocks(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (stranger, _) = try await f.makeAccount(in: store)
+        let (other, _) = try await f.makeAccount(in: store)
+        let (recipient, devices) = try await f.makeAccount(in: store, devices: 2)
+        let targets = devices.map(\.id)
+        func request(from sender: AccountID, _ text: String) -> Delivery {
+            Delivery(recipients: targets, payload: Data(text.utf8), queue: .requests, sender: sender, receivedAt: t0, expiresAt: later)
+        }
+        await #expect(throws: RelayStorageError.invalidValue, "a request names its sender") {
+            _ = try await store.deliver(Delivery(recipients: targets, payload: Data(), queue: .requests, receivedAt: t0, expiresAt: later))
+        }
+        await #expect(throws: RelayStorageError.invalidValue, "the inbox is sealed: no sender") {
+            _ = try await store.deliver(Delivery(recipients: targets, payload: Data(), queue: .inbox, sender: stranger, receivedAt: t0, expiresAt: later))
+        }
+        _ = ids(try await store.deliver(request(from: stranger, "hi-1")))
+        _ = ids(try await store.deliver(request(from: other, "hello")))
+        _ = ids(try await store.deliver(request(from: stranger, "hi-2")))
+        let queued = try await store.entries(for: targets[0], queue: .requests, after: nil, limit: 10)
+        #expect(queued.map(\.sender) == [stranger, other, stranger])
+        #expect(try await payloads(store, targets[0]) == [], "requests stay out of the inbox")
+
+        #expect(try await !store.isBlocked(stranger, by: recipient))
+        try await store.block(stranger, by: recipient, at: t0)
+        try await store.block(stranger, by: recipient, at: t0)
+        #expect(try await store.isBlocked(stranger, by: recipient))
+        #expect(try await !store.isBlocked(recipient, by: stranger), "blocks are one-way")
+        #expect(try await store.blockedAccounts(by: recipient) == [stranger])
+        #expect(try await store.removeRequests(from: stranger, to: recipient) == 4)
+        #expect(try await payloads(store, targets[1], .requests) == ["hello"])
+        try await store.unblock(stranger, by: recipient)
+        #expect(try await store.blockedAccounts(by: recipient) == [])
+        await #expect(throws: RelayStorageError.unknownAccount) { try await store.block(stranger, by: f.accountID(), at: t0) }
+    }
+
+    static func entriesExpire(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, a) = try await f.makeAccount(in: store)
+        for i in 1...3 {
+            _ = try await store.deliver(
+                Delivery(recipients: [a[0].id], payload: Data("e\(i)".utf8), queue: .inbox, receivedAt: t0, expiresAt: t0.addingTimeInterval(Double(i * 100)))
+            )
+        }
+        #expect(try await store.expireEntries(now: t0.addingTimeInterval(99)) == 0)
+        #expect(try await store.expireEntries(now: t0.addingTimeInterval(200)) == 2)
+        #expect(try await payloads(store, a[0].id) == ["e3"])
+    }
+
+    static func deliveryTokens(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (account, _) = try await f.makeAccount(in: store)
+        #expect(try await store.deliveryTokenHash(of: account) == nil)
+        let first = Data(repeating: 1, count: 32)
+        let second = Data(repeating: 2, count: 32)
+        try await store.setDeliveryTokenHash(first, for: account, at: t0)
+        #expect(try await store.deliveryTokenHash(of: account) == first)
+        try await store.setDeliveryTokenHash(second, for: account, at: t0)
+        #expect(try await store.deliveryTokenHash(of: account) == second, "rotation replaces (revokes) the old token")
+        await #expect(throws: RelayStorageError.invalidValue) { try await store.setDeliveryTokenHash(Data(count: 31), for: account, at: t0) }
+        await #expect(throws: RelayStorageError.unknownAccount) { try await store.setDeliveryTokenHash(first, for: f.accountID(), at: t0) }
+    }
+
+    static func rateLimits(_ store: any RelayStore) async throws {
+        let windows = [RateLimitWindow(seconds: 60, limit: 3), RateLimitWindow(seconds: 3600, limit: 4)]
+        let start = Date(timeIntervalSince1970: TimeInterval(1_800_000_000 - 1_800_000_000 % 3600))
+        for _ in 0..<3 { #expect(try await store.consumeRateLimit("k", windows: windows, now: start)) }
+        #expect(try await !store.consumeRateLimit("k", windows: windows, now: start.addingTimeInterval(59)), "minute window full")
+        #expect(try await store.consumeRateLimit("other", windows: windows, now: start), "keys are independent")
+        #expect(try await store.consumeRateLimit("k", windows: windows, now: start.addingTimeInterval(60)), "next minute")
+        #expect(try await !store.consumeRateLimit("k", windows: windows, now: start.addingTimeInterval(120)), "hour window full")
+        #expect(try await store.consumeRateLimit("k", windows: windows, now: start.addingTimeInterval(3600)), "next hour")
+        try await store.purgeRateLimits(now: start.addingTimeInterval(7200))
+        #expect(try await store.consumeRateLimit("k", windows: [RateLimitWindow(seconds: 60, limit: 1)], now: start.addingTimeInterval(3600)))
+    }
+
+    // MARK: deletion
+
+    static func deletingAnAccountErasesEverything(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (doomed, devices) = try await f.makeAccount(in: store, devices: 2, username: "doomed")
+        let (friend, friendDevices) = try await f.makeAccount(in: store)
+        let ids = devices.map(\.id)
+        try await store.storeKeyPackages([KeyPackageUpload(cipherSuite: 1, data: Data("kp".utf8))], lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("lr".utf8)), for: ids[0], limitPerSuite: 10)
+        _ = try await store.deliver(inbox(ids + [friendDevices[0].id], "shared"))
+        _ = try await store.deliver(Delivery(recipients: [friendDevices[0].id], payload: Data("request".utf8), queue: .requests, sender: doomed, receivedAt: t0, expiresAt: later))
+        try await store.setDeliveryTokenHash(Data(repeating: 7, count: 32), for: doomed, at: t0)
+        try await store.block(friend, by: doomed, at: t0)
+        try await store.block(doomed, by: friend, at: t0)
+
+        try await store.deleteAccount(doomed)
+        try await store.deleteAccount(doomed)  // idempotent
+
+        #expect(try await store.account(doomed) == nil)
+        #expect(try await store.accountID(forUsername: "doomed") == nil)
+        #expect(try await store.devices(of: doomed) == [])
+        for id in ids {
+            #expect(try await store.device(id) == nil)
+            #expect(try await store.keyPackageCounts(of: id) == [])
+            #expect(try await store.claimKeyPackage(of: id, cipherSuite: 1) == nil)
+            #expect(try await store.mailboxDepth(of: id) == 0)
+        }
+        #expect(try await store.deliveryTokenHash(of: doomed) == nil)
+        #expect(try await store.blockedAccounts(by: doomed) == [])
+        #expect(try await payloads(store, friendDevices[0].id, .requests) == [], "requests it sent are gone")
+        #expect(try await payloads(store, friendDevices[0].id) == ["shared"], "other recipients keep their copy")
+        #expect(try await store.blockedAccounts(by: friend) == [doomed], "blocks others placed are theirs")
+        // The id and the username are free again.
+        _ = try await f.makeAccount(in: store, username: "doomed")
+    }
+
+    // MARK: blobs
+
+    static func blobsUploadsAndQuota(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (alice, _) = try await f.makeAccount(in: store)
+        let (bob, _) = try await f.makeAccount(in: store)
+        let hash = String(repeating: "ab", count: 32)
+        func upload(_ n: Int, _ owner: AccountID, size: Int64, expires: Date = later) -> BlobUpload {
+            BlobUpload(id: String(format: "%032x", n), owner: owner, size: size, sha256: hash, expiresAt: expires)
+        }
+        try await store.createUpload(upload(1, alice, size: 60), quota: 100)
+        await #expect(throws: RelayStorageError.quotaExceeded, "pending uploads count against the quota") {
+            try await store.createUpload(upload(2, alice, size: 41), quota: 100)
+        }
+        await #expect(throws: RelayStorageError.invalidValue) { try await store.createUpload(upload(1, bob, size: 1), quota: 100) }
+        try await store.createUpload(upload(3, bob, size: 60), quota: 100)
+
+        #expect(try await store.advanceUpload(upload(1, alice, size: 60).id, from: 0, to: 30))
+        #expect(try await !store.advanceUpload(upload(1, alice, size: 60).id, from: 0, to: 30), "a repeated chunk does not advance twice")
+        #expect(try await !store.advanceUpload(upload(1, alice, size: 60).id, from: 30, to: 61), "not past the declared size")
+        #expect(try await store.upload(upload(1, alice, size: 60).id)?.offset == 30)
+
+        let record = BlobRecord(id: hash, owner: alice, size: 60, createdAt: t0, expiresAt: later)
+        try await store.completeUpload(upload(1, alice, size: 60).id, as: record)
+        try await store.completeUpload(upload(1, alice, size: 60).id, as: record)  // idempotent
+        #expect(try await store.upload(upload(1, alice, size: 60).id) == nil)
+        #expect(try await store.blob(hash, owner: alice) == record)
+        #expect(try await store.blobExists(hash))
+        await #expect(throws: RelayStorageError.quotaExceeded, "stored blobs count against the quota") {
+            try await store.createUpload(upload(4, alice, size: 41), quota: 100)
+        }
+        // Bob completes the same ciphertext: two references, one content.
+        try await store.completeUpload(upload(3, bob, size: 60).id, as: BlobRecord(id: hash, owner: bob, size: 60, createdAt: t0, expiresAt: t0.addingTimeInterval(10)))
+        #expect(try await store.blobAndUploadIDs(of: bob).blobs == [hash])
+        #expect(try await store.deleteBlob(hash, owner: alice), "bob still holds it")
+        #expect(try await store.expireBlobs(now: t0.addingTimeInterval(10)).blobs == [hash], "the last reference expired")
+        #expect(try await !store.blobExists(hash))
+
+        try await store.createUpload(upload(5, alice, size: 10, expires: t0.addingTimeInterval(5)), quota: 100)
+        #expect(try await store.expireBlobs(now: t0.addingTimeInterval(5)).uploads == [upload(5, alice, size: 10).id])
+        try await store.createUpload(upload(6, alice, size: 10), quota: 100)
+        try await store.deleteUpload(upload(6, alice, size: 10).id)
+        #expect(try await store.upload(upload(6, alice, size: 10).id) == nil)
+
+        // Deleting the account drops its blobs and uploads.
+        try await store.createUpload(upload(7, bob, size: 10), quota: 100)
+        try await store.completeUpload(upload(7, bob, size: 10).id, as: BlobRecord(id: hash, owner: bob, size: 10, createdAt: t0, expiresAt: later))
+        try await store.createUpload(upload(8, bob, size: 10), quota: 100)
+        try await store.deleteAccount(bob)
+        #expect(try await !store.blobExists(hash))
+        #expect(try await store.upload(upload(8, bob, size: 10).id) == nil)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+@testable import RelayStorage
+import Testing
+
+/// What only the SQLite driver promises: its pragmas, migrations, and payload erasure on disk.
+@Suite struct SQLiteRelayStoreTests {
+    func withStore(_ body: (SQLiteRelayStore, URL) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("relay.sqlite")
+        try await body(try SQLiteRelayStore(path: path.path), path)
+    }
+
+    @Test func pragmasAndMigrations() async throws {
+        try await withStore { store, path in
+            let (secureDelete, foreignKeys, journalMode) = try await store.pool.read { db in
+                (
+                    try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode")
+                )
+            }
+            #expect(secureDelete == 1)
+            #expect(foreignKeys == 1)
+            #expect(journalMode == "wal")
+            #expect(try await store.appliedMigrations().count == 2)
+            // Reopening applies nothing twice.
+            let again = try SQLiteRelayStore(path: path.path)
+            #expect(try await again.appliedMigrations() == store.appliedMigrations())
+        }
+    }
+
+    @Test func payloadRowsGoWithTheirLastEntry() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let (account, devices) = try await f.makeAccount(in: store, devices: 2)
+            let (_, other) = try await f.makeAccount(in: store)
+            let outcome = try await store.deliver(RelayStorageConformance.inbox(devices.map(\.id), "one payload, two entries"))
+            _ = try await store.deliver(RelayStorageConformance.inbox([other[0].id], "kept"))
+            func messageRows() async throws -> Int { try await store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM messages") ?? -1 } }
+            #expect(try await messageRows() == 2, "a fan-out stores its payload once")
+            _ = try await store.acknowledge(RelayStorageConformance.ids(outcome), for: devices[0].id)
+            #expect(try await messageRows() == 2)
+            try await store.deleteAccount(account)  // cascades to the second device's entry
+            #expect(try await messageRows() == 1)
+        }
+    }
+
+    @Test func erasedPayloadBytesLeaveTheFiles() async throws {
+        try await withStore { store, path in
+            var f = RelayStorageConformance.Fixture()
+            let (_, devices) = try await f.makeAccount(in: store)
+            let marker = "MARKER-\(UUID().uuidString)"
+            let outcome = try await store.deliver(RelayStorageConformance.inbox([devices[0].id], String(repeating: marker, count: 4)))
+            _ = try await store.acknowledge(RelayStorageConformance.ids(outcome), for: devices[0].id)
+            try await store.checkpoint()
+            let directory = path.deletingLastPathComponent()
+            for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+                let bytes = try Data(contentsOf: directory.appendingPathComponent(file))
+                #expect(bytes.range(of: Data(marker.utf8)) == nil, "marker found in \(file)")
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import RelayStorage
+import Testing
+
+/// Every storage driver the conformance suite runs against. A PostgreSQL driver joins here.
+enum StoreDriver: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case inMemory
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` against a fresh, empty store, and removes its files afterwards.
+    func withStore(_ body: (any RelayStore) async throws -> Void) async throws {
+        switch self {
+        case .inMemory:
+            try await body(InMemoryRelayStore())
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-storage-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await body(try SQLiteRelayStore(path: directory.appendingPathComponent("relay.sqlite").path))
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import NIOWebSocket
+import Relay
+import RelayAPI
+import RelayStorage
+import Synchronization
+import Testing
+
+/// Frames a test WebSocket client has received, shared between its reader and the test script.
+final class ReceivedFrames: Sendable {
+    private let frames = Mutex<[PushFrame]>([])
+
+    func append(_ frame: PushFrame) { frames.withLock { $0.append(frame) } }
+    var all: [PushFrame] { frames.withLock { $0 } }
+    var entries: [MailboxEntryBody] { all.compactMap(\.entry) }
+
+    /// Waits until `condition` holds (polling), or fails the test after `timeout`.
+    func wait(_ what: String, timeout: Duration = .seconds(5), until condition: ([PushFrame]) -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition(all) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting for \(what); received \(all.map(\.type))")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+@Suite struct WebSocketPushTests {
+    /// Connects to the relay's WebSocket, answers the challenge as `device` (or with `signer`'s
+    /// key), and runs `script` while a reader collects frames.
+    static func connect(
+        _ client: any TestClientProtocol, as device: TestDevice, signer: TestDevice? = nil,
+        script: @escaping @Sendable (WebSocketOutboundWriter, ReceivedFrames) async throws -> Void
+    ) async throws {
+        let received = ReceivedFrames()
+        try await client.ws("/v1/websocket") { inbound, outbound, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: 1 << 22) {
+                        if case .text(let text) = message, let frame = try? JSONDecoder().decode(PushFrame.self, from: Data(text.utf8)) {
+                            received.append(frame)
+                        }
+                    }
+                }
+                try await received.wait("challenge") { $0.first?.type == "challenge" }
+                if let nonce = received.all.first?.nonce {
+                    let signature = try (signer ?? device).key.signature(for: RequestSigning.webSocketChallenge(nonce: nonce, device: device.deviceID))
+                    try await Self.write(PushFrame(type: "auth", deviceID: device.deviceID, signature: Data(signature).base64URLEncodedString()), on: outbound)
+                }
+                try await script(outbound, received)
+                try? await outbound.close(.normalClosure, reason: nil)
+                try await group.next()
+            }
+        }
+    }
+
+    static func write(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
+        try await outbound.write(.text(String(decoding: try JSONEncoder().encode(frame), as: UTF8.self)))
+    }
+
+    static func liveApplication(_ harness: RelayHarness) -> some ApplicationProtocol {
+        harness.relay.makeApplication(configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    @Test func pushReplaysUnacknowledgedEntriesInOrderAndDeliversNewOnesAtOnce() async throws {
+        let harness = RelayHarness()
+        try await Self.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            let stranger = try await http.register()
+            for i in 0..<3 { _ = try await http.sealed(MLSMessageBuilder.welcome("before-\(i)"), to: [(bob, token)]) }
+            _ = try await http.send(
+                .post, "/v1/messages/requests", json: RequestSendRequest(recipients: [bob.deviceID], payload: MLSMessageBuilder.welcome("request")),
+                as: stranger
+            )
+
+            try await Self.connect(client, as: bob) { outbound, received in
+                try await received.wait("ready and four entries") { $0.contains { $0.type == "ready" } && $0.compactMap(\.entry).count == 4 }
+                let entries = received.entries
+                #expect(entries.map(\.payload) == ["before-0", "before-1", "before-2", "request"].map { MLSMessageBuilder.welcome($0) })
+                #expect(entries.last?.queue == "requests" && entries.last?.sender == stranger.accountID)
+                // Acknowledge the first two; a new message arrives while connected.
+                try await Self.write(PushFrame(type: "ack", ids: entries.prefix(2).map(\.id)), on: outbound)
+                _ = try await http.sealed(MLSMessageBuilder.welcome("live"), to: [(bob, token)])
+                try await received.wait("the live entry") { $0.compactMap(\.entry).count == 5 }
+                #expect(received.entries.last?.payload == MLSMessageBuilder.welcome("live"))
+            }
+            let bobID = try #require(DeviceID(rawValue: bob.deviceID))
+            try await waitForDepth(harness.store, bobID, 3)
+
+            // Reconnect: everything unacknowledged again, in order, with the same ids.
+            try await Self.connect(client, as: bob) { outbound, received in
+                try await received.wait("three replayed entries") { $0.compactMap(\.entry).count == 3 }
+                let replayed = received.entries
+                #expect(replayed.map(\.payload) == ["before-2", "live", "request"].map { MLSMessageBuilder.welcome($0) })
+                try await Self.write(PushFrame(type: "ack", ids: replayed.map(\.id)), on: outbound)
+            }
+            try await waitForDepth(harness.store, bobID, 0)
+        }
+    }
+
+    @Test func aSlowClientGetsNoMoreThanTheWindow() async throws {
+        var configuration = Relay.Configuration()
+        configuration.webSocketWindow = 2
+        let harness = RelayHarness(configuration: configuration)
+        try await Self.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            for i in 0..<5 { _ = try await http.sealed(MLSMessageBuilder.welcome("m\(i)"), to: [(bob, token)]) }
+            try await Self.connect(client, as: bob) { outbound, received in
+                try await received.wait("two entries") { $0.compactMap(\.entry).count == 2 }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(received.entries.count == 2, "nothing beyond the window before an ack")
+                try await Self.write(PushFrame(type: "ack", ids: [received.entries[0].id]), on: outbound)
+                try await received.wait("one more") { $0.compactMap(\.entry).count == 3 }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(received.entries.count == 3)
+                try await Self.write(PushFrame(type: "ack", ids: received.entries.map(\.id)), on: outbound)
+                try await received.wait("the rest") { $0.compactMap(\.entry).count == 5 }
+                #expect(received.entries.map(\.payload) == (0..<5).map { MLSMessageBuilder.welcome("m\($0)") })
+            }
+        }
+    }
+
+    @Test func aWrongSignatureClosesTheConnection() async throws {
+        let harness = RelayHarness()
+        try await Self.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            _ = try await http.sealed(MLSMessageBuilder.welcome("secret"), to: [(bob, token)])
+            try await Self.connect(client, as: bob, signer: TestDevice()) { _, received in
+                try await received.wait("an error frame") { $0.contains { $0.type == "error" } }
+                #expect(received.all.first { $0.type == "error" }?.code == "unauthenticated")
+                #expect(received.entries.isEmpty, "nothing is pushed before authentication")
+            }
+        }
+    }
+
+    func waitForDepth(_ store: any RelayStore, _ device: DeviceID, _ depth: Int) async throws {
+        for _ in 0..<500 {
+            if try await store.mailboxDepth(of: device) == depth { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("mailbox depth never reached \(depth)")
+    }
+}
