@@ -51,7 +51,7 @@ struct PDQBench: ParsableCommand {
             switch part {
             case .hash: try runHashing(reporter)
             case .decode: try measureDecoding(reporter)
-            case .match: runMatching(reporter)
+            case .match: try runMatching(reporter)
             }
         }
     }
@@ -135,9 +135,10 @@ struct PDQBench: ParsableCommand {
 
     // MARK: - Matching
 
-    /// Match-index throughput and memory. Not built yet: belongs to the hash-bank work.
-    func runMatching(_ reporter: BenchReporter) {
-        reporter.note("pdq match: not built yet (no figure)")
+    /// Match-index throughput and memory at 1M and 10M hashes (PDQMatchBench.swift; also
+    /// `letterlock-bench pdq-match` with its own options).
+    func runMatching(_ reporter: BenchReporter) throws {
+        try runMatchBench(reporter: reporter, sizes: [1_000_000, 10_000_000])
     }
 }
 
