@@ -14,7 +14,7 @@ enum PNGDecoder {
         guard let base = bytes.baseAddress else { throw .truncated("PNG: data is truncated") }
         var reader: OpaquePointer?
         var info = ll_png_info()
-        try ShimStatus.check(ll_png_open(base, bytes.count, &reader, &info), format: "PNG")
+        try ShimStatus.check(ll_png_open(base, bytes.count, Int.max, &reader, &info), format: "PNG")
         guard let reader else { throw .corrupt("PNG: data is corrupt") }
         defer { ll_png_close(reader) }
         let width = Int(info.width)
