@@ -102,8 +102,9 @@ int ll_png_open(const uint8_t *data, size_t size, size_t max_memory, ll_png_read
     }
     reader->info = png_create_info_struct(reader->png);
     if (reader->info == NULL) {
+        int status = reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         ll_png_close(reader);
-        return LL_ERR_NOMEM;
+        return status;
     }
     if (setjmp(png_jmpbuf(reader->png))) {
         int status = ll_png_failure_status(reader);
@@ -168,13 +169,14 @@ static void ll_png_row_to_rgb(const uint8_t *row, uint8_t *rgb, uint32_t width, 
 int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
     png_structp png = reader->png;
     png_infop info = reader->info;
-    // volatile: modified after setjmp and read after a longjmp.
+    // volatile: modified after setjmp and read after a longjmp. Our scratch comes through the same
+    // accounting allocator as libpng's buffers, so it counts against the same budget.
     uint8_t *volatile scratch = NULL;
     png_bytep *volatile rows = NULL;
     if (setjmp(png_jmpbuf(png))) {
-        free(scratch);
-        free(rows);
-        return reader->truncated ? LL_ERR_TRUNCATED : LL_ERR_CORRUPT;
+        ll_png_free(png, scratch);
+        ll_png_free(png, rows);
+        return ll_png_failure_status(reader);
     }
     int color_type = png_get_color_type(png, info);
     int bit_depth = png_get_bit_depth(png, info);
@@ -192,8 +194,8 @@ int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
         longjmp(png_jmpbuf(png), 1);
     }
     if (passes == 1) {
-        scratch = malloc(rowbytes);
-        if (scratch == NULL) return LL_ERR_NOMEM;
+        scratch = ll_png_malloc(png, rowbytes);
+        if (scratch == NULL) return reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         for (uint32_t y = 0; y < height; y++) {
             png_read_row(png, scratch, NULL);
             ll_png_row_to_rgb(scratch, rgb + (size_t)y * width * 3, width, channels, sixteen);
@@ -202,13 +204,13 @@ int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
         // Adam7 needs the whole image; read it in its own layout, then convert.
         int direct = channels == 3 && !sixteen;
         if (!direct) {
-            scratch = malloc(rowbytes * height);
-            if (scratch == NULL) return LL_ERR_NOMEM;
+            scratch = ll_png_malloc(png, rowbytes * height);
+            if (scratch == NULL) return reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         }
-        rows = malloc(sizeof(png_bytep) * height);
+        rows = ll_png_malloc(png, sizeof(png_bytep) * height);
         if (rows == NULL) {
-            free(scratch);
-            return LL_ERR_NOMEM;
+            ll_png_free(png, scratch);
+            return reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         }
         for (uint32_t y = 0; y < height; y++) rows[y] = direct ? rgb + (size_t)y * rowbytes : scratch + (size_t)y * rowbytes;
         png_read_image(png, rows);
@@ -216,8 +218,8 @@ int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
             for (uint32_t y = 0; y < height; y++) ll_png_row_to_rgb(rows[y], rgb + (size_t)y * width * 3, width, channels, sixteen);
         }
     }
-    free(scratch);
-    free(rows);
+    ll_png_free(png, scratch);
+    ll_png_free(png, rows);
     return LL_OK;
 }
 
