@@ -130,6 +130,25 @@ static void ll_cmyk_row_to_rgb(const uint8_t *cmyk, uint8_t *rgb, uint32_t width
     }
 }
 
+// Whether libjpeg had to invent data. A stream that ran dry while the entropy decoder still needed
+// bits (HIT_MARKER after EOF) is padded with grey; a progressive stream cut between two scans
+// decodes to a coarser picture with no warning but the EOF one, so there every coefficient must
+// have been refined to its last bit. Running dry only where the final EOI marker belongs (a common
+// writer slip) loses no pixels and is accepted, as other decoders do.
+static int ll_jpeg_input_incomplete(const struct ll_jpeg_reader *reader) {
+    const struct jpeg_decompress_struct *cinfo = &reader->cinfo;
+    if (!reader->error.saw_eof) return 0;
+    if (reader->error.saw_hit_marker) return 1;
+    if (cinfo->progressive_mode && cinfo->coef_bits != NULL) {
+        for (int c = 0; c < cinfo->num_components; c++) {
+            for (int k = 0; k < DCTSIZE2; k++) {
+                if (cinfo->coef_bits[c][k] != 0) return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 int ll_jpeg_read_rgb(ll_jpeg_reader *reader, uint8_t *rgb) {
     struct jpeg_decompress_struct *cinfo = &reader->cinfo;
     uint8_t *volatile scratch = NULL;
@@ -158,6 +177,9 @@ int ll_jpeg_read_rgb(ll_jpeg_reader *reader, uint8_t *rgb) {
         cinfo->output_components != (cmyk ? 4 : 3)) {
         return LL_ERR_UNSUPPORTED;
     }
+    // A multi-scan (progressive) stream has been read to its end inside jpeg_start_decompress: if it
+    // was cut, say so now, before producing any output row.
+    if (ll_jpeg_input_incomplete(reader)) return LL_ERR_TRUNCATED;
     if (cmyk) {
         scratch = malloc((size_t)width * 4);
         if (scratch == NULL) return LL_ERR_NOMEM;
@@ -169,23 +191,17 @@ int ll_jpeg_read_rgb(ll_jpeg_reader *reader, uint8_t *rgb) {
             free(scratch);
             return LL_ERR_TRUNCATED;
         }
+        // Stop at the first padded row rather than decode the rest of a huge declared size from
+        // nothing (security review M2).
+        if (reader->error.saw_eof && reader->error.saw_hit_marker) {
+            free(scratch);
+            return LL_ERR_TRUNCATED;
+        }
         if (cmyk) ll_cmyk_row_to_rgb(scratch, row, width);
     }
     free(scratch);
     scratch = NULL;
-    // A stream that ran dry while the entropy decoder still needed bits was padded by libjpeg: the
-    // image is incomplete. Running dry only where the final EOI marker belongs (a common writer
-    // slip) loses no pixels and is accepted, as other decoders do.
-    if (reader->error.saw_eof && reader->error.saw_hit_marker) return LL_ERR_TRUNCATED;
-    // A progressive stream cut between two scans decodes to a coarser picture without any warning
-    // but the EOF one: if the source ran dry, every coefficient must have been refined to its last bit.
-    if (reader->error.saw_eof && cinfo->progressive_mode && cinfo->coef_bits != NULL) {
-        for (int c = 0; c < cinfo->num_components; c++) {
-            for (int k = 0; k < DCTSIZE2; k++) {
-                if (cinfo->coef_bits[c][k] != 0) return LL_ERR_TRUNCATED;
-            }
-        }
-    }
+    if (ll_jpeg_input_incomplete(reader)) return LL_ERR_TRUNCATED;
     // The trailing markers are not needed; skip jpeg_finish_decompress so junk after the image is ignored.
     return LL_OK;
 }

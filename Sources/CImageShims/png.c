@@ -12,10 +12,57 @@ struct ll_png_reader {
     size_t size;
     size_t offset;
     int truncated;
+    int too_large;       // a chunk or an allocation went over a limit
+    size_t max_memory;   // budget for libpng's allocations plus our own scratch
+    size_t live_memory;  // bytes currently held against the budget
+    size_t peak_memory;
 };
 
+// libpng's own buffers (row buffers, chunk data, inflated text) all come through these, so every
+// byte it holds counts against the caller's budget. A header in front of each block keeps its size.
+typedef union ll_png_block_header {
+    size_t size;
+    max_align_t align;
+} ll_png_block_header;
+
+static int ll_png_charge(struct ll_png_reader *reader, size_t size) {
+    if (size > reader->max_memory - reader->live_memory) {
+        reader->too_large = 1;
+        return 0;
+    }
+    reader->live_memory += size;
+    if (reader->live_memory > reader->peak_memory) reader->peak_memory = reader->live_memory;
+    return 1;
+}
+
+static png_voidp ll_png_malloc(png_structp png, png_alloc_size_t size) {
+    struct ll_png_reader *reader = png_get_mem_ptr(png);
+    if (size > SIZE_MAX - sizeof(ll_png_block_header)) return NULL;
+    size_t total = size + sizeof(ll_png_block_header);
+    if (!ll_png_charge(reader, total)) return NULL;  // libpng turns NULL into png_error
+    ll_png_block_header *block = malloc(total);
+    if (block == NULL) {
+        reader->live_memory -= total;
+        return NULL;
+    }
+    block->size = total;
+    return block + 1;
+}
+
+static void ll_png_free(png_structp png, png_voidp pointer) {
+    if (pointer == NULL) return;
+    struct ll_png_reader *reader = png_get_mem_ptr(png);
+    ll_png_block_header *block = (ll_png_block_header *)pointer - 1;
+    reader->live_memory -= block->size;
+    free(block);
+}
+
 static void ll_png_error(png_structp png, png_const_charp message) {
-    (void)message;
+    // libpng reports a chunk over its length limits as "... too large": a limit, not corruption.
+    if (message != NULL && strstr(message, "too large") != NULL) {
+        struct ll_png_reader *reader = png_get_error_ptr(png);
+        if (reader != NULL) reader->too_large = 1;
+    }
     png_longjmp(png, 1);
 }
 
@@ -34,32 +81,54 @@ static void ll_png_read_data(png_structp png, png_bytep out, size_t length) {
     reader->offset += length;
 }
 
-int ll_png_open(const uint8_t *data, size_t size, ll_png_reader **out, ll_png_info *info) {
+static int ll_png_failure_status(const struct ll_png_reader *reader) {
+    if (reader->too_large) return LL_ERR_TOO_LARGE;
+    return reader->truncated ? LL_ERR_TRUNCATED : LL_ERR_CORRUPT;
+}
+
+int ll_png_open(const uint8_t *data, size_t size, size_t max_memory, ll_png_reader **out, ll_png_info *info) {
     *out = NULL;
     struct ll_png_reader *reader = calloc(1, sizeof *reader);
     if (reader == NULL) return LL_ERR_NOMEM;
     reader->data = data;
     reader->size = size;
-    reader->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, reader, ll_png_error, ll_png_warning);
+    reader->max_memory = max_memory;
+    reader->png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, reader, ll_png_error, ll_png_warning, reader,
+                                           ll_png_malloc, ll_png_free);
     if (reader->png == NULL) {
+        int status = reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         free(reader);
-        return LL_ERR_NOMEM;
+        return status;
     }
     reader->info = png_create_info_struct(reader->png);
     if (reader->info == NULL) {
+        int status = reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         ll_png_close(reader);
-        return LL_ERR_NOMEM;
+        return status;
     }
     if (setjmp(png_jmpbuf(reader->png))) {
-        int status = reader->truncated ? LL_ERR_TRUNCATED : LL_ERR_CORRUPT;
+        int status = ll_png_failure_status(reader);
         ll_png_close(reader);
         return status;
     }
     png_set_read_fn(reader->png, reader, ll_png_read_data);
     // The caller enforces its own pixel limit; libpng's default 1,000,000 per side would reject
-    // legal long strips. Ancillary chunks keep libpng's default 8 MB cap.
+    // legal long strips.
     png_set_user_limits(reader->png, 0x7fffffff, 0x7fffffff);
     png_set_benign_errors(reader->png, 1);
+    // Ancillary chunks (security review H4). libpng would inflate and keep every text chunk before
+    // the caller's pixel limit can apply: up to 1,000 chunks of 8 MB each from a file of a few MB.
+    // We use none of these (EXIF is read by our own ExifLocator; colour profiles and gamma are not
+    // applied, like the reference hashers), so they are skipped unread, in small pieces, and never
+    // allocated. Unknown chunks are skipped by default too.
+    static const png_byte skipped[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0eXIf\0pCAL\0sCAL\0hIST\0";
+    png_set_keep_unknown_chunks(reader->png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
+    png_set_keep_unknown_chunks(reader->png, PNG_HANDLE_CHUNK_NEVER, skipped, (int)(sizeof skipped / 5));
+    // Defence in depth for whatever is still read into memory (today only small fixed-size chunks):
+    // libpng allocates at most LL_PNG_MAX_CHUNK_BYTES for one chunk, read or inflated, and stores at
+    // most LL_PNG_MAX_CACHED_CHUNKS ancillary chunks. Skipped chunks of any length cost no memory.
+    png_set_chunk_malloc_max(reader->png, LL_PNG_MAX_CHUNK_BYTES);
+    png_set_chunk_cache_max(reader->png, LL_PNG_MAX_CACHED_CHUNKS);
     png_read_info(reader->png, reader->info);
     info->width = png_get_image_width(reader->png, reader->info);
     info->height = png_get_image_height(reader->png, reader->info);
@@ -100,13 +169,14 @@ static void ll_png_row_to_rgb(const uint8_t *row, uint8_t *rgb, uint32_t width, 
 int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
     png_structp png = reader->png;
     png_infop info = reader->info;
-    // volatile: modified after setjmp and read after a longjmp.
+    // volatile: modified after setjmp and read after a longjmp. Our scratch comes through the same
+    // accounting allocator as libpng's buffers, so it counts against the same budget.
     uint8_t *volatile scratch = NULL;
     png_bytep *volatile rows = NULL;
     if (setjmp(png_jmpbuf(png))) {
-        free(scratch);
-        free(rows);
-        return reader->truncated ? LL_ERR_TRUNCATED : LL_ERR_CORRUPT;
+        ll_png_free(png, scratch);
+        ll_png_free(png, rows);
+        return ll_png_failure_status(reader);
     }
     int color_type = png_get_color_type(png, info);
     int bit_depth = png_get_bit_depth(png, info);
@@ -124,8 +194,8 @@ int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
         longjmp(png_jmpbuf(png), 1);
     }
     if (passes == 1) {
-        scratch = malloc(rowbytes);
-        if (scratch == NULL) return LL_ERR_NOMEM;
+        scratch = ll_png_malloc(png, rowbytes);
+        if (scratch == NULL) return reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         for (uint32_t y = 0; y < height; y++) {
             png_read_row(png, scratch, NULL);
             ll_png_row_to_rgb(scratch, rgb + (size_t)y * width * 3, width, channels, sixteen);
@@ -134,13 +204,13 @@ int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
         // Adam7 needs the whole image; read it in its own layout, then convert.
         int direct = channels == 3 && !sixteen;
         if (!direct) {
-            scratch = malloc(rowbytes * height);
-            if (scratch == NULL) return LL_ERR_NOMEM;
+            scratch = ll_png_malloc(png, rowbytes * height);
+            if (scratch == NULL) return reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         }
-        rows = malloc(sizeof(png_bytep) * height);
+        rows = ll_png_malloc(png, sizeof(png_bytep) * height);
         if (rows == NULL) {
-            free(scratch);
-            return LL_ERR_NOMEM;
+            ll_png_free(png, scratch);
+            return reader->too_large ? LL_ERR_TOO_LARGE : LL_ERR_NOMEM;
         }
         for (uint32_t y = 0; y < height; y++) rows[y] = direct ? rgb + (size_t)y * rowbytes : scratch + (size_t)y * rowbytes;
         png_read_image(png, rows);
@@ -148,10 +218,12 @@ int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb) {
             for (uint32_t y = 0; y < height; y++) ll_png_row_to_rgb(rows[y], rgb + (size_t)y * width * 3, width, channels, sixteen);
         }
     }
-    free(scratch);
-    free(rows);
+    ll_png_free(png, scratch);
+    ll_png_free(png, rows);
     return LL_OK;
 }
+
+size_t ll_png_peak_memory(const ll_png_reader *reader) { return reader->peak_memory; }
 
 void ll_png_close(ll_png_reader *reader) {
     if (reader == NULL) return;

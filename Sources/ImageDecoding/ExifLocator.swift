@@ -54,10 +54,11 @@ enum ExifLocator {
     private static func pngExif(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>>? {
         var offset = 8
         while offset + 8 <= bytes.count {
-            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            // Read as UInt32: `Int(b) << 24` is negative where Int is 32 bits (security review L9).
+            let raw = UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
             let type = Array(bytes[(offset + 4)..<(offset + 8)])
             let dataStart = offset + 8
-            guard length <= bytes.count - dataStart else { return nil }
+            guard let length = Int(exactly: raw), length <= bytes.count - dataStart else { return nil }
             if type == Array("eXIf".utf8) { return bytes[dataStart..<(dataStart + length)] }
             if type == Array("IEND".utf8) { return nil }
             offset = dataStart + length + 4
@@ -69,9 +70,9 @@ enum ExifLocator {
     private static func webpExif(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>>? {
         var offset = 12
         while offset + 8 <= bytes.count {
-            let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
+            let raw = UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16 | UInt32(bytes[offset + 7]) << 24
             let dataStart = offset + 8
-            guard size <= bytes.count - dataStart else { return nil }
+            guard let size = Int(exactly: raw), size <= bytes.count - dataStart else { return nil }
             if Array(bytes[offset..<(offset + 4)]) == Array("EXIF".utf8) {
                 let payload = bytes[dataStart..<(dataStart + size)]
                 // Some writers keep the JPEG-style prefix inside the chunk.

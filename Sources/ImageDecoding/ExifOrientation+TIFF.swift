@@ -23,9 +23,11 @@ extension ExifOrientation {
         }
         func u32(_ offset: Int) -> Int? {
             guard let high = u16(bigEndian ? offset : offset + 2), let low = u16(bigEndian ? offset + 2 : offset) else { return nil }
-            return high << 16 | low
+            // As UInt32, then checked: `high << 16` is negative where Int is 32 bits.
+            return Int(exactly: UInt32(high) << 16 | UInt32(low))
         }
-        guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd) else { return nil }
+        // IFD0 must start inside the block, so `ifd + 2 + 12 * index` below cannot overflow.
+        guard u16(2) == 42, let ifd = u32(4), ifd <= tiff.count - 2, let count = u16(ifd) else { return nil }
         for index in 0..<count {
             let entry = ifd + 2 + 12 * index
             guard let tag = u16(entry), let type = u16(entry + 2), let valueCount = u32(entry + 4) else { return nil }

@@ -14,13 +14,12 @@ enum JPEGDecoder {
 
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: DecodingLimits) throws(ImageDecodingError) -> RGBImage {
         guard let base = bytes.baseAddress else { throw .truncated("JPEG: data is truncated") }
-        // libjpeg's own buffers (whole-image coefficients for progressive files) stay within
-        // 16 bytes per allowed pixel plus slack: at most 4 components of 2-byte coefficients, padded.
-        let (scaled, overflow) = limits.maxPixels.multipliedReportingOverflow(by: 16)
-        let maxMemory = overflow ? Int.max : scaled.addingReportingOverflow(64 << 20).overflow ? Int.max : scaled + (64 << 20)
+        // libjpeg's whole-image buffers (the coefficient arrays of progressive and multi-scan files,
+        // 2 bytes per coefficient of every component) must fit the working-memory budget; over it,
+        // libjpeg would need a backing store, which this build lacks: a typed tooLarge error.
         var reader: OpaquePointer?
         var info = ll_jpeg_info()
-        try ShimStatus.check(ll_jpeg_open(base, bytes.count, maxMemory, maxScans, &reader, &info), format: "JPEG")
+        try ShimStatus.check(ll_jpeg_open(base, bytes.count, limits.maxDecoderMemory, maxScans, &reader, &info), format: "JPEG")
         guard let reader else { throw .corrupt("JPEG: data is corrupt") }
         defer { ll_jpeg_close(reader) }
         let width = Int(info.width)

@@ -8,13 +8,14 @@ internal import CImageShims
 /// ImageMagick produces (checked pixel for pixel on upstream's `I16.png` against the vector made with
 /// it), and so what the reference C++ tool hashes (PDQ spec §2; Pillow clips instead).
 /// Gamma and colour-profile chunks are not applied, like the references. Adam7 interlacing is
-/// supported.
+/// supported. Everything libpng allocates, and the shim's scratch, counts against
+/// ``ImageDecoder/Configuration/maxDecoderMemory``; text and other unused chunks are never stored.
 enum PNGDecoder {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: DecodingLimits) throws(ImageDecodingError) -> RGBImage {
         guard let base = bytes.baseAddress else { throw .truncated("PNG: data is truncated") }
         var reader: OpaquePointer?
         var info = ll_png_info()
-        try ShimStatus.check(ll_png_open(base, bytes.count, &reader, &info), format: "PNG")
+        try ShimStatus.check(ll_png_open(base, bytes.count, limits.maxDecoderMemory, &reader, &info), format: "PNG")
         guard let reader else { throw .corrupt("PNG: data is corrupt") }
         defer { ll_png_close(reader) }
         let width = Int(info.width)

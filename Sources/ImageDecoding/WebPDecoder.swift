@@ -17,6 +17,7 @@ enum WebPDecoder {
         let width = Int(features.width)
         let height = Int(features.height)
         try limits.check(width: width, height: height, format: "WebP")
+        try limits.checkWorkingMemory(stillWorkingMemory(features), format: "WebP")
         var status = VP8_STATUS_OK
         let count = width * height * 3
         let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -48,6 +49,10 @@ enum WebPDecoder {
         WebPDemuxDelete(demux)
         guard state == WEBP_DEMUX_DONE else { throw .truncated("WebP: data is truncated") }
         try limits.check(width: width, height: height, format: "WebP")
+        // libwebp's animation decoder keeps two RGBA canvases (the frame being composed and the
+        // previous one), 8 bytes per canvas pixel, before it decodes anything. Only the first frame
+        // is decoded, so the work is bounded by the canvas, whatever the number of frames.
+        try limits.checkWorkingMemory(8 * width * height, format: "WebP")
 
         var options = WebPAnimDecoderOptions()
         guard WebPAnimDecoderOptionsInit(&options) != 0 else { throw .corrupt("WebP: decoder setup failed") }
@@ -70,6 +75,18 @@ enum WebPDecoder {
             initialized = pixelCount * 3
         }
         return RGBImage(uncheckedWidth: width, height: height, pixels: pixels)
+    }
+
+    /// What libwebp allocates for a still image besides our output buffer, from its header: lossless
+    /// keeps the whole image as 32-bit ARGB plus 32 rows of caches; lossy keeps a few rows, and with
+    /// alpha a 1-byte plane plus, while that plane is itself decoded losslessly, up to 4 bytes more.
+    private static func stillWorkingMemory(_ features: WebPBitstreamFeatures) -> Int {
+        let width = Int(features.width)
+        let pixels = width * Int(features.height)
+        switch features.format {
+        case 2: return 4 * pixels + 128 * width  // VP8L (lossless)
+        default: return features.has_alpha != 0 ? 5 * pixels + 128 * width : 0
+        }
     }
 
     private static func check(_ status: VP8StatusCode) throws(ImageDecodingError) {

@@ -49,6 +49,20 @@ import Testing
         #expect(ExifOrientation(exifTIFF: block.prefix(block.count - 8)) == nil)
     }
 
+    /// Lengths and offsets with the top bit set (security review L9): read as unsigned and refused,
+    /// never negative. On 64-bit targets the old code also gave nil (the trap was 32-bit only), so
+    /// this guards the arithmetic rather than reproducing the trap.
+    @Test func topBitLengthsAndOffsetsGiveNil() {
+        #expect(ExifOrientation(exifTIFF: [0x4D, 0x4D, 0, 42, 0xFF, 0xFF, 0xFF, 0xF0, 0, 0]) == nil)
+        #expect(ExifOrientation(exifTIFF: [0x49, 0x49, 42, 0, 0xF0, 0xFF, 0xFF, 0xFF, 0, 0]) == nil)
+        let png = Fixtures.png(rows: [1, 2, 3], width: 1, height: 1, colorType: 2, bitDepth: 8)
+        let hostile = Array(png[..<33]) + [0xFF, 0xFF, 0xFF, 0xF0] + Array("prVt".utf8) + Array(png[33...])
+        #expect(ImageDecoder.exifOrientation(in: hostile) == nil)
+        var webp = Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBP".utf8) + Array("VP8X".utf8) + [0xF0, 0xFF, 0xFF, 0xFF]
+        webp += [UInt8](repeating: 0, count: 16)
+        #expect(ImageDecoder.exifOrientation(in: webp) == nil)
+    }
+
     @Test(.enabled(if: TestVectors.availableOrWarn("pdq/images/exif-rotn"), "PDQ vectors not found"))
     func phonePhotosReportButDoNotApplyOrientation() throws {
         let six = try ImageDecoder().decode(contentsOf: TestVectors.url("pdq/images/exif-rotn/exif-rotn-6.jpg").path)

@@ -163,3 +163,80 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Hand-built PNG chunks and zlib streams, for files libpng's encoder will not write.
+enum PNGChunks {
+    /// CRC-32 as PNG uses it (ISO 15948 Annex D), over a chunk's type and data.
+    static func crc32<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+
+    private static let table: [UInt32] = (0..<256).map { index in
+        var crc = UInt32(index)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        return crc
+    }
+
+    /// One chunk: length, type, data, CRC.
+    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+        let typeBytes = Array(type.utf8)
+        let length = UInt32(data.count)
+        let crc = crc32(typeBytes + data)
+        return [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)]
+            + typeBytes + data
+            + [UInt8(crc >> 24), UInt8((crc >> 16) & 0xFF), UInt8((crc >> 8) & 0xFF), UInt8(crc & 0xFF)]
+    }
+
+    /// `png` with `chunks` inserted right after IHDR (signature 8 bytes + IHDR 25 bytes).
+    static func inserting(_ chunks: [[UInt8]], into png: [UInt8]) -> [UInt8] {
+        Array(png[..<33]) + chunks.joined() + Array(png[33...])
+    }
+
+    /// A zlib stream (RFC 1950/1951) of `count` copies of `byte`: one literal, then fixed-Huffman
+    /// back-references of length 258 at distance 1 (13 bits each, about 160:1), as a bomb would use.
+    static func zlibRepeating(_ byte: UInt8, count: Int) -> [UInt8] {
+        var out: [UInt8] = [0x78, 0x01]
+        var bitBuffer: UInt32 = 0
+        var bitCount = 0
+        func put(_ value: UInt32, _ bits: Int) {  // LSB first
+            bitBuffer |= value << UInt32(bitCount)
+            bitCount += bits
+            while bitCount >= 8 {
+                out.append(UInt8(bitBuffer & 0xFF))
+                bitBuffer >>= 8
+                bitCount -= 8
+            }
+        }
+        func putCode(_ code: UInt32, _ bits: Int) {  // Huffman codes go MSB first
+            var reversed: UInt32 = 0
+            for bit in 0..<bits { reversed |= ((code >> UInt32(bit)) & 1) << UInt32(bits - 1 - bit) }
+            put(reversed, bits)
+        }
+        func literal(_ value: UInt8) { putCode(0x30 + UInt32(value), 8) }  // literals 0...143
+        put(1, 1)  // BFINAL
+        put(1, 2)  // BTYPE = fixed Huffman
+        var remaining = count
+        if remaining > 0 {
+            literal(byte)
+            remaining -= 1
+        }
+        while remaining >= 258 {
+            putCode(0xC5, 8)  // length symbol 285 = 258
+            putCode(0, 5)  // distance code 0 = 1
+            remaining -= 258
+        }
+        for _ in 0..<remaining { literal(byte) }
+        putCode(0, 7)  // end of block (256)
+        if bitCount > 0 { put(0, 8 - bitCount) }
+        var a: UInt32 = 1
+        var b: UInt32 = 0
+        for _ in 0..<count {
+            a = (a + UInt32(byte)) % 65521
+            b = (b + a) % 65521
+        }
+        let adler = b << 16 | a
+        return out + [UInt8(adler >> 24), UInt8((adler >> 16) & 0xFF), UInt8((adler >> 8) & 0xFF), UInt8(adler & 0xFF)]
+    }
+}

@@ -23,6 +23,12 @@ enum ll_status {
 
 typedef struct ll_png_reader ll_png_reader;
 
+/// The most libpng allocates for one ancillary chunk (read or inflated), and the most ancillary
+/// chunks it stores. Text, ICC profile, sPLT, eXIf, pCAL, sCAL, hIST and unknown chunks are skipped
+/// without being stored or inflated, whatever their length.
+#define LL_PNG_MAX_CHUNK_BYTES (1u << 20)
+#define LL_PNG_MAX_CACHED_CHUNKS 32
+
 typedef struct ll_png_info {
     uint32_t width;
     uint32_t height;
@@ -32,11 +38,15 @@ typedef struct ll_png_info {
 } ll_png_info;
 
 /// Parses the signature and every chunk up to the first IDAT. On success *reader must be closed.
-int ll_png_open(const uint8_t *data, size_t size, ll_png_reader **reader, ll_png_info *info);
+/// `max_memory` caps what libpng allocates (counted through its allocator) plus the shim's own
+/// scratch; going over it is LL_ERR_TOO_LARGE.
+int ll_png_open(const uint8_t *data, size_t size, size_t max_memory, ll_png_reader **reader, ll_png_info *info);
 /// Decodes to 8-bit RGB: palette expanded (tRNS ignored), grey replicated, alpha dropped without
 /// compositing, 1/2/4-bit grey scaled to 0...255, 16-bit scaled as floor(v / 257) (ImageMagick's result), no gamma.
 /// `rgb` holds width * height * 3 bytes.
 int ll_png_read_rgb(ll_png_reader *reader, uint8_t *rgb);
+/// The most memory held against the budget at any one time so far (libpng's and the shim's).
+size_t ll_png_peak_memory(const ll_png_reader *reader);
 void ll_png_close(ll_png_reader *reader);
 
 // MARK: JPEG decoding (two phases)
