@@ -24,10 +24,11 @@ extension Relay {
                 guard let value = Int64(text), value >= 0 else { throw RelayError.malformedRequest }
                 return MailboxEntryID(value)
             }
-            let limit = try query.get("limit").map { text -> Int in
-                guard let value = Int(text), (1...self.configuration.maximumPageSize).contains(value) else { throw RelayError.malformedRequest }
-                return value
-            } ?? self.configuration.maximumPageSize
+            let limit =
+                try query.get("limit").map { text -> Int in
+                    guard let value = Int(text), (1...self.configuration.maximumPageSize).contains(value) else { throw RelayError.malformedRequest }
+                    return value
+                } ?? self.configuration.maximumPageSize
             let entries = try await self.store.entries(for: auth.device.id, queue: queue, after: after, limit: limit)
             self.metrics.mailboxDepth.record(try await self.store.mailboxDepth(of: auth.device.id))
             return try self.json(MailboxPageResponse(entries: entries.map(Self.body(of:))))

@@ -285,7 +285,8 @@ extension InMemoryRelayStore {
     public func createUpload(_ upload: BlobUpload, quota: Int64) throws {
         guard accounts[upload.owner] != nil else { throw RelayStorageError.unknownAccount }
         guard upload.size >= 0, uploads[upload.id] == nil else { throw RelayStorageError.invalidValue }
-        let used = blobs.values.compactMap { $0[upload.owner]?.size }.reduce(0, +)
+        let used =
+            blobs.values.compactMap { $0[upload.owner]?.size }.reduce(0, +)
             + uploads.values.filter { $0.owner == upload.owner }.map(\.size).reduce(0, +)
         guard used + upload.size <= quota else { throw RelayStorageError.quotaExceeded }
         uploads[upload.id] = upload

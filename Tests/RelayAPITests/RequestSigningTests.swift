@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct RequestSigningTests {
     @Test func canonicalRequestLayout() {
-        let canonical = RequestSigning.canonicalRequest(method: "POST", path: "/v1/x?a=1", body: Data("abc".utf8), timestamp: 1700000000, nonce: "n", device: "d")
+        let canonical = RequestSigning.canonicalRequest(
+            method: "POST", path: "/v1/x?a=1", body: Data("abc".utf8), timestamp: 1700000000, nonce: "n", device: "d")
         // SHA-256("abc") is the FIPS 180-2 example digest.
         let expected = "letterlock-request-v1\nPOST\n/v1/x?a=1\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n1700000000\nn\nd"
         #expect(String(decoding: canonical, as: UTF8.self) == expected)
@@ -13,10 +14,12 @@ import Testing
 
     @Test func signedHeadersVerify() throws {
         let key = Curve25519.Signing.PrivateKey()
-        let headers = try RequestSigning.headers(method: "GET", path: "/p", body: Data(), device: "dev", key: key, timestamp: 5, nonce: "nonce-nonce-nonce-1")
+        let headers = try RequestSigning.headers(
+            method: "GET", path: "/p", body: Data(), device: "dev", key: key, timestamp: 5, nonce: "nonce-nonce-nonce-1")
         let values = Dictionary(uniqueKeysWithValues: headers.map { ($0.name, $0.value) })
         let signature = try #require(values[RequestSigning.signatureHeader].flatMap { Data(base64URLEncoded: $0) })
-        let message = RequestSigning.canonicalRequest(method: "GET", path: "/p", body: Data(), timestamp: 5, nonce: "nonce-nonce-nonce-1", device: "dev")
+        let message = RequestSigning.canonicalRequest(
+            method: "GET", path: "/p", body: Data(), timestamp: 5, nonce: "nonce-nonce-nonce-1", device: "dev")
         #expect(key.publicKey.isValidSignature(signature, for: message))
         #expect(values[RequestSigning.timestampHeader] == "5")
     }

@@ -109,7 +109,8 @@ enum RelayStorageConformance {
         let (_, devices) = try await f.makeAccount(in: store)
         let device = devices[0].id
         let uploads = (0..<3).map { KeyPackageUpload(cipherSuite: 1, data: Data("kp\($0)".utf8)) }
-        try await store.storeKeyPackages(uploads, lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("last".utf8)), for: device, limitPerSuite: 5)
+        try await store.storeKeyPackages(
+            uploads, lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("last".utf8)), for: device, limitPerSuite: 5)
         #expect(try await store.keyPackageCounts(of: device) == [KeyPackageCount(cipherSuite: 1, oneTime: 3, hasLastResort: true)])
 
         await #expect(throws: RelayStorageError.keyPackageLimitReached) {
@@ -144,7 +145,8 @@ enum RelayStorageConformance {
         let device = devices[0].id
         let packageCount = 150
         let uploads = (0..<packageCount).map { KeyPackageUpload(cipherSuite: 1, data: Data("kp-\($0)".utf8)) }
-        try await store.storeKeyPackages(uploads, lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("last".utf8)), for: device, limitPerSuite: 1000)
+        try await store.storeKeyPackages(
+            uploads, lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("last".utf8)), for: device, limitPerSuite: 1000)
 
         let fetchers = 240
         let results = try await withThrowingTaskGroup(of: ClaimedKeyPackage?.self) { group in
@@ -238,7 +240,8 @@ enum RelayStorageConformance {
             _ = try await store.deliver(Delivery(recipients: targets, payload: Data(), queue: .requests, receivedAt: t0, expiresAt: later))
         }
         await #expect(throws: RelayStorageError.invalidValue, "the inbox is sealed: no sender") {
-            _ = try await store.deliver(Delivery(recipients: targets, payload: Data(), queue: .inbox, sender: stranger, receivedAt: t0, expiresAt: later))
+            _ = try await store.deliver(
+                Delivery(recipients: targets, payload: Data(), queue: .inbox, sender: stranger, receivedAt: t0, expiresAt: later))
         }
         _ = ids(try await store.deliver(request(from: stranger, "hi-1")))
         _ = ids(try await store.deliver(request(from: other, "hello")))
@@ -265,7 +268,9 @@ enum RelayStorageConformance {
         let (_, a) = try await f.makeAccount(in: store)
         for i in 1...3 {
             _ = try await store.deliver(
-                Delivery(recipients: [a[0].id], payload: Data("e\(i)".utf8), queue: .inbox, receivedAt: t0, expiresAt: t0.addingTimeInterval(Double(i * 100)))
+                Delivery(
+                    recipients: [a[0].id], payload: Data("e\(i)".utf8), queue: .inbox, receivedAt: t0,
+                    expiresAt: t0.addingTimeInterval(Double(i * 100)))
             )
         }
         #expect(try await store.expireEntries(now: t0.addingTimeInterval(99)) == 0)
@@ -307,9 +312,13 @@ enum RelayStorageConformance {
         let (doomed, devices) = try await f.makeAccount(in: store, devices: 2, username: "doomed")
         let (friend, friendDevices) = try await f.makeAccount(in: store)
         let ids = devices.map(\.id)
-        try await store.storeKeyPackages([KeyPackageUpload(cipherSuite: 1, data: Data("kp".utf8))], lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("lr".utf8)), for: ids[0], limitPerSuite: 10)
+        try await store.storeKeyPackages(
+            [KeyPackageUpload(cipherSuite: 1, data: Data("kp".utf8))], lastResort: KeyPackageUpload(cipherSuite: 1, data: Data("lr".utf8)),
+            for: ids[0], limitPerSuite: 10)
         _ = try await store.deliver(inbox(ids + [friendDevices[0].id], "shared"))
-        _ = try await store.deliver(Delivery(recipients: [friendDevices[0].id], payload: Data("request".utf8), queue: .requests, sender: doomed, receivedAt: t0, expiresAt: later))
+        _ = try await store.deliver(
+            Delivery(
+                recipients: [friendDevices[0].id], payload: Data("request".utf8), queue: .requests, sender: doomed, receivedAt: t0, expiresAt: later))
         try await store.setDeliveryTokenHash(Data(repeating: 7, count: 32), for: doomed, at: t0)
         try await store.block(friend, by: doomed, at: t0)
         try await store.block(doomed, by: friend, at: t0)
@@ -367,7 +376,8 @@ enum RelayStorageConformance {
             try await store.createUpload(upload(4, alice, size: 41), quota: 100)
         }
         // Bob completes the same ciphertext: two references, one content.
-        try await store.completeUpload(upload(3, bob, size: 60).id, as: BlobRecord(id: hash, owner: bob, size: 60, createdAt: t0, expiresAt: t0.addingTimeInterval(10)))
+        try await store.completeUpload(
+            upload(3, bob, size: 60).id, as: BlobRecord(id: hash, owner: bob, size: 60, createdAt: t0, expiresAt: t0.addingTimeInterval(10)))
         #expect(try await store.blobAndUploadIDs(of: bob).blobs == [hash])
         #expect(try await store.deleteBlob(hash, owner: alice), "bob still holds it")
         #expect(try await store.expireBlobs(now: t0.addingTimeInterval(10)).blobs == [hash], "the last reference expired")

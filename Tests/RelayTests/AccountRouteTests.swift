@@ -66,8 +66,12 @@ import Testing
         try await RelayHarness().withClient { client in
             let alice = try await client.register()
             let bob = try await client.register(username: "bob_1")
-            #expect(try await client.send(.put, "/v1/account/username", json: UsernameRequest(username: "bob_1"), as: alice).errorCode == "username_taken")
-            #expect(try await client.send(.put, "/v1/account/username", json: UsernameRequest(username: "Alice"), as: alice).errorCode == "invalid_username")
+            #expect(
+                try await client.send(.put, "/v1/account/username", json: UsernameRequest(username: "bob_1"), as: alice).errorCode == "username_taken"
+            )
+            #expect(
+                try await client.send(.put, "/v1/account/username", json: UsernameRequest(username: "Alice"), as: alice).errorCode
+                    == "invalid_username")
             #expect(try await client.send(.put, "/v1/account/username", json: UsernameRequest(username: "alice"), as: alice).status == .noContent)
             let found = try await client.send(.get, "/v1/usernames/alice", as: bob)
             #expect(try found.decode(UsernameLookupResponse.self).accountID == alice.accountID)
@@ -86,10 +90,13 @@ import Testing
             let other = try await client.register()
             // A proof signed by the wrong key is refused.
             let stranger = TestDevice()
-            let wrongProof = try TestDevice().key.signature(for: RequestSigning.addDeviceProof(account: first.accountID, publicKey: stranger.publicKey))
-            let refused = try await client.send(.post, "/v1/devices", json: AddDeviceRequest(publicKey: stranger.publicKey, proof: wrongProof), as: first)
+            let wrongProof = try TestDevice().key.signature(
+                for: RequestSigning.addDeviceProof(account: first.accountID, publicKey: stranger.publicKey))
+            let refused = try await client.send(
+                .post, "/v1/devices", json: AddDeviceRequest(publicKey: stranger.publicKey, proof: wrongProof), as: first)
             #expect(refused.errorCode == "bad_signature")
-            let weak = try await client.send(.post, "/v1/devices", json: AddDeviceRequest(publicKey: Data(count: 32), proof: Data(count: 64)), as: first)
+            let weak = try await client.send(
+                .post, "/v1/devices", json: AddDeviceRequest(publicKey: Data(count: 32), proof: Data(count: 64)), as: first)
             #expect(weak.errorCode == "invalid_public_key")
 
             let added = try await client.addDevice(to: first)

@@ -13,8 +13,10 @@ import Testing
     static func hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     /// Uploads `bytes` in chunks of `chunk`; returns the blob id (or the upload id if not completed).
-    static func upload(_ bytes: Data, as device: TestDevice, client: RelayTestClient, chunk: Int = 4000, complete: Bool = true) async throws -> String {
-        let created = try await client.send(.post, "/v1/blobs/uploads", json: BlobUploadRequest(size: Int64(bytes.count), sha256: hex(bytes)), as: device)
+    static func upload(_ bytes: Data, as device: TestDevice, client: RelayTestClient, chunk: Int = 4000, complete: Bool = true) async throws -> String
+    {
+        let created = try await client.send(
+            .post, "/v1/blobs/uploads", json: BlobUploadRequest(size: Int64(bytes.count), sha256: hex(bytes)), as: device)
         #expect(created.status == .created, "\(created.errorCode ?? "")")
         let upload = try created.decode(BlobUploadResponse.self)
         var offset = 0
@@ -30,7 +32,9 @@ import Testing
         return try done.decode(BlobResponse.self).blobID
     }
 
-    func withBlobs(_ configuration: Relay.Configuration = Relay.Configuration(), _ body: @Sendable (RelayTestClient) async throws -> Void) async throws {
+    func withBlobs(_ configuration: Relay.Configuration = Relay.Configuration(), _ body: @Sendable (RelayTestClient) async throws -> Void)
+        async throws
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-blobs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await RelayHarness(configuration: configuration, blobContent: try FileBlobContentStore(directory: directory)).withClient(body)
@@ -46,16 +50,26 @@ import Testing
             let first = try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=0", body: bytes[0..<4000], as: alice)
             #expect(try first.decode(BlobUploadResponse.self).offset == 4000)
             // A chunk at the wrong offset, a repeated chunk, a chunk past the end: refused.
-            #expect(try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=5000", body: bytes[5000..<6000], as: alice).errorCode == "upload_offset_mismatch")
-            #expect(try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=0", body: bytes[0..<4000], as: alice).errorCode == "upload_offset_mismatch")
-            #expect(try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=4000", body: Data(count: 7000), as: alice).errorCode == "malformed_request")
-            #expect(try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=4000", body: bytes[4000..<8000], as: bob).status == .notFound, "not bob's upload")
+            #expect(
+                try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=5000", body: bytes[5000..<6000], as: alice).errorCode
+                    == "upload_offset_mismatch")
+            #expect(
+                try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=0", body: bytes[0..<4000], as: alice).errorCode
+                    == "upload_offset_mismatch")
+            #expect(
+                try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=4000", body: Data(count: 7000), as: alice).errorCode
+                    == "malformed_request")
+            #expect(
+                try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=4000", body: bytes[4000..<8000], as: bob).status
+                    == .notFound, "not bob's upload")
             // Resume: ask where it stands, continue from there.
             let state = try await client.send(.get, "/v1/blobs/uploads/\(upload.uploadID)", as: alice).decode(BlobUploadResponse.self)
             #expect(state.offset == 4000)
             _ = try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=4000", body: bytes[4000...], as: alice)
             let done = try await client.send(.post, "/v1/blobs/uploads/\(upload.uploadID)/complete", as: alice)
-            #expect(try done.decode(BlobResponse.self) == BlobResponse(blobID: Self.hex(bytes), size: 10_000), "content-addressed by the ciphertext's SHA-256")
+            #expect(
+                try done.decode(BlobResponse.self) == BlobResponse(blobID: Self.hex(bytes), size: 10_000),
+                "content-addressed by the ciphertext's SHA-256")
 
             let id = Self.hex(bytes)
             let whole = try await client.send(.get, "/v1/blobs/\(id)", as: bob)
@@ -88,12 +102,14 @@ import Testing
         try await withBlobs(configuration) { client in
             let alice = try await client.register()
             let bytes = Data(repeating: 1, count: 10_000)
-            let created = try await client.send(.post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 10_000, sha256: Self.hex(Data("other".utf8))), as: alice)
+            let created = try await client.send(
+                .post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 10_000, sha256: Self.hex(Data("other".utf8))), as: alice)
             let upload = try created.decode(BlobUploadResponse.self)
             _ = try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=0", body: bytes, as: alice)
             let mismatch = try await client.send(.post, "/v1/blobs/uploads/\(upload.uploadID)/complete", as: alice)
             #expect(mismatch.errorCode == "blob_hash_mismatch")
-            #expect(try await client.send(.get, "/v1/blobs/uploads/\(upload.uploadID)", as: alice).status == .notFound, "a failed upload is discarded")
+            #expect(
+                try await client.send(.get, "/v1/blobs/uploads/\(upload.uploadID)", as: alice).status == .notFound, "a failed upload is discarded")
 
             _ = try await Self.upload(bytes, as: alice, client: client)
             let over = try await client.send(.post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 5_001, sha256: Self.hex(bytes)), as: alice)

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Issue 3 item 10, the crash test: messages are sent while the real `letterlock-relay` process is
@@ -90,7 +90,8 @@ final class AcknowledgedSet: Sendable {
 
         var relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
         var bob = CrashRelay.Client(base: relay.url)
-        let (status, body) = try await bob.send("POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: bob.key.publicKey.rawRepresentation)))
+        let (status, body) = try await bob.send(
+            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: bob.key.publicKey.rawRepresentation)))
         #expect(status == 201)
         bob.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
         let (_, tokenBody) = try await bob.send("POST", "/v1/delivery-token")

@@ -42,7 +42,8 @@ final class CapturedLog: Sendable {
         let log = CapturedLog()
         let clock = TestClock()
         let blobs = try FileBlobContentStore(directory: directory)
-        let relay = Relay(store: store, blobContent: blobs, now: { clock.now() }, logger: Logger(label: "relay") { _ in CapturedLog.Handler(log: log) })
+        let relay = Relay(
+            store: store, blobContent: blobs, now: { clock.now() }, logger: Logger(label: "relay") { _ in CapturedLog.Handler(log: log) })
         let marker = "MARKER-\(UUID().uuidString)"
         @Sendable func payload(_ n: Int) -> Data {
             MLSMessageBuilder.privateMessage(group: "g", epoch: UInt64(n), contentType: 1, body: String(repeating: marker, count: 8))
@@ -58,7 +59,8 @@ final class CapturedLog: Sendable {
 
             // 1. Sent, fetched over HTTP and acknowledged.
             for n in 0..<20 { #expect(try await client.sealed(payload(n), to: [(bob, bobToken)]).status == .created) }
-            _ = try await client.send(.post, "/v1/messages/requests", json: RequestSendRequest(recipients: [bob.deviceID], payload: payload(99)), as: alice)
+            _ = try await client.send(
+                .post, "/v1/messages/requests", json: RequestSendRequest(recipients: [bob.deviceID], payload: payload(99)), as: alice)
             let inbox = try await client.mailbox(bob)
             let requests = try await client.mailbox(bob, queue: "requests")
             #expect(inbox.count == 20 && requests.count == 1)

@@ -35,8 +35,11 @@ import Testing
             let unknown = try await client.send(.post, "/v1/devices/\(String(repeating: "c", count: 32))/key-packages/claim?cipherSuite=1", as: alice)
             #expect(unknown.errorCode == "no_key_package")
             #expect(try await client.send(.post, "/v1/devices/\(bob.deviceID)/key-packages/claim", as: alice).errorCode == "malformed_request")
-            #expect(try await client.send(.post, "/v1/devices/\(bob.deviceID)/key-packages/claim?cipherSuite=70000", as: alice).errorCode == "malformed_request")
-            #expect(try await client.send(.post, "/v1/devices/\(bob.deviceID)/key-packages/claim?cipherSuite=1", as: nil).errorCode == "unauthenticated")
+            #expect(
+                try await client.send(.post, "/v1/devices/\(bob.deviceID)/key-packages/claim?cipherSuite=70000", as: alice).errorCode
+                    == "malformed_request")
+            #expect(
+                try await client.send(.post, "/v1/devices/\(bob.deviceID)/key-packages/claim?cipherSuite=1", as: nil).errorCode == "unauthenticated")
         }
     }
 
@@ -57,7 +60,8 @@ import Testing
             #expect(try await upload(4).status == .noContent)
             #expect(try await upload(3).errorCode == "key_package_limit_reached")
             #expect(try await upload(2).status == .noContent)
-            let bad = try await client.send(.post, "/v1/key-packages", body: Data(#"{"keyPackages":[{"cipherSuite":-1,"data":"AA=="}]}"#.utf8), as: bob)
+            let bad = try await client.send(
+                .post, "/v1/key-packages", body: Data(#"{"keyPackages":[{"cipherSuite":-1,"data":"AA=="}]}"#.utf8), as: bob)
             #expect(bad.errorCode == "malformed_request")
         }
     }

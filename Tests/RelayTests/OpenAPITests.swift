@@ -19,7 +19,8 @@ import Testing
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             #expect(paths.count >= 26)
             let sample = [
-                "deviceID": String(repeating: "a", count: 32), "accountID": String(repeating: "b", count: 32), "username": "someone", "entryID": "1", "action": "accept",
+                "deviceID": String(repeating: "a", count: 32), "accountID": String(repeating: "b", count: 32), "username": "someone", "entryID": "1",
+                "action": "accept",
                 "uploadID": String(repeating: "c", count: 32), "blobID": String(repeating: "d", count: 64),
             ]
             var checked = 0

@@ -148,7 +148,9 @@ enum MLSMessageBuilder {
 
     /// A PrivateMessage: content type 1 application, 2 proposal, 3 commit.
     static func privateMessage(group: String, epoch: UInt64, contentType: UInt8, body: String = "ciphertext") -> Data {
-        Data([0, 1, 0, 2] + vector(Array(group.utf8)) + uint64(epoch) + [contentType] + vector([]) + vector(Array("sender".utf8)) + vector(Array(body.utf8)))
+        Data(
+            [0, 1, 0, 2] + vector(Array(group.utf8)) + uint64(epoch) + [contentType] + vector([]) + vector(Array("sender".utf8))
+                + vector(Array(body.utf8)))
     }
 
     /// A PublicMessage from a member.

@@ -13,7 +13,8 @@ import Testing
         -> TestResponse
     {
         try await client.send(
-            .post, "/v1/messages/requests", json: RequestSendRequest(recipients: recipients.map(\.deviceID), payload: MLSMessageBuilder.welcome(text)),
+            .post, "/v1/messages/requests",
+            json: RequestSendRequest(recipients: recipients.map(\.deviceID), payload: MLSMessageBuilder.welcome(text)),
             as: sender
         )
     }

@@ -52,8 +52,10 @@ final class ReceivedFrames: Sendable {
                 }
                 try await received.wait("challenge") { $0.first?.type == "challenge" }
                 if let nonce = received.all.first?.nonce {
-                    let signature = try (signer ?? device).key.signature(for: RequestSigning.webSocketChallenge(nonce: nonce, device: device.deviceID))
-                    try await Self.write(PushFrame(type: "auth", deviceID: device.deviceID, signature: Data(signature).base64URLEncodedString()), on: outbound)
+                    let signature = try (signer ?? device).key.signature(
+                        for: RequestSigning.webSocketChallenge(nonce: nonce, device: device.deviceID))
+                    try await Self.write(
+                        PushFrame(type: "auth", deviceID: device.deviceID, signature: Data(signature).base64URLEncodedString()), on: outbound)
                 }
                 try await script(outbound, received)
                 try? await outbound.close(.normalClosure, reason: nil)
