@@ -39,7 +39,8 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let replayCacheFull = RelayError(.serviceUnavailable, "busy", "the relay is busy; retry shortly")
     static let forbidden = RelayError(.forbidden, "forbidden", "the device may not do this")
     static let notFound = RelayError(.notFound, "not_found", "no such resource")
-    /// Also the answer to a blocked sender, so that a block cannot be told apart from absence.
+    /// Not the answer to a blocked sender: device lists are public, so that would reveal the
+    /// block; a blocked request is answered like a delivered one.
     static let unknownRecipient = RelayError(.notFound, "unknown_recipient", "one or more recipients are unknown or not reachable")
     static let noKeyPackage = RelayError(.notFound, "no_key_package", "the device has no key package for this cipher suite")
     static let rateLimited = RelayError(.tooManyRequests, "rate_limited", "too many requests; retry later")
