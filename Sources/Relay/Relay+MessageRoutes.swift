@@ -166,6 +166,9 @@ extension Relay {
         } catch let error as RelayStorageError where error == .commitConflict {
             metrics.commitConflicts.increment()
             throw RelayError.commitConflict
+        } catch let error as RelayStorageError where error == .commitEpochAhead {
+            metrics.commitConflicts.increment()
+            throw RelayError.commitEpochAhead
         }
         switch outcome {
         case .delivered(let ids):

@@ -27,7 +27,11 @@ public struct Delivery: Sendable {
 }
 
 /// The claim a commit makes on its group's epoch (RFC 9750 §5.2.1, "strongly consistent"):
-/// the first commit for an epoch wins; a different one for the same epoch is refused.
+/// the first commit for an epoch wins; a different one for the same epoch is refused. Once a
+/// group has claims, a claim beyond its highest claimed epoch + 1 is refused
+/// (``RelayStorageError/commitEpochAhead``), so nobody can claim a group's future epochs in one
+/// go. The header is unauthenticated, so this only slows a griefer down; checking that the
+/// committer is a member is still to do (docs/relay.md).
 public struct CommitClaim: Hashable, Sendable {
     public var groupID: Data
     public var epoch: UInt64

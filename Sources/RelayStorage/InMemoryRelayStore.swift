@@ -168,6 +168,11 @@ extension InMemoryRelayStore {
                 if existing.payloadHash == claim.payloadHash { return .duplicateCommit }
                 throw RelayStorageError.commitConflict
             }
+            if let highest = commitClaims.keys.lazy.filter({ $0.groupID == claim.groupID }).map(\.epoch).max(),
+                claim.epoch > highest, claim.epoch - highest > 1
+            {
+                throw RelayStorageError.commitEpochAhead
+            }
             commitClaims[key] = claim
         }
         var ids: [MailboxEntryID] = []

@@ -22,6 +22,14 @@ extension SQLiteRelayStore {
                     if existing == claim.payloadHash { return .duplicateCommit }
                     throw RelayStorageError.commitConflict
                 }
+                // Epochs are stored as the bit pattern of a UInt64: the negative ones are the
+                // largest, so order by sign first.
+                if let highest = try Int64.fetchOne(
+                    db, sql: "SELECT epoch FROM commit_claims WHERE group_id = ? ORDER BY epoch < 0 DESC, epoch DESC LIMIT 1",
+                    arguments: [claim.groupID]
+                ).map({ UInt64(bitPattern: $0) }), claim.epoch > highest, claim.epoch - highest > 1 {
+                    throw RelayStorageError.commitEpochAhead
+                }
                 try db.execute(
                     sql: "INSERT INTO commit_claims (group_id, epoch, payload_hash, expires_at) VALUES (?, ?, ?, ?)",
                     arguments: [claim.groupID, epoch, claim.payloadHash, claim.expiresAt.unixSeconds]

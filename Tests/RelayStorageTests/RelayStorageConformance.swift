@@ -216,8 +216,14 @@ enum RelayStorageConformance {
         #expect(try await payloads(store, a[0].id) == ["c5"], "neither the retry nor the loser is stored")
         _ = ids(try await store.deliver(inbox([a[0].id], "c6", commit: claim(6, 2))))
         _ = ids(try await store.deliver(inbox([a[0].id], "other-group", commit: claim(5, 2, group: Data("group-2".utf8)))))
-        _ = ids(try await store.deliver(inbox([a[0].id], UInt64.max.description, commit: claim(.max, 3))))
-        await #expect(throws: RelayStorageError.commitConflict) { _ = try await store.deliver(inbox([a[0].id], "x", commit: claim(.max, 4))) }
+        // A group's first claim may be at any epoch; later ones at most one past the highest.
+        let group3 = Data("group-3".utf8)
+        _ = ids(try await store.deliver(inbox([a[0].id], UInt64.max.description, commit: claim(.max, 3, group: group3))))
+        await #expect(throws: RelayStorageError.commitConflict) { _ = try await store.deliver(inbox([a[0].id], "x", commit: claim(.max, 4, group: group3))) }
+        _ = ids(try await store.deliver(inbox([a[0].id], "below the highest", commit: claim(.max - 1, 4, group: group3))))
+        for epoch: UInt64 in [8, 1 << 63, .max] {
+            await #expect(throws: RelayStorageError.commitEpochAhead) { _ = try await store.deliver(inbox([a[0].id], "ahead", commit: claim(epoch, 5))) }
+        }
         // A failed recipient check does not take the claim.
         await #expect(throws: RelayStorageError.unknownDevice) { _ = try await store.deliver(inbox([f.deviceID()], "c7", commit: claim(7, 1))) }
         _ = ids(try await store.deliver(inbox([a[0].id], "c7", commit: claim(7, 2))))

@@ -102,6 +102,29 @@ import Testing
         }
     }
 
+    /// Review H2 (minimal mitigation): anyone can mint a token and send a "commit" to its own
+    /// device with any group id in the clear header. It may no longer claim a group's future
+    /// epochs in one go, which would freeze the group: only the next epoch can be claimed.
+    @Test func nobodyCanClaimAGroupsFutureEpochsAhead() async throws {
+        try await RelayHarness().withClient { client in
+            let bob = try await client.register()
+            let bobToken = try await client.rotateToken(bob)
+            let mallory = try await client.register()
+            let malloryToken = try await client.rotateToken(mallory)
+            func commit(_ epoch: UInt64, _ body: String) -> Data {
+                MLSMessageBuilder.privateMessage(group: "victim-group", epoch: epoch, contentType: 3, body: body)
+            }
+            #expect(try await client.sealed(commit(7, "real commit"), to: [(bob, bobToken)]).status == .created)
+            for epoch: UInt64 in [9, 10, 1_000, .max] {
+                let grab = try await client.sealed(commit(epoch, "garbage"), to: [(mallory, malloryToken)])
+                #expect(grab.status == .conflict && grab.errorCode == "commit_epoch_ahead")
+            }
+            #expect(try await client.mailbox(mallory) == [], "refused claims store nothing")
+            #expect(try await client.sealed(commit(8, "next real commit"), to: [(bob, bobToken)]).status == .created)
+            #expect(try await client.sealed(commit(9, "and the one after"), to: [(bob, bobToken)]).status == .created)
+        }
+    }
+
     @Test func mailboxPagingAndBadParameters() async throws {
         try await RelayHarness().withClient { client in
             let bob = try await client.register()
