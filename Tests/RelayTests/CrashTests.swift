@@ -46,6 +46,13 @@ enum CrashRelay {
             url = try #require(URL(string: String(line.split(separator: " ").last ?? "")))
         }
 
+        /// Sends SIGTERM and waits; returns the exit status.
+        func terminate() -> Int32 {
+            process.terminate()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
         func kill() {
             Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -143,5 +150,41 @@ final class AcknowledgedSet: Sendable {
         #expect(receivedSequences.count == Set(receivedSequences).count, "no message stored twice")
         let lost = acked.subtracting(receivedSequences)
         #expect(lost.isEmpty, "acknowledged but lost: \(lost.sorted().prefix(10))")
+    }
+
+    @Test(.enabled(if: CrashRelay.binary != nil)) func gracefulShutdownOnSIGTERMLosesNothingAcknowledged() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-sigterm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
+        var bob = CrashRelay.Client(base: relay.url)
+        let (_, body) = try await bob.send(
+            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: bob.key.publicKey.rawRepresentation)))
+        bob.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
+        let (_, tokenBody) = try await bob.send("POST", "/v1/delivery-token")
+        let token = try JSONDecoder().decode(DeliveryTokenResponse.self, from: tokenBody).token
+        let sender = CrashRelay.Client(base: relay.url)
+        var acknowledged: [String] = []
+        for sequence in 0..<50 {
+            let payload = Data([0, 1, 0, 3] + Array("term-\(sequence)".utf8))
+            let send = SealedSendRequest(recipients: [.init(deviceID: bob.device, token: token)], payload: payload)
+            let (status, _) = try await sender.send("POST", "/v1/messages/sealed", body: try JSONEncoder().encode(send), signed: false)
+            if status == 201 { acknowledged.append("term-\(sequence)") }
+        }
+        let started = ContinuousClock.now
+        #expect(relay.terminate() == 0, "SIGTERM ends the ServiceGroup cleanly")
+        #expect(ContinuousClock.now - started < .seconds(20))
+
+        let restarted = try await CrashRelay.RelayProcess(dataDirectory: directory)
+        defer { restarted.kill() }
+        let reader = CrashRelay.Client(base: restarted.url, key: bob.key, device: bob.device)
+        let (status, page) = try await reader.send("GET", "/v1/mailbox?limit=100")
+        #expect(status == 200)
+        let received = try JSONDecoder().decode(MailboxPageResponse.self, from: page).entries.map {
+            String(decoding: $0.payload.dropFirst(4), as: UTF8.self)
+        }
+        #expect(acknowledged.count == 50)
+        #expect(received == acknowledged, "everything acknowledged before SIGTERM is there, in order")
     }
 }
