@@ -31,6 +31,9 @@ extension Relay {
         public var maximumKeyPackagesPerUpload = 100
         public var maximumKeyPackageSize = 16 * 1024
         public var keyPackageLimitPerSuite = 500
+        /// Cipher suites a KeyPackage may be uploaded for: the seven of RFC 9420 §17.1. With the
+        /// per-suite limit this bounds one device's key packages (7 x 500 x 16 KiB, about 56 MiB).
+        public var acceptedCipherSuites: Set<UInt16> = Set(1...7)
         /// Entries per mailbox page and per WebSocket batch.
         public var maximumPageSize = 100
         /// First-contact requests one account may send (per hour and per day).
