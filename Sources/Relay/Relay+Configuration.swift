@@ -34,6 +34,10 @@ extension Relay {
         /// Cipher suites a KeyPackage may be uploaded for: the seven of RFC 9420 §17.1. With the
         /// per-suite limit this bounds one device's key packages (7 x 500 x 16 KiB, about 56 MiB).
         public var acceptedCipherSuites: Set<UInt16> = Set(1...7)
+        /// Entries one device's queue (inbox or requests) may hold; a send to a full inbox gets
+        /// 507 `mailbox_full` (review M4). A request to a full request queue is answered like a
+        /// delivered one and dropped, so that it reveals nothing about the recipient.
+        public var maximumMailboxEntries = 10_000
         /// Entries per mailbox page and per WebSocket batch.
         public var maximumPageSize = 100
         /// First-contact requests one account may send (per hour and per day).

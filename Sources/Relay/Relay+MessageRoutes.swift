@@ -159,7 +159,10 @@ extension Relay {
         let outcome: DeliveryOutcome
         do {
             outcome = try await store.deliver(
-                Delivery(recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim)
+                Delivery(
+                    recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim,
+                    mailboxLimit: configuration.maximumMailboxEntries
+                )
             )
         } catch let error as RelayStorageError where error == .unknownDevice {
             throw RelayError.unknownRecipient  // a recipient was removed meanwhile
@@ -169,6 +172,10 @@ extension Relay {
         } catch let error as RelayStorageError where error == .commitEpochAhead {
             metrics.commitConflicts.increment()
             throw RelayError.commitEpochAhead
+        } catch let error as RelayStorageError where error == .mailboxFull {
+            // A full request queue must not be an oracle either: answer like a delivery.
+            guard queue == .requests else { throw RelayError.mailboxFull }
+            return try json(SendResponse(delivered: recipients.count, duplicate: false), status: .created)
         }
         switch outcome {
         case .delivered(let ids):

@@ -57,6 +57,10 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let commitEpochAhead = RelayError(
         .conflict, "commit_epoch_ahead", "the group has no accepted commit for the previous epoch; fetch the missing commits first"
     )
+    static let mailboxFull = RelayError(
+        HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "mailbox_full",
+        "a recipient's mailbox is full; retry after it has fetched its messages"
+    )
     static let malformedMLSMessage = RelayError(.badRequest, "malformed_mls_message", "the payload is not a well-formed MLS message")
     static let unsupportedMLSVersion = RelayError(.badRequest, "unsupported_mls_version", "the MLS protocol version is not supported")
     static let quotaExceeded = RelayError(.conflict, "quota_exceeded", "the account's blob storage quota is exhausted")

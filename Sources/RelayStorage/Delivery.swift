@@ -11,10 +11,13 @@ public struct Delivery: Sendable {
     public var expiresAt: Date
     /// Set for an MLS commit: the store admits one commit per (group id, epoch).
     public var commit: CommitClaim?
+    /// When set, the delivery is refused (``RelayStorageError/mailboxFull``, nothing stored) if a
+    /// recipient's queue already holds this many entries: one sender cannot fill the disk.
+    public var mailboxLimit: Int?
 
     public init(
         recipients: [DeviceID], payload: Data, queue: MailboxQueue, sender: AccountID? = nil, receivedAt: Date, expiresAt: Date,
-        commit: CommitClaim? = nil
+        commit: CommitClaim? = nil, mailboxLimit: Int? = nil
     ) {
         self.recipients = recipients
         self.payload = payload
@@ -23,6 +26,7 @@ public struct Delivery: Sendable {
         self.receivedAt = receivedAt
         self.expiresAt = expiresAt
         self.commit = commit
+        self.mailboxLimit = mailboxLimit
     }
 }
 

@@ -2,7 +2,7 @@
 public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
         case accountExists, deviceExists, usernameTaken, unknownAccount, unknownDevice, deviceLimitReached, lastDevice
-        case keyPackageLimitReached, commitConflict, commitEpochAhead, invalidValue, quotaExceeded
+        case keyPackageLimitReached, commitConflict, commitEpochAhead, invalidValue, quotaExceeded, mailboxFull
     }
 
     private let code: Code
@@ -28,6 +28,8 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
     /// A commit for an epoch more than one past the group's highest claimed epoch: no commit
     /// can have led there, so it is refused rather than allowed to claim the future.
     public static let commitEpochAhead = RelayStorageError(.commitEpochAhead)
+    /// A recipient's queue already holds ``Delivery/mailboxLimit`` entries.
+    public static let mailboxFull = RelayStorageError(.mailboxFull)
     /// The account's blobs and uploads would exceed its quota.
     public static let quotaExceeded = RelayStorageError(.quotaExceeded)
     /// A value breaks a storage constraint (size, range).
@@ -47,6 +49,7 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
         case .commitEpochAhead: "the group has no commit for the previous epoch"
         case .invalidValue: "value violates a storage constraint"
         case .quotaExceeded: "storage quota exceeded"
+        case .mailboxFull: "a recipient's mailbox is full"
         }
     }
 }

@@ -13,6 +13,14 @@ extension SQLiteRelayStore {
                 guard try Self.exists(db, "SELECT 1 FROM devices WHERE id = ?", [recipient.rawValue]) else {
                     throw RelayStorageError.unknownDevice
                 }
+                if let limit = delivery.mailboxLimit,
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?",
+                        arguments: [recipient.rawValue, delivery.queue.rawValue]
+                    ) ?? 0 >= limit
+                {
+                    throw RelayStorageError.mailboxFull
+                }
             }
             if let claim = delivery.commit {
                 let epoch = Int64(bitPattern: claim.epoch)

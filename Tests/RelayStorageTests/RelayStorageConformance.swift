@@ -203,6 +203,27 @@ enum RelayStorageConformance {
         #expect(next.allSatisfy { $0 > sent.max()! })
     }
 
+    static func mailboxesAreCapped(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, a) = try await f.makeAccount(in: store)
+        let (_, b) = try await f.makeAccount(in: store)
+        let (stranger, _) = try await f.makeAccount(in: store)
+        func capped(_ recipients: [DeviceID], _ payload: String, limit: Int = 2) -> Delivery {
+            var delivery = inbox(recipients, payload)
+            delivery.mailboxLimit = limit
+            return delivery
+        }
+        _ = ids(try await store.deliver(capped([a[0].id], "1")))
+        _ = ids(try await store.deliver(capped([a[0].id, b[0].id], "2")))
+        await #expect(throws: RelayStorageError.mailboxFull) { _ = try await store.deliver(capped([b[0].id, a[0].id], "3")) }
+        #expect(try await payloads(store, b[0].id) == ["2"], "all or nothing: b got nothing")
+        _ = ids(try await store.deliver(capped([a[0].id], "4", limit: 3)))
+        let request = Delivery(recipients: [a[0].id], payload: Data("r".utf8), queue: .requests, sender: stranger, receivedAt: t0, expiresAt: later, mailboxLimit: 1)
+        _ = ids(try await store.deliver(request))
+        await #expect(throws: RelayStorageError.mailboxFull) { _ = try await store.deliver(request) }
+        #expect(try await payloads(store, a[0].id) == ["1", "2", "4"], "each queue has its own cap")
+    }
+
     static func oneCommitPerEpoch(_ store: any RelayStore) async throws {
         var f = Fixture()
         let (_, a) = try await f.makeAccount(in: store)
