@@ -107,8 +107,12 @@ extension Relay {
         let registration = try decode(RegisterRequest.self, from: body)
         guard DevicePublicKey.validated(registration.publicKey) != nil else { throw RelayError.weakPublicKey }
         if let username = registration.username, !Self.isValidUsername(username) { throw RelayError.invalidUsername }
-        try await verify(request, body: body, headers: headers, publicKey: registration.publicKey)
+        // The per-address limit comes before the signature check, and registration records no
+        // nonce (review H1): the caller picks the key, so its signature always verifies and
+        // could otherwise fill the replay cache every device depends on. A replayed registration
+        // is harmless: the key is unique, so it gets `device_exists`.
         try await rateLimit("register:\(addressHasher.hash(context.remoteAddress))", configuration.registrationLimits)
+        try verify(request, body: body, headers: headers, publicKey: registration.publicKey)
 
         var generator = SystemRandomNumberGenerator()
         let account = AccountID.random(using: &generator)

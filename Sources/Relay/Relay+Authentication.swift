@@ -15,9 +15,11 @@ struct AuthenticatedRequest: Sendable {
 
 extension Relay {
     /// Authenticates a signed request (see ``RequestSigning``): the device exists, the timestamp
-    /// is within the allowed skew, the Ed25519 signature over the canonical request verifies, and
-    /// the nonce was not used before. The replay check comes last, so that unauthenticated
-    /// traffic cannot fill the replay cache.
+    /// is within the allowed skew, the Ed25519 signature over the canonical request verifies, the
+    /// nonce was not used before, and the device is within its rate limit. The nonce is recorded
+    /// last, so that neither unauthenticated nor rate-limited traffic takes space in the replay
+    /// cache (review H1); the replay check before the rate limit keeps a replayed request from
+    /// spending the genuine device's budget.
     func authenticate(_ request: inout Request, bodyLimit: Int) async throws -> AuthenticatedRequest {
         let headers = try SignatureHeaders(request.headers)
         guard let deviceID = DeviceID(rawValue: headers.device), let device = try await store.device(deviceID) else {
@@ -25,13 +27,24 @@ extension Relay {
             throw RelayError.unknownDevice
         }
         let body = try await collectBody(&request, limit: bodyLimit)
-        try await verify(request, body: body, headers: headers, publicKey: device.publicKey)
+        try verify(request, body: body, headers: headers, publicKey: device.publicKey)
+        guard await !replayCache.contains(device: headers.device, nonce: headers.nonce, now: now()) else {
+            metrics.authenticationFailures.increment()
+            throw RelayError.replayedRequest
+        }
         try await rateLimit("device:\(device.id)", configuration.deviceRequestLimits)
-        return AuthenticatedRequest(device: device, body: body)
+        switch await replayCache.insert(device: headers.device, nonce: headers.nonce, now: now()) {
+        case .fresh: return AuthenticatedRequest(device: device, body: body)
+        case .replayed:
+            metrics.authenticationFailures.increment()
+            throw RelayError.replayedRequest
+        case .full: throw RelayError.replayCacheFull
+        }
     }
 
-    /// Checks timestamp, signature and nonce of a request signed by `publicKey`.
-    func verify(_ request: Request, body: ByteBuffer, headers: SignatureHeaders, publicKey: Data) async throws {
+    /// Checks the timestamp and signature of a request signed by `publicKey` (not the nonce: see
+    /// ``authenticate(_:bodyLimit:)``; registration needs no nonce, see `register`).
+    func verify(_ request: Request, body: ByteBuffer, headers: SignatureHeaders, publicKey: Data) throws {
         let now = now()
         guard abs(now.timeIntervalSince1970 - TimeInterval(headers.timestamp)) <= configuration.timestampSkew else {
             metrics.authenticationFailures.increment()
@@ -46,13 +59,6 @@ extension Relay {
         else {
             metrics.authenticationFailures.increment()
             throw RelayError.badSignature
-        }
-        switch await replayCache.insert("\(headers.device)\n\(headers.nonce)", now: now) {
-        case .fresh: return
-        case .replayed:
-            metrics.authenticationFailures.increment()
-            throw RelayError.replayedRequest
-        case .full: throw RelayError.replayCacheFull
         }
     }
 }

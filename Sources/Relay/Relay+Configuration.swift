@@ -11,8 +11,15 @@ extension Relay {
         /// How far a signed request's timestamp may be from the relay's clock, either way.
         public var timestampSkew: TimeInterval = 300
         /// Nonces remembered for replay detection (each for twice the skew). When full, signed
-        /// requests are refused (fail closed) until entries age out.
+        /// requests are refused (fail closed) until entries age out, except from devices holding
+        /// fewer than ``replayCacheReservedPerDevice`` nonces.
         public var replayCacheCapacity = 200_000
+        /// Nonces one device may hold in the replay cache: a device signing more requests than
+        /// this within twice the skew gets `busy` (only that device) until they age out.
+        public var replayCachePerDevice = 4_096
+        /// Nonces every device may record even when the cache is full, so that a flood from
+        /// some devices cannot lock out the others.
+        public var replayCacheReservedPerDevice = 32
         /// Largest opaque payload (an encoded MLSMessage) one send may carry.
         public var maximumPayloadSize = 1 << 20
         /// Largest JSON body of a send (payload in base64 plus recipients).
@@ -24,6 +31,13 @@ extension Relay {
         public var maximumKeyPackagesPerUpload = 100
         public var maximumKeyPackageSize = 16 * 1024
         public var keyPackageLimitPerSuite = 500
+        /// Cipher suites a KeyPackage may be uploaded for: the seven of RFC 9420 §17.1. With the
+        /// per-suite limit this bounds one device's key packages (7 x 500 x 16 KiB, about 56 MiB).
+        public var acceptedCipherSuites: Set<UInt16> = Set(1...7)
+        /// Entries one device's queue (inbox or requests) may hold; a send to a full inbox gets
+        /// 507 `mailbox_full` (review M4). A request to a full request queue is answered like a
+        /// delivered one and dropped, so that it reveals nothing about the recipient.
+        public var maximumMailboxEntries = 10_000
         /// Entries per mailbox page and per WebSocket batch.
         public var maximumPageSize = 100
         /// First-contact requests one account may send (per hour and per day).

@@ -11,8 +11,11 @@ extension Relay {
             let auth = try await self.authenticate(&request, bodyLimit: self.configuration.maximumSendBodySize)
             let upload = try self.decode(KeyPackageUploadRequest.self, from: auth.body)
             let all = upload.keyPackages + (upload.lastResort.map { [$0] } ?? [])
+            // Only configured suites: the per-suite limit would otherwise multiply by 65,536
+            // suites a device can invent (review M4).
             guard upload.keyPackages.count <= self.configuration.maximumKeyPackagesPerUpload,
-                all.allSatisfy({ (1...self.configuration.maximumKeyPackageSize).contains($0.data.count) })
+                all.allSatisfy({ (1...self.configuration.maximumKeyPackageSize).contains($0.data.count) }),
+                all.allSatisfy({ self.configuration.acceptedCipherSuites.contains($0.cipherSuite) })
             else { throw RelayError.malformedRequest }
             try await self.storage {
                 try await self.store.storeKeyPackages(

@@ -96,8 +96,12 @@ extension Relay {
     }
 
     /// `POST /v1/messages/requests`: an identified first-contact message to the devices of one
-    /// account, rate-limited per sender. The rate limit is counted before any recipient check, and
-    /// a block answers exactly like an unknown recipient, so a sender cannot detect a block.
+    /// account, rate-limited per sender. The rate limit is counted before any recipient check.
+    /// A request to an account that blocked the sender is checked like any other, answered
+    /// exactly like a delivered one (same status and body) and silently dropped: device lists
+    /// are public, so a sender always knows the recipient exists, and any other answer would
+    /// tell it about the block (review H3). Unknown devices get `unknown_recipient`, which
+    /// reveals nothing the key directory does not.
     private func sendRequest(_ request: Request) async throws -> Response {
         var request = request
         let auth = try await authenticate(&request, bodyLimit: configuration.maximumSendBodySize)
@@ -115,15 +119,19 @@ extension Relay {
             recipientAccount = device.accountID
             recipients.append(id)
         }
-        guard let recipientAccount, recipientAccount != auth.device.accountID,
-            try await !store.isBlocked(auth.device.accountID, by: recipientAccount)
-        else { throw RelayError.unknownRecipient }
+        guard let recipientAccount, recipientAccount != auth.device.accountID else { throw RelayError.unknownRecipient }
+        if try await store.isBlocked(auth.device.accountID, by: recipientAccount) {
+            _ = try admittedHeader(of: send.payload, queue: .requests)
+            return try json(SendResponse(delivered: recipients.count, duplicate: false), status: .created)
+        }
         return try await deliver(send.payload, to: recipients, queue: .requests, sender: auth.device.accountID)
     }
 
-    /// Stores one payload for all recipients (atomically), ordering commits per group epoch, then
-    /// wakes the recipients' WebSocket sessions.
-    private func deliver(_ payload: Data, to recipients: [DeviceID], queue: MailboxQueue, sender: AccountID?) async throws -> Response {
+    /// The framing header of a payload the relay accepts into `queue`, or the error every send of
+    /// it gets. A first-contact request may not carry a commit: commits go to a group's members,
+    /// who already share tokens, and the commit claim's answers (conflict, duplicate) would
+    /// otherwise differ between a blocked and a delivered request.
+    private func admittedHeader(of payload: Data, queue: MailboxQueue) throws -> MLSFramingHeader {
         guard payload.count <= configuration.maximumPayloadSize else { throw RelayError.payloadTooLarge }
         let header: MLSFramingHeader
         do {
@@ -133,6 +141,14 @@ extension Relay {
         } catch {
             throw RelayError.malformedMLSMessage
         }
+        guard queue == .inbox || !header.isCommit else { throw RelayError.malformedRequest }
+        return header
+    }
+
+    /// Stores one payload for all recipients (atomically), ordering commits per group epoch, then
+    /// wakes the recipients' WebSocket sessions.
+    private func deliver(_ payload: Data, to recipients: [DeviceID], queue: MailboxQueue, sender: AccountID?) async throws -> Response {
+        let header = try admittedHeader(of: payload, queue: queue)
         let now = now()
         let expiresAt = now.addingTimeInterval(configuration.messageRetention)
         let claim = header.group.flatMap { group in
@@ -143,13 +159,23 @@ extension Relay {
         let outcome: DeliveryOutcome
         do {
             outcome = try await store.deliver(
-                Delivery(recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim)
+                Delivery(
+                    recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim,
+                    mailboxLimit: configuration.maximumMailboxEntries
+                )
             )
         } catch let error as RelayStorageError where error == .unknownDevice {
             throw RelayError.unknownRecipient  // a recipient was removed meanwhile
         } catch let error as RelayStorageError where error == .commitConflict {
             metrics.commitConflicts.increment()
             throw RelayError.commitConflict
+        } catch let error as RelayStorageError where error == .commitEpochAhead {
+            metrics.commitConflicts.increment()
+            throw RelayError.commitEpochAhead
+        } catch let error as RelayStorageError where error == .mailboxFull {
+            // A full request queue must not be an oracle either: answer like a delivery.
+            guard queue == .requests else { throw RelayError.mailboxFull }
+            return try json(SendResponse(delivered: recipients.count, duplicate: false), status: .created)
         }
         switch outcome {
         case .delivered(let ids):

@@ -62,6 +62,14 @@ extension Relay {
             group.addTask {
                 var cursors: [MailboxQueue: MailboxEntryID] = [:]
                 for await _ in subscription.wakeUps {
+                    // Entries removed other than by a WebSocket ack (HTTP ack, request answers,
+                    // expiry) would hold their slots forever and stall the push (review L1).
+                    if session.inFlight.withLock({ $0.count }) >= self.configuration.webSocketWindow {
+                        for id in session.inFlight.withLock({ Array($0) })
+                        where try await self.store.entry(MailboxEntryID(id), for: device.id) == nil {
+                            session.inFlight.withLock { _ = $0.remove(id) }
+                        }
+                    }
                     var progressed = true
                     while progressed {
                         progressed = false

@@ -36,7 +36,10 @@ public struct Relay: Sendable {
         self.configuration = configuration
         self.now = now
         self.logger = logger
-        self.replayCache = ReplayCache(capacity: configuration.replayCacheCapacity, lifetime: 2 * configuration.timestampSkew)
+        self.replayCache = ReplayCache(
+            capacity: configuration.replayCacheCapacity, perDeviceCapacity: configuration.replayCachePerDevice,
+            reservedPerDevice: configuration.replayCacheReservedPerDevice, lifetime: 2 * configuration.timestampSkew
+        )
     }
 
     /// Every HTTP route and the WebSocket upgrade.

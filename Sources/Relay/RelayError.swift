@@ -39,7 +39,8 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let replayCacheFull = RelayError(.serviceUnavailable, "busy", "the relay is busy; retry shortly")
     static let forbidden = RelayError(.forbidden, "forbidden", "the device may not do this")
     static let notFound = RelayError(.notFound, "not_found", "no such resource")
-    /// Also the answer to a blocked sender, so that a block cannot be told apart from absence.
+    /// Not the answer to a blocked sender: device lists are public, so that would reveal the
+    /// block; a blocked request is answered like a delivered one.
     static let unknownRecipient = RelayError(.notFound, "unknown_recipient", "one or more recipients are unknown or not reachable")
     static let noKeyPackage = RelayError(.notFound, "no_key_package", "the device has no key package for this cipher suite")
     static let rateLimited = RelayError(.tooManyRequests, "rate_limited", "too many requests; retry later")
@@ -52,6 +53,13 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let keyPackageLimitReached = RelayError(.conflict, "key_package_limit_reached", "too many key packages stored for a cipher suite")
     static let commitConflict = RelayError(
         .conflict, "commit_conflict", "another commit was already accepted for this group epoch; fetch it and rebase"
+    )
+    static let commitEpochAhead = RelayError(
+        .conflict, "commit_epoch_ahead", "the group has no accepted commit for the previous epoch; fetch the missing commits first"
+    )
+    static let mailboxFull = RelayError(
+        HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "mailbox_full",
+        "a recipient's mailbox is full; retry after it has fetched its messages"
     )
     static let malformedMLSMessage = RelayError(.badRequest, "malformed_mls_message", "the payload is not a well-formed MLS message")
     static let unsupportedMLSVersion = RelayError(.badRequest, "unsupported_mls_version", "the MLS protocol version is not supported")

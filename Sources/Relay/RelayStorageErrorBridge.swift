@@ -12,6 +12,7 @@ struct RelayStorageErrorBridge {
         case .usernameTaken: .usernameTaken
         case .keyPackageLimitReached: .keyPackageLimitReached
         case .commitConflict: .commitConflict
+        case .commitEpochAhead: .commitEpochAhead
         case .unknownDevice, .unknownAccount: .notFound
         case .invalidValue: .malformedRequest
         case .quotaExceeded: .quotaExceeded

@@ -11,10 +11,13 @@ public struct Delivery: Sendable {
     public var expiresAt: Date
     /// Set for an MLS commit: the store admits one commit per (group id, epoch).
     public var commit: CommitClaim?
+    /// When set, the delivery is refused (``RelayStorageError/mailboxFull``, nothing stored) if a
+    /// recipient's queue already holds this many entries: one sender cannot fill the disk.
+    public var mailboxLimit: Int?
 
     public init(
         recipients: [DeviceID], payload: Data, queue: MailboxQueue, sender: AccountID? = nil, receivedAt: Date, expiresAt: Date,
-        commit: CommitClaim? = nil
+        commit: CommitClaim? = nil, mailboxLimit: Int? = nil
     ) {
         self.recipients = recipients
         self.payload = payload
@@ -23,11 +26,16 @@ public struct Delivery: Sendable {
         self.receivedAt = receivedAt
         self.expiresAt = expiresAt
         self.commit = commit
+        self.mailboxLimit = mailboxLimit
     }
 }
 
 /// The claim a commit makes on its group's epoch (RFC 9750 §5.2.1, "strongly consistent"):
-/// the first commit for an epoch wins; a different one for the same epoch is refused.
+/// the first commit for an epoch wins; a different one for the same epoch is refused. Once a
+/// group has claims, a claim beyond its highest claimed epoch + 1 is refused
+/// (``RelayStorageError/commitEpochAhead``), so nobody can claim a group's future epochs in one
+/// go. The header is unauthenticated, so this only slows a griefer down; checking that the
+/// committer is a member is still to do (docs/relay.md).
 public struct CommitClaim: Hashable, Sendable {
     public var groupID: Data
     public var epoch: UInt64

@@ -1,5 +1,10 @@
 import Crypto
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Blob bytes as files: `DIR/blobs/<sha256>` and `DIR/uploads/<upload id>`. Erasing overwrites a
 /// file with zeros before unlinking it, so that the ciphertext does not linger in the file's
@@ -45,7 +50,18 @@ public struct FileBlobContentStore: BlobContentStore {
             try await erase(upload: upload)
         } else {
             try FileManager.default.moveItem(at: source, to: target)
+            // The rename is durable only once the directory is: without this, a blob whose
+            // completion was answered 201 could vanish on a power cut.
+            try Self.synchronize(directory: blobs)
         }
+    }
+
+    /// Flushes a directory's entries to disk (POSIX `fsync` on the directory).
+    private static func synchronize(directory: URL) throws {
+        let descriptor = open(directory.path, O_RDONLY)
+        guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown) }
+        defer { _ = close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
     public func read(blob: String, range: Range<Int64>) async throws -> Data? {

@@ -162,11 +162,21 @@ extension InMemoryRelayStore {
         guard delivery.recipients.allSatisfy({ devices[$0] != nil }) else { throw RelayStorageError.unknownDevice }
         guard Set(delivery.recipients).count == delivery.recipients.count else { throw RelayStorageError.invalidValue }
         guard (delivery.queue == .requests) == (delivery.sender != nil) else { throw RelayStorageError.invalidValue }
+        if let limit = delivery.mailboxLimit,
+            delivery.recipients.contains(where: { recipient in mailboxes[recipient, default: []].lazy.filter { $0.queue == delivery.queue }.count >= limit })
+        {
+            throw RelayStorageError.mailboxFull
+        }
         if let claim = delivery.commit {
             let key = ClaimKey(groupID: claim.groupID, epoch: claim.epoch)
             if let existing = commitClaims[key] {
                 if existing.payloadHash == claim.payloadHash { return .duplicateCommit }
                 throw RelayStorageError.commitConflict
+            }
+            if let highest = commitClaims.keys.lazy.filter({ $0.groupID == claim.groupID }).map(\.epoch).max(),
+                claim.epoch > highest, claim.epoch - highest > 1
+            {
+                throw RelayStorageError.commitEpochAhead
             }
             commitClaims[key] = claim
         }

@@ -2,7 +2,7 @@
 public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
         case accountExists, deviceExists, usernameTaken, unknownAccount, unknownDevice, deviceLimitReached, lastDevice
-        case keyPackageLimitReached, commitConflict, invalidValue, quotaExceeded
+        case keyPackageLimitReached, commitConflict, commitEpochAhead, invalidValue, quotaExceeded, mailboxFull
     }
 
     private let code: Code
@@ -25,6 +25,11 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
     public static let keyPackageLimitReached = RelayStorageError(.keyPackageLimitReached)
     /// Another commit was already accepted for this (group id, epoch).
     public static let commitConflict = RelayStorageError(.commitConflict)
+    /// A commit for an epoch more than one past the group's highest claimed epoch: no commit
+    /// can have led there, so it is refused rather than allowed to claim the future.
+    public static let commitEpochAhead = RelayStorageError(.commitEpochAhead)
+    /// A recipient's queue already holds ``Delivery/mailboxLimit`` entries.
+    public static let mailboxFull = RelayStorageError(.mailboxFull)
     /// The account's blobs and uploads would exceed its quota.
     public static let quotaExceeded = RelayStorageError(.quotaExceeded)
     /// A value breaks a storage constraint (size, range).
@@ -41,8 +46,10 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
         case .lastDevice: "cannot remove the last device of an account"
         case .keyPackageLimitReached: "key package limit reached"
         case .commitConflict: "another commit was accepted for this epoch"
+        case .commitEpochAhead: "the group has no commit for the previous epoch"
         case .invalidValue: "value violates a storage constraint"
         case .quotaExceeded: "storage quota exceeded"
+        case .mailboxFull: "a recipient's mailbox is full"
         }
     }
 }

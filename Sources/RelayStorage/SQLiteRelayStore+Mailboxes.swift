@@ -13,6 +13,14 @@ extension SQLiteRelayStore {
                 guard try Self.exists(db, "SELECT 1 FROM devices WHERE id = ?", [recipient.rawValue]) else {
                     throw RelayStorageError.unknownDevice
                 }
+                if let limit = delivery.mailboxLimit,
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?",
+                        arguments: [recipient.rawValue, delivery.queue.rawValue]
+                    ) ?? 0 >= limit
+                {
+                    throw RelayStorageError.mailboxFull
+                }
             }
             if let claim = delivery.commit {
                 let epoch = Int64(bitPattern: claim.epoch)
@@ -21,6 +29,14 @@ extension SQLiteRelayStore {
                 ) {
                     if existing == claim.payloadHash { return .duplicateCommit }
                     throw RelayStorageError.commitConflict
+                }
+                // Epochs are stored as the bit pattern of a UInt64: the negative ones are the
+                // largest, so order by sign first.
+                if let highest = try Int64.fetchOne(
+                    db, sql: "SELECT epoch FROM commit_claims WHERE group_id = ? ORDER BY epoch < 0 DESC, epoch DESC LIMIT 1",
+                    arguments: [claim.groupID]
+                ).map({ UInt64(bitPattern: $0) }), claim.epoch > highest, claim.epoch - highest > 1 {
+                    throw RelayStorageError.commitEpochAhead
                 }
                 try db.execute(
                     sql: "INSERT INTO commit_claims (group_id, epoch, payload_hash, expires_at) VALUES (?, ?, ?, ?)",

@@ -5,8 +5,9 @@ import GRDB
 ///
 /// A `DatabasePool` in WAL mode (readers never block the single writer). Every connection runs
 /// with `secure_delete=ON`, so deleted payloads are overwritten in the database file rather than
-/// left in free pages, and with foreign keys enforced. The schema grows only by named,
-/// append-only migrations (``SQLiteRelayStore/migrator``). All SQL of this driver lives in this
+/// left in free pages, and with foreign keys enforced. The writer runs with `synchronous = FULL`,
+/// so a committed (and acknowledged) transaction survives a power cut, not only a crash. The
+/// schema grows only by named, append-only migrations (``SQLiteRelayStore/migrator``). All SQL of this driver lives in this
 /// type's files.
 public final class SQLiteRelayStore: RelayStore {
     let pool: DatabasePool
@@ -21,6 +22,11 @@ public final class SQLiteRelayStore: RelayStore {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets `synchronous = NORMAL` when it enables WAL, after `prepareDatabase`: a commit
+        // would then reach the disk only at the next checkpoint, and a power cut could lose a send
+        // already answered 201. FULL fsyncs the WAL on every commit. Only the writer connection
+        // writes, and it lives as long as the pool, so setting it once there is enough.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
     }
 

@@ -203,6 +203,27 @@ enum RelayStorageConformance {
         #expect(next.allSatisfy { $0 > sent.max()! })
     }
 
+    static func mailboxesAreCapped(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, a) = try await f.makeAccount(in: store)
+        let (_, b) = try await f.makeAccount(in: store)
+        let (stranger, _) = try await f.makeAccount(in: store)
+        func capped(_ recipients: [DeviceID], _ payload: String, limit: Int = 2) -> Delivery {
+            var delivery = inbox(recipients, payload)
+            delivery.mailboxLimit = limit
+            return delivery
+        }
+        _ = ids(try await store.deliver(capped([a[0].id], "1")))
+        _ = ids(try await store.deliver(capped([a[0].id, b[0].id], "2")))
+        await #expect(throws: RelayStorageError.mailboxFull) { _ = try await store.deliver(capped([b[0].id, a[0].id], "3")) }
+        #expect(try await payloads(store, b[0].id) == ["2"], "all or nothing: b got nothing")
+        _ = ids(try await store.deliver(capped([a[0].id], "4", limit: 3)))
+        let request = Delivery(recipients: [a[0].id], payload: Data("r".utf8), queue: .requests, sender: stranger, receivedAt: t0, expiresAt: later, mailboxLimit: 1)
+        _ = ids(try await store.deliver(request))
+        await #expect(throws: RelayStorageError.mailboxFull) { _ = try await store.deliver(request) }
+        #expect(try await payloads(store, a[0].id) == ["1", "2", "4"], "each queue has its own cap")
+    }
+
     static func oneCommitPerEpoch(_ store: any RelayStore) async throws {
         var f = Fixture()
         let (_, a) = try await f.makeAccount(in: store)
@@ -216,8 +237,14 @@ enum RelayStorageConformance {
         #expect(try await payloads(store, a[0].id) == ["c5"], "neither the retry nor the loser is stored")
         _ = ids(try await store.deliver(inbox([a[0].id], "c6", commit: claim(6, 2))))
         _ = ids(try await store.deliver(inbox([a[0].id], "other-group", commit: claim(5, 2, group: Data("group-2".utf8)))))
-        _ = ids(try await store.deliver(inbox([a[0].id], UInt64.max.description, commit: claim(.max, 3))))
-        await #expect(throws: RelayStorageError.commitConflict) { _ = try await store.deliver(inbox([a[0].id], "x", commit: claim(.max, 4))) }
+        // A group's first claim may be at any epoch; later ones at most one past the highest.
+        let group3 = Data("group-3".utf8)
+        _ = ids(try await store.deliver(inbox([a[0].id], UInt64.max.description, commit: claim(.max, 3, group: group3))))
+        await #expect(throws: RelayStorageError.commitConflict) { _ = try await store.deliver(inbox([a[0].id], "x", commit: claim(.max, 4, group: group3))) }
+        _ = ids(try await store.deliver(inbox([a[0].id], "below the highest", commit: claim(.max - 1, 4, group: group3))))
+        for epoch: UInt64 in [8, 1 << 63, .max] {
+            await #expect(throws: RelayStorageError.commitEpochAhead) { _ = try await store.deliver(inbox([a[0].id], "ahead", commit: claim(epoch, 5))) }
+        }
         // A failed recipient check does not take the claim.
         await #expect(throws: RelayStorageError.unknownDevice) { _ = try await store.deliver(inbox([f.deviceID()], "c7", commit: claim(7, 1))) }
         _ = ids(try await store.deliver(inbox([a[0].id], "c7", commit: claim(7, 2))))

@@ -39,6 +39,10 @@ import Testing
         try await driver.withStore(RelayStorageConformance.deliveryTokens)
     }
 
+    @Test(arguments: StoreDriver.allCases) func mailboxesAreCapped(_ driver: StoreDriver) async throws {
+        try await driver.withStore(RelayStorageConformance.mailboxesAreCapped)
+    }
+
     @Test(arguments: StoreDriver.allCases) func rateLimits(_ driver: StoreDriver) async throws {
         try await driver.withStore(RelayStorageConformance.rateLimits)
     }

@@ -24,6 +24,9 @@ import Testing
             #expect(secureDelete == 1)
             #expect(foreignKeys == 1)
             #expect(journalMode == "wal")
+            // FULL (2) on the connection that writes: an acknowledged commit survives a power cut.
+            let synchronous = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(synchronous == 2)
             #expect(try await store.appliedMigrations().count == 2)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)

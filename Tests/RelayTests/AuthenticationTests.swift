@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Relay
 import RelayAPI
+import RelayStorage
 import Testing
 
 /// Signed requests: every way a signature can be wrong is refused with its own stable code.
@@ -63,18 +64,88 @@ import Testing
         }
     }
 
-    @Test func aFullReplayCacheFailsClosed() async throws {
+    /// The cache still fails closed (review H1 fix keeps that), but per device: a device that
+    /// fills its share, or floods while the cache is full, is refused; the others are not.
+    @Test func aFloodingDeviceFillsOnlyItsOwnShareOfTheReplayCache() async throws {
         var configuration = Relay.Configuration()
-        configuration.replayCacheCapacity = 3
+        configuration.replayCacheCapacity = 6
+        configuration.replayCachePerDevice = 4
+        configuration.replayCacheReservedPerDevice = 2
         let harness = RelayHarness(configuration: configuration)
         try await harness.withClient { client in
-            let alice = try await client.register()  // uses one slot
-            #expect(try await client.send(.get, "/v1/devices", as: alice).status == .ok)
-            #expect(try await client.send(.get, "/v1/devices", as: alice).status == .ok)
-            let refused = try await client.send(.get, "/v1/devices", as: alice)
-            #expect(refused.status == .serviceUnavailable && refused.errorCode == "busy")
+            let mallory = try await client.register()
+            let accomplice = try await client.register()
+            let alice = try await client.register()
+            func codes(_ device: TestDevice, _ count: Int) async throws -> [String] {
+                var codes: [String] = []
+                for _ in 0..<count { codes.append(try await client.send(.get, "/v1/devices", as: device).errorCode ?? "ok") }
+                return codes
+            }
+            #expect(try await codes(mallory, 6) == ["ok", "ok", "ok", "ok", "busy", "busy"], "her own share is 4")
+            #expect(try await codes(accomplice, 4) == ["ok", "ok", "busy", "busy"], "the cache is full at 6: only the reserve")
+            #expect(try await codes(alice, 3) == ["ok", "ok", "busy"], "alice still gets her reserve")
             harness.clock.advance(by: 601)
-            #expect(try await client.send(.get, "/v1/devices", as: alice).status == .ok, "slots free up as nonces age out")
+            #expect(try await codes(mallory, 1) == ["ok"], "slots free up as nonces age out")
+        }
+    }
+
+    /// Registration is unauthenticated (the caller picks the key), so it must not be able to
+    /// fill the replay cache that every device's signed requests depend on.
+    @Test func aRegistrationFloodCannotLockOutOtherDevices() async throws {
+        var configuration = Relay.Configuration()
+        configuration.replayCacheCapacity = 4
+        configuration.registrationLimits = [.perHour(3)]
+        let harness = RelayHarness(configuration: configuration)
+        try await harness.withClient { client in
+            let alice = try await client.register()
+            var outcomes: [String] = []
+            for _ in 0..<30 {
+                let device = TestDevice()
+                let body = try JSONEncoder().encode(RegisterRequest(publicKey: device.publicKey))
+                let response = try await client.send(.post, "/v1/accounts", body: body, as: device, signingDevice: RequestSigning.registeringDevice)
+                outcomes.append(response.errorCode ?? "\(response.status.code)")
+            }
+            #expect(outcomes.filter { $0 == "201" }.count == 2 && outcomes.filter { $0 == "rate_limited" }.count == 28)
+            for _ in 0..<3 {
+                let response = try await client.send(.get, "/v1/devices", as: alice)
+                #expect(response.status == .ok, "\(response.errorCode ?? "")")
+            }
+        }
+    }
+
+    /// A device past its rate limit records no nonces: its flood cannot fill the shared cache.
+    @Test func aRateLimitedFloodCannotLockOutOtherDevices() async throws {
+        var configuration = Relay.Configuration()
+        configuration.replayCacheCapacity = 4
+        configuration.deviceRequestLimits = [RateLimitWindow(seconds: 60, limit: 2)]
+        let harness = RelayHarness(configuration: configuration)
+        try await harness.withClient { client in
+            let alice = try await client.register()
+            let mallory = try await client.register()
+            var codes: [String] = []
+            for _ in 0..<20 { codes.append(try await client.send(.get, "/v1/devices", as: mallory).errorCode ?? "ok") }
+            #expect(codes == ["ok", "ok"] + Array(repeating: "rate_limited", count: 18))
+            let response = try await client.send(.get, "/v1/devices", as: alice)
+            #expect(response.status == .ok, "\(response.errorCode ?? "")")
+        }
+    }
+
+    /// The nonce of a refused request is not spent: after the window, the very same signed
+    /// request (still within the clock skew) is accepted once.
+    @Test func aRateLimitedRequestDoesNotSpendItsNonce() async throws {
+        var configuration = Relay.Configuration()
+        configuration.deviceRequestLimits = [RateLimitWindow(seconds: 60, limit: 1)]
+        let harness = RelayHarness(configuration: configuration)
+        try await harness.withClient { client in
+            let alice = try await client.register()
+            #expect(try await client.send(.get, "/v1/devices", as: alice).status == .ok)
+            let nonce = RequestSigning.freshNonce()
+            let timestamp = Int64(harness.clock.now().timeIntervalSince1970)
+            #expect(try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: nonce).errorCode == "rate_limited")
+            harness.clock.advance(by: 61)
+            #expect(try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: nonce).status == .ok)
+            harness.clock.advance(by: 61)
+            #expect(try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: nonce).errorCode == "replayed_request")
         }
     }
 

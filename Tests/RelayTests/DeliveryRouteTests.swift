@@ -102,6 +102,56 @@ import Testing
         }
     }
 
+    /// Review M4: one sender holding a token cannot fill the disk through one mailbox; a full
+    /// request queue answers like a delivery (no oracle).
+    @Test func fullMailboxesRefuseSealedSendsAndHideFromRequests() async throws {
+        var configuration = Relay.Configuration()
+        configuration.maximumMailboxEntries = 2
+        try await RelayHarness(configuration: configuration).withClient { client in
+            let bob = try await client.register()
+            let token = try await client.rotateToken(bob)
+            for i in 0..<2 { #expect(try await client.sealed(MLSMessageBuilder.welcome("m\(i)"), to: [(bob, token)]).status == .created) }
+            let full = try await client.sealed(MLSMessageBuilder.welcome("m2"), to: [(bob, token)])
+            #expect(full.status.code == 507 && full.errorCode == "mailbox_full")
+            let stranger = try await client.register()
+            var answers: [TestResponse] = []
+            for i in 0..<3 {
+                answers.append(
+                    try await client.send(
+                        .post, "/v1/messages/requests", json: RequestSendRequest(recipients: [bob.deviceID], payload: MLSMessageBuilder.welcome("r\(i)")),
+                        as: stranger
+                    )
+                )
+            }
+            #expect(answers.allSatisfy { $0.status == .created && $0.body == answers[0].body })
+            #expect(try await client.mailbox(bob, queue: "requests").count == 2)
+            #expect(try await client.mailbox(bob).count == 2)
+        }
+    }
+
+    /// Review H2 (minimal mitigation): anyone can mint a token and send a "commit" to its own
+    /// device with any group id in the clear header. It may no longer claim a group's future
+    /// epochs in one go, which would freeze the group: only the next epoch can be claimed.
+    @Test func nobodyCanClaimAGroupsFutureEpochsAhead() async throws {
+        try await RelayHarness().withClient { client in
+            let bob = try await client.register()
+            let bobToken = try await client.rotateToken(bob)
+            let mallory = try await client.register()
+            let malloryToken = try await client.rotateToken(mallory)
+            func commit(_ epoch: UInt64, _ body: String) -> Data {
+                MLSMessageBuilder.privateMessage(group: "victim-group", epoch: epoch, contentType: 3, body: body)
+            }
+            #expect(try await client.sealed(commit(7, "real commit"), to: [(bob, bobToken)]).status == .created)
+            for epoch: UInt64 in [9, 10, 1_000, .max] {
+                let grab = try await client.sealed(commit(epoch, "garbage"), to: [(mallory, malloryToken)])
+                #expect(grab.status == .conflict && grab.errorCode == "commit_epoch_ahead")
+            }
+            #expect(try await client.mailbox(mallory) == [], "refused claims store nothing")
+            #expect(try await client.sealed(commit(8, "next real commit"), to: [(bob, bobToken)]).status == .created)
+            #expect(try await client.sealed(commit(9, "and the one after"), to: [(bob, bobToken)]).status == .created)
+        }
+    }
+
     @Test func mailboxPagingAndBadParameters() async throws {
         try await RelayHarness().withClient { client in
             let bob = try await client.register()

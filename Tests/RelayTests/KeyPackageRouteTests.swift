@@ -66,6 +66,28 @@ import Testing
         }
     }
 
+    /// Review M4: the per-suite limit must not multiply by every UInt16 a device can invent.
+    @Test func onlyConfiguredCipherSuitesAreAccepted() async throws {
+        var configuration = Relay.Configuration()
+        configuration.acceptedCipherSuites = [1, 7]
+        try await RelayHarness(configuration: configuration).withClient { client in
+            let bob = try await client.register()
+            func upload(_ suites: [UInt16], lastResort: UInt16? = nil) async throws -> TestResponse {
+                let body = KeyPackageUploadRequest(
+                    keyPackages: suites.map { KeyPackageBody(cipherSuite: $0, data: Data("kp".utf8)) },
+                    lastResort: lastResort.map { KeyPackageBody(cipherSuite: $0, data: Data("last".utf8)) }
+                )
+                return try await client.send(.post, "/v1/key-packages", json: body, as: bob)
+            }
+            #expect(try await upload([1, 0x1234]).errorCode == "malformed_request")
+            #expect(try await upload([2]).errorCode == "malformed_request")
+            #expect(try await upload([1], lastResort: 0xffff).errorCode == "malformed_request")
+            let none = try await client.send(.get, "/v1/key-packages/counts", as: bob).decode(KeyPackageCountsResponse.self)
+            #expect(none.counts.isEmpty, "a refused upload stores nothing")
+            #expect(try await upload([1, 7], lastResort: 7).status == .noContent)
+        }
+    }
+
     @Test func claimsAreRateLimitedPerRequestingDevice() async throws {
         var configuration = Relay.Configuration()
         configuration.keyPackageClaimLimits = [.perHour(2)]

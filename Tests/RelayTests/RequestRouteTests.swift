@@ -40,10 +40,13 @@ import Testing
         }
     }
 
-    @Test func blockedSendersCannotTellABlockFromAnUnknownRecipient() async throws {
+    /// The block oracle (review H3): device lists are public, so a sender always knows the
+    /// recipient exists; a blocked request must therefore look exactly like a delivered one.
+    @Test func blockedSendersGetTheAnswerOfADeliveredRequest() async throws {
         try await RelayHarness().withClient { client in
             let mallory = try await client.register()
             let bob = try await client.register()
+            let carol = try await client.register()
             _ = try await request(client, from: mallory, to: [bob], "first")
             _ = try await request(client, from: mallory, to: [bob], "second")
             let queued = try await client.mailbox(bob, queue: "requests")
@@ -51,12 +54,27 @@ import Testing
             #expect(try await client.mailbox(bob, queue: "requests") == [], "all of the blocked sender's requests are dropped")
 
             let blocked = try await request(client, from: mallory, to: [bob])
+            let delivered = try await request(client, from: mallory, to: [carol])
+            #expect(delivered.status == .created)
+            #expect(blocked.status == delivered.status)
+            #expect(blocked.body == delivered.body, "identical answers: no block oracle")
+            #expect(try await client.mailbox(bob, queue: "requests") == [], "silently dropped")
+            #expect(try await client.mailbox(carol, queue: "requests").count == 1)
+
+            // Bad payloads are refused the same way whether or not the recipient blocked the sender.
+            func send(_ payload: Data, to recipient: TestDevice) async throws -> TestResponse {
+                try await client.send(.post, "/v1/messages/requests", json: RequestSendRequest(recipients: [recipient.deviceID], payload: payload), as: mallory)
+            }
+            for payload in [Data([0, 9]), MLSMessageBuilder.privateMessage(group: "g", epoch: 1, contentType: 3)] {
+                let toBob = try await send(payload, to: bob)
+                let toCarol = try await send(payload, to: carol)
+                #expect(toBob.status == toCarol.status && toBob.body == toCarol.body && toBob.status != .created)
+            }
+
+            // An unknown device is a different case: device lists are public, so it says so.
             var ghost = TestDevice()
             ghost.deviceID = String(repeating: "e", count: 32)
-            let unknown = try await request(client, from: mallory, to: [ghost])
-            #expect(blocked.status == unknown.status)
-            #expect(blocked.body == unknown.body, "identical answers: no block oracle")
-            #expect(try await client.mailbox(bob, queue: "requests") == [])
+            #expect(try await request(client, from: mallory, to: [ghost]).errorCode == "unknown_recipient")
             #expect(try await client.send(.get, "/v1/blocks", as: bob).decode(BlockListResponse.self).accounts == [mallory.accountID])
         }
     }

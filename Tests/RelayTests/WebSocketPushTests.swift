@@ -134,6 +134,27 @@ final class ReceivedFrames: Sendable {
         }
     }
 
+    /// Review L1: entries removed other than by a WebSocket ack free their window slots.
+    @Test func entriesAcknowledgedOverHTTPFreeTheirWindowSlots() async throws {
+        var configuration = Relay.Configuration()
+        configuration.webSocketWindow = 2
+        let harness = RelayHarness(configuration: configuration)
+        try await Self.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            for i in 0..<2 { _ = try await http.sealed(MLSMessageBuilder.welcome("m\(i)"), to: [(bob, token)]) }
+            try await Self.connect(client, as: bob) { _, received in
+                try await received.wait("two entries") { $0.compactMap(\.entry).count == 2 }
+                let ack = try await http.send(.post, "/v1/mailbox/ack", json: AckRequest(ids: received.entries.map(\.id)), as: bob)
+                #expect(ack.status == .ok)
+                _ = try await http.sealed(MLSMessageBuilder.welcome("after"), to: [(bob, token)])
+                try await received.wait("the entry sent after the HTTP ack") { $0.compactMap(\.entry).count == 3 }
+                #expect(received.entries.last?.payload == MLSMessageBuilder.welcome("after"))
+            }
+        }
+    }
+
     @Test func aWrongSignatureClosesTheConnection() async throws {
         let harness = RelayHarness()
         try await Self.liveApplication(harness).test(.live) { client in
