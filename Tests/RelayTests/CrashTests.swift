@@ -87,6 +87,7 @@ final class AcknowledgedSet: Sendable {
     private let values = Mutex<Set<Int>>([])
     func insert(_ value: Int) { _ = values.withLock { $0.insert(value) } }
     var all: Set<Int> { values.withLock { $0 } }
+    var count: Int { values.withLock { $0.count } }
 }
 
 @Suite(.serialized) struct CrashTests {
@@ -123,7 +124,14 @@ final class AcknowledgedSet: Sendable {
                 }
                 return sequence
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 100...400)))
+            // Kill at a random moment, but only once this round has had a few acknowledgements:
+            // a time-only trigger gave too few on a loaded machine to mean anything. Bounded wait.
+            let wanted = acknowledged.count + Int.random(in: 4...12)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while acknowledged.count < wanted, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...50)))
             relay.kill()
             next = await sending.value + 1
             #expect(next > start, "round \(round) sent nothing")
