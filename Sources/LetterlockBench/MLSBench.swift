@@ -1,0 +1,92 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import MLS
+
+/// `letterlock-bench mls`: MLS figures, each beside the cost of the primitives it needs, measured
+/// in the same run.
+///
+/// So far: protecting and unprotecting one application PrivateMessage (RFC 9420 §6.3) of 100 B
+/// and of 1 MiB, for suite 1 and the post-quantum default, against one signature + one
+/// verification (over the same FramedContentTBS) + the AEAD seal and open of the same plaintext.
+/// The group-operation figures of issue 2 (add, commit, join at 1k/10k members) are not here yet.
+struct MLSBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mls",
+        abstract: "MLS message protection: encrypt+decrypt one application message vs. its primitives."
+    )
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Messages per timing of the 100 B case (the 1 MiB case uses a tenth of the smallest sensible count).")
+    var messages = 2_000
+
+    @Option(help: "Timings per figure; the best is reported.")
+    var repetitions = 5
+
+    func run() throws {
+        let reporter = options.reporter
+        for suite in [CipherSuite.mls128DHKEMX25519AES128GCMSHA256Ed25519, .letterlockDefault] {
+            for size in [100, 1 << 20] {
+                let count = size > 4096 ? max(5, messages / 200) : messages
+                try measure(suite: suite, size: size, count: count, reporter: reporter)
+            }
+        }
+    }
+
+    private func measure(suite: CipherSuite, size: Int, count: Int, reporter: BenchReporter) throws {
+        let crypto = try suite.crypto()
+        let name = suite.rawValue == CipherSuite.provisionalMLKEM768X25519Codepoint ? "pq-default" : "suite-\(suite.rawValue)"
+        let sizeName = size >= 1 << 20 ? "\(size >> 20) MiB" : "\(size) B"
+        let context = GroupContext(cipherSuite: suite, groupID: Array(repeating: 1, count: 16), epoch: 1, treeHash: Array(repeating: 2, count: 32), confirmedTranscriptHash: Array(repeating: 3, count: 32))
+        let protection = MessageProtection(crypto: crypto, groupContext: context)
+        let signer = SignaturePrivateKey.generate(scheme: crypto.signatureScheme)
+        let publicKey = signer.publicKey
+        let encryptionSecret = Secret(bytes: [UInt8](repeating: 4, count: crypto.hashLength))
+        let senderDataSecret = Secret(bytes: [UInt8](repeating: 5, count: crypto.hashLength))
+        let payload = [UInt8](repeating: 0x5a, count: size)
+        let content = FramedContent(
+            groupID: context.groupID, epoch: 1, sender: .member(leafIndex: 1), authenticatedData: [], body: .application(payload))
+
+        // The message: protect + unprotect, keys advancing in order on both sides.
+        var failures = 0
+        let messageSeconds = try Stopwatch.best(of: repetitions) {
+            var sender = try SecretTree(crypto: crypto, encryptionSecret: encryptionSecret, leafCount: 2)
+            var receiver = try SecretTree(crypto: crypto, encryptionSecret: encryptionSecret, leafCount: 2)
+            for index in 0..<count {
+                let reuseGuard = withUnsafeBytes(of: UInt32(truncatingIfNeeded: index)) { Array($0) }
+                let message = try protection.protectPrivate(
+                    content, signer: signer, secretTree: &sender, senderDataSecret: senderDataSecret, reuseGuard: reuseGuard)
+                let opened = try protection.unprotectPrivate(
+                    message, secretTree: &receiver, senderDataSecret: senderDataSecret, signaturePublicKey: { _ in publicKey })
+                if opened.content.authenticatedData.count != 0 { failures += 1 }
+            }
+        } / Double(count)
+
+        // The primitives: one SignWithLabel + one VerifyWithLabel over a TBS of the same size, and
+        // the AEAD seal + open of a plaintext of the same size.
+        let tbsSize = size + 160
+        let tbs = [UInt8](repeating: 0x33, count: tbsSize)
+        let key = Secret(bytes: [UInt8](repeating: 6, count: crypto.aead.keyByteCount))
+        let nonce = [UInt8](repeating: 7, count: crypto.aead.nonceByteCount)
+        let plaintext = [UInt8](repeating: 0x5a, count: size + 8 + signatureSize(crypto))
+        let primitiveSeconds = try Stopwatch.best(of: repetitions) {
+            for _ in 0..<count {
+                let signature = try crypto.signWithLabel(privateKey: signer, label: "FramedContentTBS", content: tbs)
+                if !crypto.verifyWithLabel(publicKey: publicKey, label: "FramedContentTBS", content: tbs, signature: signature) { failures += 1 }
+                let sealed = try crypto.seal(key: key, nonce: nonce, aad: [1, 2, 3], plaintext: plaintext)
+                if try crypto.open(key: key, nonce: nonce, aad: [1, 2, 3], ciphertext: sealed).count != plaintext.count { failures += 1 }
+            }
+        } / Double(count)
+        if failures > 0 { reporter.note("warning: \(failures) round trips did not check out") }
+
+        reporter.report(
+            BenchFigure(
+                bench: "mls", metric: "\(name) application message \(sizeName) encrypt+decrypt", value: messageSeconds * 1e6, unit: "µs",
+                reference: "sign+verify+AEAD seal/open (\(Int(primitiveSeconds * 1e6)) µs)", ratio: messageSeconds / primitiveSeconds))
+    }
+
+    private func signatureSize(_ crypto: CryptoSuite) -> Int {
+        crypto.signatureScheme == .ed25519 ? 64 : 72
+    }
+}
