@@ -178,6 +178,11 @@ targets += [
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzPDQ", ["PerceptualHash"]),
     ("FuzzWireFormat", ["WireFormat"]),
+    ("FuzzMLSMessage", ["MLS", "WireFormat"]),
+    ("FuzzWelcome", ["MLS", "WireFormat"]),
+    ("FuzzKeyPackage", ["MLS", "WireFormat"]),
+    ("FuzzGroupInfo", ["MLS", "WireFormat"]),
+    ("FuzzRatchetTree", ["MLS", "WireFormat"]),
     ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),

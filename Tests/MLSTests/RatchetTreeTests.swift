@@ -233,3 +233,29 @@ import WireFormat
         }
     }
 }
+
+/// Trees large enough to take the parallel leaf-validation path.
+@Suite struct LargeTreeTests {
+    @Test func parallelValidationReportsTheLeftmostBadLeaf() throws {
+        let crypto = try CryptoSuite(.mls128DHKEMX25519AES128GCMSHA256Ed25519)
+        let members = try (0..<600).map { try TestMember(number: UInt8(truncatingIfNeeded: $0)) }
+        // Distinct identities are not required by the tree; distinct keys are (fresh per member).
+        var tree = RatchetTree(crypto: crypto, creator: try members[0].leafNode())
+        tree.add(try members.dropFirst().map { try $0.leafNode() })
+        #expect(tree.leafCount == 1024)
+        let validator = RatchetTreeTests.validator(crypto)
+        var check = tree
+        _ = try RatchetTree(validating: tree.wireValue, crypto: crypto, groupID: [], expectedTreeHash: check.treeHash(), groupContextExtensions: [], leafValidator: validator)
+
+        var nodes = tree.wireValue.nodes
+        for leaf in [590, 300] {
+            guard case .leaf(var node) = nodes[2 * leaf] else { Issue.record("missing leaf"); return }
+            node.signature[1] ^= 0x80
+            nodes[2 * leaf] = .leaf(node)
+        }
+        var forged = RatchetTree(trusting: try #require(RatchetTreeIn(nodes: nodes)), crypto: crypto)
+        #expect(throws: TreeError.invalidLeaf(.badSignature)) {
+            try RatchetTree(validating: forged.wireValue, crypto: crypto, groupID: [], expectedTreeHash: forged.treeHash(), groupContextExtensions: [], leafValidator: validator)
+        }
+    }
+}

@@ -40,9 +40,11 @@ extension RatchetTree {
     private func linkCandidate(parent: ParentNode, child: Int) -> Int? {
         let resolution = resolution(ofNode: child)
         let range = TreeArray.leafRange(under: child)
-        let unmergedUnderChild = parent.unmergedLeaves.filter { range.contains(Int($0)) }.map { Int($0) * 2 }
-        let others = resolution.filter { !unmergedUnderChild.contains($0) }
-        guard others.count == 1, resolution.count == unmergedUnderChild.count + 1 else { return nil }
+        let unmergedUnderChild = parent.unmergedLeaves[sortedRange(of: parent.unmergedLeaves, within: range)]
+        guard resolution.count == unmergedUnderChild.count + 1 else { return nil }
+        // As sets: resolution = {D} ∪ unmerged leaves under the child (no duplicates in either).
+        let others = resolution.filter { $0 & 1 == 1 || !sortedContains(parent.unmergedLeaves, UInt32($0 / 2)) }
+        guard others.count == 1, Set(resolution).count == resolution.count else { return nil }
         return others[0]
     }
 

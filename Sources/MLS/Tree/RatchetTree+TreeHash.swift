@@ -48,15 +48,20 @@ extension RatchetTree {
     ///
     /// Subtrees holding none of `removed` reuse the cached hashes, so the cost is
     /// O(|removed| · log n) hashes on top of the ordinary tree hash.
+    ///
+    /// - Parameter removed: leaf indices in increasing order (as `unmerged_leaves` are).
     mutating func treeHash(ofNode x: Int, removingLeaves removed: [UInt32]) -> [UInt8] {
         let range = TreeArray.leafRange(under: x)
-        let inside = removed.filter { range.contains(Int($0)) }
+        let inside = removed[sortedRange(of: removed, within: range)]
         if inside.isEmpty { return treeHash(ofNode: x) }
         if TreeArray.level(x) == 0 { return leafTreeHash(x, leaf: nil) }
-        let left = treeHash(ofNode: TreeArray.left(x), removingLeaves: inside)
-        let right = treeHash(ofNode: TreeArray.right(x), removingLeaves: inside)
+        let left = treeHash(ofNode: TreeArray.left(x), removingLeaves: Array(inside))
+        let right = treeHash(ofNode: TreeArray.right(x), removingLeaves: Array(inside))
         var parent = nodes[x]?.parentNode
-        parent?.unmergedLeaves.removeAll { inside.contains($0) }
+        if parent != nil {
+            let removedSet = Set(inside)
+            parent?.unmergedLeaves.removeAll { removedSet.contains($0) }
+        }
         return parentTreeHash(parent: parent, leftHash: left, rightHash: right)
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import WireFormat
 
 extension RatchetTree {
@@ -48,7 +50,7 @@ extension RatchetTree {
                     // Every non-blank node strictly between the leaf and this parent lists it too.
                     var y = TreeArray.parent(of: leafNode, leafCount: leafCount)
                     while y != x {
-                        if case .parent(let between) = nodes[y], !between.unmergedLeaves.contains(leaf) {
+                        if case .parent(let between) = nodes[y], !sortedContains(between.unmergedLeaves, leaf) {
                             throw .unmergedLeafInvalid
                         }
                         y = TreeArray.parent(of: y, leafCount: leafCount)
@@ -59,21 +61,62 @@ extension RatchetTree {
     }
 
     /// Validates every non-blank leaf (RFC 9420 §7.3) in the context of this tree.
+    ///
+    /// Signature verification dominates joining a large group (one verification per member), so
+    /// large trees are checked in parallel chunks; the error reported is the one of the leftmost
+    /// invalid leaf, as a sequential check would report.
     func validateLeaves(groupID: [UInt8], groupContextExtensions: [Extension], validator: LeafNodeValidator) throws(TreeError) {
-        let leaves = stride(from: 0, to: nodes.count, by: 2).compactMap { nodes[$0]?.leafNode }
+        let leaves: [(index: UInt32, leaf: LeafNode)] = stride(from: 0, to: nodes.count, by: 2).compactMap { x in
+            nodes[x]?.leafNode.map { (UInt32(x / 2), $0) }
+        }
         let requirements: GroupRequirements
         do {
-            requirements = try GroupRequirements(groupContextExtensions: groupContextExtensions, leaves: leaves)
+            requirements = try GroupRequirements(groupContextExtensions: groupContextExtensions, leaves: leaves.lazy.map(\.leaf))
         } catch {
             throw .invalidLeaf(.requiredCapabilities)
         }
-        for x in stride(from: 0, to: nodes.count, by: 2) {
-            guard let leaf = nodes[x]?.leafNode else { continue }
-            do {
-                try validator.validate(leaf, in: .tree(groupID: groupID, leafIndex: UInt32(x / 2)), requirements: requirements)
-            } catch {
-                throw .invalidLeaf(error)
+        let check: @Sendable (Range<Int>) -> LeafNodeValidationError? = { range in
+            for i in range {
+                do throws(LeafNodeValidationError) {
+                    try validator.validate(leaves[i].leaf, in: .tree(groupID: groupID, leafIndex: leaves[i].index), requirements: requirements)
+                } catch {
+                    return error
+                }
             }
+            return nil
         }
+        let chunkSize = 256
+        let chunks = (leaves.count + chunkSize - 1) / chunkSize
+        if chunks <= 1 {
+            if let error = check(0..<leaves.count) { throw .invalidLeaf(error) }
+            return
+        }
+        let results = ChunkResults(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            results.set(chunk, check(chunk * chunkSize..<min(leaves.count, (chunk + 1) * chunkSize)))
+        }
+        if let error = results.firstError { throw .invalidLeaf(error) }
+    }
+}
+
+/// Per-chunk outcomes of a parallel validation, each slot written by exactly one worker.
+private final class ChunkResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [LeafNodeValidationError?]
+
+    init(count: Int) {
+        errors = Array(repeating: nil, count: count)
+    }
+
+    func set(_ chunk: Int, _ error: LeafNodeValidationError?) {
+        lock.lock()
+        errors[chunk] = error
+        lock.unlock()
+    }
+
+    var firstError: LeafNodeValidationError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.lazy.compactMap { $0 }.first
     }
 }

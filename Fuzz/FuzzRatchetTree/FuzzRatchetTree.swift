@@ -1,0 +1,41 @@
+import MLS
+import WireFormat
+
+private let crypto = try? CryptoSuite(.mls128DHKEMX25519AES128GCMSHA256Ed25519)
+
+/// libFuzzer entry point: decodes arbitrary bytes as a `ratchet_tree` extension
+/// (RFC 9420 §12.4.3.3), checks the encoding is canonical, then runs everything a joiner runs
+/// on a received tree: tree hashes, every resolution and filtered direct path, parent-hash
+/// verification and full validation (which must reject, with a typed error, every tree whose
+/// leaves are not properly signed), then a Remove and an Add. A trap or a hang is a finding.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let wire: RatchetTreeIn
+    do {
+        wire = try RatchetTreeIn(wireBytes: bytes)
+    } catch {
+        _ = error.description
+        return 0
+    }
+    if wire.wireBytes != bytes { fatalError("re-encoding differs from the accepted input") }
+    guard let crypto else { fatalError("suite 1 unavailable") }
+    var tree = RatchetTree(trusting: wire, crypto: crypto)
+    let root = tree.treeHash()
+    for node in 0..<(2 * tree.leafCount - 1) { _ = tree.resolution(ofNode: node) }
+    for leaf in tree.occupiedLeaves { _ = tree.filteredDirectPath(ofLeaf: leaf) }
+    _ = tree.verifyParentHashes()
+    let validator = LeafNodeValidator(crypto: crypto, credentialValidator: AcceptAllCredentialsValidator(), lifetimePolicy: .ignore)
+    do {
+        _ = try RatchetTree(validating: wire, crypto: crypto, groupID: [], expectedTreeHash: root, groupContextExtensions: [], leafValidator: validator)
+    } catch {
+        _ = error.description
+    }
+    if let last = tree.occupiedLeaves.last, let leaf = tree.leaf(at: last) {
+        try? tree.remove(leafAt: last)
+        tree.add(leaf)
+        _ = tree.treeHash()
+        if tree.wireValue.nodes.last == nil { fatalError("serialized tree ends with a blank node") }
+    }
+    return 0
+}
