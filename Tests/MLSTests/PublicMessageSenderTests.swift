@@ -18,7 +18,8 @@ import WireFormat
         if case .newMemberCommit = sender { tbs.write(f.protection.groupContext) }
         let signature = try f.crypto.signWithLabel(privateKey: f.signer, label: "FramedContentTBS", content: tbs.bytes)
         let confirmationTag: [UInt8]? = body.contentType == .commit ? [UInt8](repeating: 1, count: f.crypto.hashLength) : nil
-        return PublicMessage(content: content, auth: FramedContentAuthData(signature: signature, confirmationTag: confirmationTag), membershipTag: nil)
+        return PublicMessage(
+            content: content, auth: FramedContentAuthData(signature: signature, confirmationTag: confirmationTag), membershipTag: nil)
     }
 
     static func bodies() throws -> (add: FramedContent.Body, remove: FramedContent.Body, commit: FramedContent.Body) {

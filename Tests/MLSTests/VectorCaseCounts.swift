@@ -34,7 +34,9 @@ struct VectorCaseCounts {
 
     /// Checks `result` case for case against the file.
     func expectExact(_ result: VectorResult, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(Set(casesBySuite.keys).isSubset(of: Self.runnableSuites.union(Self.unimplementedSuites)), "unexpected suite in file", sourceLocation: sourceLocation)
+        #expect(
+            Set(casesBySuite.keys).isSubset(of: Self.runnableSuites.union(Self.unimplementedSuites)), "unexpected suite in file",
+            sourceLocation: sourceLocation)
         #expect(runnable > 0, "no runnable case in the file", sourceLocation: sourceLocation)
         #expect(result.failures == [], sourceLocation: sourceLocation)
         #expect(result.failed == 0, sourceLocation: sourceLocation)
