@@ -22,8 +22,15 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let crypto else { fatalError("suite 1 unavailable") }
     var tree = RatchetTree(trusting: wire, crypto: crypto)
     let root = tree.treeHash()
-    for node in 0..<(2 * tree.leafCount - 1) { _ = tree.resolution(ofNode: node) }
-    for leaf in tree.occupiedLeaves { _ = tree.filteredDirectPath(ofLeaf: leaf) }
+    let width = 2 * tree.leafCount - 1
+    for node in 0..<width { _ = try? tree.resolution(of: node) }
+    for leaf in tree.occupiedLeaves { _ = try? tree.filteredDirectPath(of: leaf) }
+    // Indices just outside the tree must throw, never trap.
+    if (try? tree.resolution(of: width)) != nil || (try? tree.treeHash(of: width)) != nil
+        || (try? tree.filteredDirectPath(of: UInt32(tree.leafCount))) != nil
+    {
+        fatalError("an out-of-range index was accepted")
+    }
     _ = tree.verifyParentHashes()
     let validator = LeafNodeValidator(crypto: crypto, credentialValidator: AcceptAllCredentialsValidator(), lifetimePolicy: .ignore)
     do {

@@ -46,11 +46,8 @@ public struct TreeKEMVectorRunner: VectorRunner {
         var result = VectorResult()
         for (index, c) in try Self.decodeCases(Case.self, from: data).enumerated() {
             let label = "case \(index) (suite \(c.cipher_suite))"
-            guard let crypto = try? CryptoSuite(CipherSuite(rawValue: c.cipher_suite)) else {
-                result.skipped += 1
-                continue
-            }
-            result.record(label, problems: Self.check(c, crypto: crypto))
+            guard let crypto = result.crypto(forSuite: c.cipher_suite, label: label) else { continue }
+            result.record(label, suite: c.cipher_suite, problems: Self.check(c, crypto: crypto))
         }
         return result
     }

@@ -23,12 +23,9 @@ public struct TreeOperationsVectorRunner: VectorRunner {
         var result = VectorResult()
         for (index, c) in try Self.decodeCases(Case.self, from: data).enumerated() {
             let label = "case \(index) (suite \(c.cipher_suite))"
-            guard let crypto = try? CryptoSuite(CipherSuite(rawValue: c.cipher_suite)) else {
-                result.skipped += 1
-                continue
-            }
+            guard let crypto = result.crypto(forSuite: c.cipher_suite, label: label) else { continue }
             var problems: [String] = []
-            defer { result.record(label, problems: problems) }
+            defer { result.record(label, suite: c.cipher_suite, problems: problems) }
             do {
                 var tree = RatchetTree(trusting: try RatchetTreeIn(wireBytes: c.tree_before.bytes), crypto: crypto)
                 if tree.treeHash() != c.tree_hash_before.bytes { problems.append("tree hash before differs") }

@@ -28,8 +28,9 @@ public struct VectorResult: Sendable, Equatable {
     /// The one-line summary the conformance tool prints: `N passed, N failed, N skipped`.
     public var summary: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
 
-    /// Whether nothing failed.
-    public var isSuccess: Bool { failed == 0 }
+    /// Whether at least one case ran and none failed: a file whose cases were all skipped (or
+    /// that has none) proves nothing, so the conformance tool must not report it as a pass.
+    public var isSuccess: Bool { failed == 0 && passed > 0 }
 
     /// Records one case: passed when `problems` is empty, else failed with each problem prefixed by `label`.
     public mutating func record(_ label: String, suite: UInt16? = nil, problems: [String]) {

@@ -22,21 +22,18 @@ public struct WelcomeVectorRunner: VectorRunner {
         var result = VectorResult()
         for (index, c) in try Self.decodeCases(Case.self, from: data).enumerated() {
             let label = "case \(index) (suite \(c.cipher_suite))"
-            guard let crypto = try? CryptoSuite(CipherSuite(rawValue: c.cipher_suite)) else {
-                result.skipped += 1
-                continue
-            }
+            guard let crypto = result.crypto(forSuite: c.cipher_suite, label: label) else { continue }
             do {
                 guard case .keyPackage(let keyPackage) = try MLSMessage(wireBytes: c.key_package.bytes).body,
                     case .welcome(let welcome) = try MLSMessage(wireBytes: c.welcome.bytes).body
                 else {
-                    result.fail(label, "key_package or welcome has the wrong wire format")
+                    result.fail(label, suite: c.cipher_suite, "key_package or welcome has the wrong wire format")
                     continue
                 }
                 let reference = crypto.makeKeyPackageRef(keyPackage.wireBytes)
                 let initKey = try HPKEPrivateKey(kem: crypto.kem, serialized: c.init_priv.bytes)
                 guard initKey.publicKey == keyPackage.initKey else {
-                    result.fail(label, "init_priv does not match the KeyPackage")
+                    result.fail(label, suite: c.cipher_suite, "init_priv does not match the KeyPackage")
                     continue
                 }
                 let secrets = try welcome.decryptGroupSecrets(keyPackageRef: reference, initKey: initKey, crypto: crypto)
@@ -48,9 +45,9 @@ public struct WelcomeVectorRunner: VectorRunner {
                 } catch {
                     problems.append("\(error)")
                 }
-                result.record(label, problems: problems)
+                result.record(label, suite: c.cipher_suite, problems: problems)
             } catch {
-                result.fail(label, "\(error)")
+                result.fail(label, suite: c.cipher_suite, "\(error)")
             }
         }
         return result

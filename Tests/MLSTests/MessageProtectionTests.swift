@@ -39,10 +39,26 @@ import WireFormat
         #expect(throws: MessageProtectionError.invalidMembershipTag) {
             try f.protection.unprotectPublic(badTag, signaturePublicKey: f.signer.publicKey, membershipKey: f.membershipKey)
         }
+        // A member's signature is covered by the membership tag, which fails first.
         var badSignature = message
         badSignature.auth.signature[3] ^= 1
-        #expect(throws: MessageProtectionError.self) {
+        #expect(throws: MessageProtectionError.invalidMembershipTag) {
             try f.protection.unprotectPublic(badSignature, signaturePublicKey: f.signer.publicKey, membershipKey: f.membershipKey)
+        }
+        // A non-member's message has no tag, so a tampered signature reaches the signature check.
+        let external = FramedContent(groupID: [1, 2], epoch: 9, sender: .external(senderIndex: 0), authenticatedData: [], body: .proposal(proposal))
+        let externalMessage = try f.protection.protectPublic(external, signer: f.signer, membershipKey: nil)
+        #expect(externalMessage.membershipTag == nil)
+        _ = try f.protection.unprotectPublic(externalMessage, signaturePublicKey: f.signer.publicKey, membershipKey: nil)
+        var badExternalSignature = externalMessage
+        badExternalSignature.auth.signature[3] ^= 1
+        #expect(throws: MessageProtectionError.invalidSignature) {
+            try f.protection.unprotectPublic(badExternalSignature, signaturePublicKey: f.signer.publicKey, membershipKey: nil)
+        }
+        var changedContent = externalMessage
+        changedContent.content.authenticatedData = [1]
+        #expect(throws: MessageProtectionError.invalidSignature) {
+            try f.protection.unprotectPublic(changedContent, signaturePublicKey: f.signer.publicKey, membershipKey: nil)
         }
         let other = SignaturePrivateKey.generate(scheme: .ed25519)
         #expect(throws: MessageProtectionError.invalidSignature) {

@@ -9,9 +9,6 @@ import Testing
     @Test(.enabled(if: TestVectors.availableOrWarn(file)))
     func allSupportedSuitesPass() throws {
         let result = try PSKSecretRunner().run(contentsOf: TestVectors.url(Self.file))
-        #expect(result.failures == [])
-        #expect(result.failed == 0)
-        #expect(result.passed > 0)
-        #expect(result.skipped > 0)
+        try VectorCaseCounts(file: Self.file).expectExact(result)
     }
 }

@@ -12,6 +12,8 @@ import Testing
         let result = try XWingRunner().run(contentsOf: TestVectors.url(Self.file))
         #expect(result.failures == [])
         #expect(result.failed == 0)
-        #expect(result.passed > 0)
+        #expect(result.skipped == 0)
+        #expect(result.passed == (try VectorCaseCounts.caseCount(Self.file)))  // every case of the file
+        #expect(result.isSuccess)
     }
 }

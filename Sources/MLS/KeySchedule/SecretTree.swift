@@ -8,7 +8,9 @@
 /// - Out-of-order delivery is bounded by ``Configuration``: a generation at most
 ///   ``Configuration/maximumForwardDistance`` ahead of the ratchet is accepted, and keys for the
 ///   generations skipped on the way are retained, at most ``Configuration/maximumSkippedKeys`` per
-///   ratchet (the oldest are deleted first).
+///   ratchet (the oldest are deleted first) and at most ``Configuration/maximumRetainedKeys`` in the
+///   whole tree: a request that would retain more fails with ``SecretTreeError/retainedKeyLimit``
+///   and changes nothing.
 public struct SecretTree: Sendable {
     /// Limits for out-of-order delivery.
     public struct Configuration: Sendable, Hashable {
@@ -16,10 +18,17 @@ public struct SecretTree: Sendable {
         public var maximumForwardDistance: UInt32
         /// How many skipped generations' keys one ratchet keeps for late messages (default 1,000).
         public var maximumSkippedKeys: Int
+        /// How many skipped generations' keys the whole tree keeps, over every ratchet (default 10,000).
+        ///
+        /// Every member can build sender data and content ciphertexts for any leaf (they all hold
+        /// the epoch's encryption secret), so a per-ratchet bound alone lets one insider make each
+        /// receiver keep `maximumSkippedKeys` keys for every leaf of the group.
+        public var maximumRetainedKeys: Int
 
-        public init(maximumForwardDistance: UInt32 = 1_000, maximumSkippedKeys: Int = 1_000) {
+        public init(maximumForwardDistance: UInt32 = 1_000, maximumSkippedKeys: Int = 1_000, maximumRetainedKeys: Int = 10_000) {
             self.maximumForwardDistance = maximumForwardDistance
             self.maximumSkippedKeys = maximumSkippedKeys
+            self.maximumRetainedKeys = maximumRetainedKeys
         }
     }
 
@@ -50,6 +59,8 @@ public struct SecretTree: Sendable {
     private var nodeSecrets: [UInt32: Secret]
     /// The ratchets started so far, by `leaf << 1 | type`.
     private var ratchets: [UInt64: HashRatchet] = [:]
+    /// Skipped-generation keys retained over all ratchets, at most `configuration.maximumRetainedKeys`.
+    public private(set) var retainedKeyCount = 0
 
     /// A secret tree for `leafCount` leaves (a power of two, as in the ratchet tree) rooted at `encryptionSecret`.
     public init(
@@ -69,16 +80,18 @@ public struct SecretTree: Sendable {
     /// The key and nonce for sending the next message of `leaf`'s `type` ratchet.
     public mutating func nextSendingKey(leaf: LeafIndex, type: RatchetType) throws(SecretTreeError) -> MessageKey {
         var ratchet = try takeRatchet(leaf: leaf, type: type)
-        defer { ratchets[Self.ratchetID(leaf, type)] = ratchet }
-        return try ratchet.key(generation: ratchet.nextGeneration, crypto: crypto, configuration: configuration)
+        let key = try ratchetKey(&ratchet, generation: ratchet.nextGeneration)
+        store(ratchet, leaf: leaf, type: type)
+        return key
     }
 
     /// The key and nonce of `generation` of `leaf`'s `type` ratchet, for decrypting a received
     /// message. The key is deleted from the tree: a second request for it fails.
     public mutating func key(leaf: LeafIndex, type: RatchetType, generation: UInt32) throws(SecretTreeError) -> MessageKey {
         var ratchet = try takeRatchet(leaf: leaf, type: type)
-        defer { ratchets[Self.ratchetID(leaf, type)] = ratchet }
-        return try ratchet.key(generation: generation, crypto: crypto, configuration: configuration)
+        let key = try ratchetKey(&ratchet, generation: generation)
+        store(ratchet, leaf: leaf, type: type)
+        return key
     }
 
     /// Calls `use` with the key of `generation` and deletes the key only if `use` succeeds (returns
@@ -87,12 +100,27 @@ public struct SecretTree: Sendable {
     public mutating func withDecryptionKey<R>(
         leaf: LeafIndex, type: RatchetType, generation: UInt32, _ use: (MessageKey) -> R?
     ) throws(SecretTreeError) -> R? {
-        let ratchet = try takeRatchet(leaf: leaf, type: type)
-        var trial = ratchet
-        let key = try trial.key(generation: generation, crypto: crypto, configuration: configuration)
+        var trial = try takeRatchet(leaf: leaf, type: type)
+        let key = try ratchetKey(&trial, generation: generation)
         guard let value = use(key) else { return nil }
-        ratchets[Self.ratchetID(leaf, type)] = trial
+        store(trial, leaf: leaf, type: type)
         return value
+    }
+
+    /// `ratchet`'s key for `generation`, refused before any derivation when the keys it would
+    /// retain take the tree past `maximumRetainedKeys`.
+    private func ratchetKey(_ ratchet: inout HashRatchet, generation: UInt32) throws(SecretTreeError) -> MessageKey {
+        let retainedElsewhere = retainedKeyCount - ratchet.skipped.count
+        return try ratchet.key(
+            generation: generation, crypto: crypto, configuration: configuration,
+            retentionBudget: configuration.maximumRetainedKeys - retainedElsewhere)
+    }
+
+    /// Stores `ratchet` back, keeping `retainedKeyCount` in step with its retained keys.
+    private mutating func store(_ ratchet: HashRatchet, leaf: LeafIndex, type: RatchetType) {
+        let id = Self.ratchetID(leaf, type)
+        retainedKeyCount += ratchet.skipped.count - (ratchets[id]?.skipped.count ?? 0)
+        ratchets[id] = ratchet
     }
 
     /// The next generation `leaf`'s `type` ratchet would hand out (0 before its first use).
@@ -172,14 +200,21 @@ private struct HashRatchet: Sendable {
         self.type = type
     }
 
+    /// The key of `generation`, retaining the keys of the generations passed over on the way.
+    ///
+    /// - Parameter retentionBudget: how many skipped keys this ratchet may hold afterwards (the
+    ///   tree-wide limit minus what the other ratchets hold); checked before any derivation.
     mutating func key(
-        generation: UInt32, crypto: CryptoSuite, configuration: SecretTree.Configuration
+        generation: UInt32, crypto: CryptoSuite, configuration: SecretTree.Configuration, retentionBudget: Int
     ) throws(SecretTreeError) -> SecretTree.MessageKey {
         if generation < nextGeneration || isExhausted {
             guard let key = skipped.removeValue(forKey: generation) else { throw .keyConsumed }
             return key
         }
         guard generation - nextGeneration <= configuration.maximumForwardDistance else { throw .generationTooFarAhead }
+        // Every generation passed over is retained, the oldest evicted beyond the per-ratchet cap.
+        let retainedAfter = min(skipped.count + Int(generation - nextGeneration), max(configuration.maximumSkippedKeys, 0))
+        guard retainedAfter <= max(retentionBudget, skipped.count) else { throw .retainedKeyLimit }
         do {
             while nextGeneration < generation {
                 let key = try derive(crypto: crypto)
@@ -231,7 +266,7 @@ private struct HashRatchet: Sendable {
 /// Why the secret tree refused a key.
 public struct SecretTreeError: Error, Hashable, CustomStringConvertible, Sendable {
     private enum Code: Hashable, Sendable {
-        case invalidLeafCount, invalidSecretLength, leafOutOfRange, keyConsumed, generationTooFarAhead, derivationFailed
+        case invalidLeafCount, invalidSecretLength, leafOutOfRange, keyConsumed, generationTooFarAhead, retainedKeyLimit, derivationFailed
     }
 
     private let code: Code
@@ -247,6 +282,8 @@ public struct SecretTreeError: Error, Hashable, CustomStringConvertible, Sendabl
     public static let keyConsumed = SecretTreeError(.keyConsumed)
     /// The generation is further ahead than the configured out-of-order window.
     public static let generationTooFarAhead = SecretTreeError(.generationTooFarAhead)
+    /// Accepting the generation would retain more skipped keys than the tree-wide limit allows.
+    public static let retainedKeyLimit = SecretTreeError(.retainedKeyLimit)
     /// A key derivation failed (not expected with valid suites).
     public static let derivationFailed = SecretTreeError(.derivationFailed)
 
@@ -257,6 +294,7 @@ public struct SecretTreeError: Error, Hashable, CustomStringConvertible, Sendabl
         case .leafOutOfRange: "secret tree: leaf index outside the tree"
         case .keyConsumed: "secret tree: key already used or deleted"
         case .generationTooFarAhead: "secret tree: generation beyond the out-of-order window"
+        case .retainedKeyLimit: "secret tree: too many skipped keys retained in this epoch"
         case .derivationFailed: "secret tree: key derivation failed"
         }
     }

@@ -58,6 +58,19 @@ public struct MessageProtection: Sendable {
         guard epoch == groupContext.epoch else { throw .wrongEpoch }
     }
 
+    /// RFC 9420 §6.1: what each non-member sender type may send. `external` and
+    /// `new_member_proposal` send proposals only, the latter only Add; `new_member_commit` sends
+    /// only commits. Which proposal types an external sender may use is the group's policy, the
+    /// caller's check.
+    static func checkContentType(of content: FramedContent) throws(MessageProtectionError) {
+        switch (content.sender, content.body) {
+        case (.member, _), (.external, .proposal), (.newMemberProposal, .proposal(.add)), (.newMemberCommit, .commit):
+            return
+        case (.external, _), (.newMemberProposal, _), (.newMemberCommit, _):
+            throw .invalidSenderForContentType
+        }
+    }
+
     // MARK: PublicMessage (§6.2)
 
     /// A PublicMessage carrying `content`, signed by `signer`; members' messages also get a
@@ -68,6 +81,7 @@ public struct MessageProtection: Sendable {
         _ content: FramedContent, confirmationTag: [UInt8]? = nil, signer: SignaturePrivateKey, membershipKey: Secret?
     ) throws(MessageProtectionError) -> PublicMessage {
         guard content.contentType != .application else { throw .applicationMustBeEncrypted }
+        try Self.checkContentType(of: content)
         try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch)
         let (tbs, auth) = try authenticate(content, wireFormat: .publicMessage, confirmationTag: confirmationTag, signer: signer)
         var membershipTag: [UInt8]?
@@ -78,9 +92,9 @@ public struct MessageProtection: Sendable {
         return PublicMessage(content: content, auth: auth, membershipTag: membershipTag)
     }
 
-    /// Verifies a PublicMessage: group and epoch, the membership tag (members' messages, constant
-    /// time), and the signature under `signaturePublicKey` (the sender's key, which the caller
-    /// resolves from the sender).
+    /// Verifies a PublicMessage: the content type allowed for the sender type (§6.1), group and
+    /// epoch, the membership tag (members' messages, constant time), and the signature under
+    /// `signaturePublicKey` (the sender's key, which the caller resolves from the sender).
     public func unprotectPublic(
         _ message: PublicMessage, signaturePublicKey: [UInt8], membershipKey: Secret?
     ) throws(MessageProtectionError) -> AuthenticatedContent {
@@ -88,6 +102,7 @@ public struct MessageProtection: Sendable {
         guard content.contentType != .application else { throw .applicationMustBeEncrypted }
         try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch)
         guard (content.contentType == .commit) == (message.auth.confirmationTag != nil) else { throw .confirmationTagMismatch }
+        try Self.checkContentType(of: content)
         let tbs = framedContentTBS(content, wireFormat: .publicMessage)
         if case .member = content.sender {
             guard let membershipKey else { throw .missingMembershipKey }
@@ -201,7 +216,7 @@ public struct MessageProtection: Sendable {
 public struct MessageProtectionError: Error, Hashable, CustomStringConvertible, Sendable {
     private enum Code: Hashable, Sendable {
         case wrongGroup, wrongEpoch, invalidSignature, invalidMembershipTag, missingMembershipKey
-        case applicationMustBeEncrypted, senderMustBeMember, unknownSender, confirmationTagMismatch
+        case applicationMustBeEncrypted, senderMustBeMember, unknownSender, confirmationTagMismatch, invalidSenderForContentType
         case decryptionFailed, encryptionFailed, signingFailed, invalidArgument
         case secretTree(SecretTreeError)
     }
@@ -225,6 +240,9 @@ public struct MessageProtectionError: Error, Hashable, CustomStringConvertible, 
     public static let senderMustBeMember = MessageProtectionError(.senderMustBeMember)
     /// The sender data names a leaf that is blank or outside the tree.
     public static let unknownSender = MessageProtectionError(.unknownSender)
+    /// The sender type may not send this content (§6.1): an `external` or `new_member_proposal`
+    /// sender's non-proposal, a `new_member_proposal` other than Add, a `new_member_commit`'s non-commit.
+    public static let invalidSenderForContentType = MessageProtectionError(.invalidSenderForContentType)
     /// A Commit without a confirmation tag, or another content type with one.
     public static let confirmationTagMismatch = MessageProtectionError(.confirmationTagMismatch)
     /// The sender data or the content did not decrypt, or the plaintext is malformed (including non-zero padding).
@@ -248,6 +266,7 @@ public struct MessageProtectionError: Error, Hashable, CustomStringConvertible, 
         case .applicationMustBeEncrypted: "message protection: application data must be sent as a PrivateMessage"
         case .senderMustBeMember: "message protection: PrivateMessage senders must be members"
         case .unknownSender: "message protection: sender leaf is blank or outside the tree"
+        case .invalidSenderForContentType: "message protection: content type not allowed for the sender type"
         case .confirmationTagMismatch: "message protection: confirmation tag present on a non-Commit or missing on a Commit"
         case .decryptionFailed: "message protection: decryption failed"
         case .encryptionFailed: "message protection: encryption failed"

@@ -35,11 +35,13 @@ extension RatchetTree {
         let leafIndex = UInt32(x / 2)
         setNode(x, .leaf(leaf))
         for p in TreeArray.directPath(of: x, leafCount: leafCount) {
-            guard case .parent(var parent) = nodes[p] else { continue }
+            guard case .parent = nodes[p] else { continue }
+            // Move the parent out of the array first: mutating a copy while `nodes[p]` still
+            // holds the original would copy its unmerged list on every add (O(k·U) for k adds).
+            guard case .parent(var parent) = nodes[p].take() else { continue }
             // Leaves are added left to right, but a blank leaf further left may be refilled
-            // later, so insert in order rather than append.
-            let position = parent.unmergedLeaves.firstIndex { $0 > leafIndex } ?? parent.unmergedLeaves.endIndex
-            parent.unmergedLeaves.insert(leafIndex, at: position)
+            // later, so insert in order (the list is strictly increasing, RFC 9420 §7.1).
+            parent.unmergedLeaves.insert(leafIndex, at: lowerBound(parent.unmergedLeaves, leafIndex))
             nodes[p] = .parent(parent)  // hash already invalidated by setNode(x)
         }
         return leafIndex

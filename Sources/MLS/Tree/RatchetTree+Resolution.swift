@@ -5,9 +5,11 @@ extension RatchetTree {
     /// cover every non-blank node below it, in left-to-right order, each non-blank node followed
     /// by its unmerged leaves (as node indices).
     ///
+    /// Unchecked: `nodeIndex` must lie inside the tree (see ``resolution(of:excludingLeaves:)``).
+    ///
     /// - Parameter excludingLeaves: leaf indices to leave out (new members added in the same
     ///   Commit are excluded from the resolutions an UpdatePath encrypts to, RFC 9420 §7.6).
-    public func resolution(ofNode nodeIndex: Int, excludingLeaves excluded: Set<UInt32> = []) -> [Int] {
+    func resolution(ofNode nodeIndex: Int, excludingLeaves excluded: Set<UInt32> = []) -> [Int] {
         var result: [Int] = []
         appendResolution(of: nodeIndex, excluded: excluded, into: &result)
         return result
@@ -31,7 +33,9 @@ extension RatchetTree {
 
     /// The filtered direct path of leaf `leafIndex` (RFC 9420 §4.1.2), leaf to root, as node
     /// indices: the direct path without the nodes whose copath child has an empty resolution.
-    public func filteredDirectPath(ofLeaf leafIndex: UInt32, excludingLeaves excluded: Set<UInt32> = []) -> [Int] {
+    ///
+    /// Unchecked: `leafIndex` must lie inside the tree (see ``filteredDirectPath(of:excludingLeaves:)``).
+    func filteredDirectPath(ofLeaf leafIndex: UInt32, excludingLeaves excluded: Set<UInt32> = []) -> [Int] {
         var path: [Int] = []
         var child = Int(leafIndex) * 2
         let root = TreeArray.root(leafCount: leafCount)

@@ -10,7 +10,9 @@ extension RatchetTree {
     }
 
     /// The tree hash of node `nodeIndex` (RFC 9420 §7.8), from the cache when it is valid.
-    public mutating func treeHash(ofNode nodeIndex: Int) -> [UInt8] {
+    ///
+    /// Unchecked: `nodeIndex` must lie inside the tree (see ``treeHash(of:)``).
+    mutating func treeHash(ofNode nodeIndex: Int) -> [UInt8] {
         if let cached = treeHashCache[nodeIndex] { return cached }
         let hash: [UInt8]
         if TreeArray.level(nodeIndex) == 0 {

@@ -7,6 +7,7 @@ public struct TreeError: Error, Hashable, Sendable, CustomStringConvertible {
         case blankLeaf
         case unsupportedProposal
         case leafOutOfRange
+        case nodeOutOfRange
         case treeHashMismatch
         case parentHashInvalid
         case unmergedLeafInvalid
@@ -25,6 +26,8 @@ public struct TreeError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let unsupportedProposal = TreeError(.unsupportedProposal)
     /// A leaf index lies outside the tree.
     public static let leafOutOfRange = TreeError(.leafOutOfRange)
+    /// A node index lies outside the tree.
+    public static let nodeOutOfRange = TreeError(.nodeOutOfRange)
     /// The tree's root hash is not the one the group context commits to (RFC 9420 §12.4.3.1).
     public static let treeHashMismatch = TreeError(.treeHashMismatch)
     /// Some non-blank parent node is not parent-hash valid (RFC 9420 §7.9.2).
@@ -45,6 +48,7 @@ public struct TreeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .blankLeaf: "ratchet tree: the leaf is blank"
         case .unsupportedProposal: "ratchet tree: the proposal does not apply to the tree"
         case .leafOutOfRange: "ratchet tree: leaf index outside the tree"
+        case .nodeOutOfRange: "ratchet tree: node index outside the tree"
         case .treeHashMismatch: "ratchet tree: tree hash does not match the group context"
         case .parentHashInvalid: "ratchet tree: a parent node is not parent-hash valid"
         case .unmergedLeafInvalid: "ratchet tree: invalid unmerged leaf"

@@ -154,6 +154,8 @@ extension RatchetTree {
         groupContext: [UInt8],
         excludingLeaves excludedLeaves: Set<UInt32> = []
     ) throws(TreeKEMError) -> DecryptedUpdatePath {
+        // `sender` comes from the Commit's framing: outside the tree it would index past `nodes`.
+        guard leaf(at: sender) != nil else { throw .senderBlank }
         let senderNode = Int(sender) * 2
         let memberNode = Int(privateState.leafIndex) * 2
         let filtered = filteredDirectPath(ofLeaf: sender)

@@ -10,7 +10,7 @@ public struct LeafNodeValidator: Sendable {
     /// Where a leaf node appears, which fixes the `leaf_node_source` it must have and the
     /// group binding of its signature.
     public enum Context: Sendable {
-        /// In a KeyPackage: source `key_package`; the lifetime is checked.
+        /// In a KeyPackage: source `key_package`; the lifetime is checked against the clock.
         case keyPackage
         /// In an Update proposal from `leafIndex`: source `update`, and a new encryption key.
         case update(groupID: [UInt8], leafIndex: UInt32, replacing: LeafNode)
@@ -18,8 +18,16 @@ public struct LeafNodeValidator: Sendable {
         /// key when it replaces a leaf (not for an external joiner).
         case commit(groupID: [UInt8], leafIndex: UInt32, replacing: LeafNode?)
         /// A leaf of a ratchet tree being joined: any source; the signature is bound to the
-        /// group for `update` and `commit` leaves.
+        /// group for `update` and `commit` leaves. A `key_package` leaf's lifetime must be well
+        /// formed and within the maximum, but may have expired (RFC 9420 §7.3).
         case tree(groupID: [UInt8], leafIndex: UInt32)
+
+        /// Whether a lifetime in this context must contain the current time: only for a
+        /// KeyPackage being used to add its owner.
+        var checksLifetimeAgainstClock: Bool {
+            if case .keyPackage = self { return true }
+            return false
+        }
     }
 
     public var crypto: CryptoSuite
@@ -54,8 +62,15 @@ public struct LeafNodeValidator: Sendable {
             (groupID, leafIndex) = (id, index)
         }
 
-        // Lifetime: only key_package leaves carry one.
-        if let lifetime = leaf.lifetime, !lifetimePolicy.accepts(lifetime) { throw .lifetime }
+        // Lifetime: only key_package leaves carry one. The clock is checked where a KeyPackage
+        // is about to add its owner (RFC 9420 §10.1, §12.1.1). A leaf already in a tree keeps its
+        // key_package source and lifetime until its owner updates or commits, so that check is
+        // only RECOMMENDED on received trees (§7.3); §12.4.3.1 validates every leaf on join, and
+        // enforcing the clock there would make a group with one idle member unjoinable once that
+        // member's KeyPackage expires. Tree leaves get the time-independent checks only.
+        if let lifetime = leaf.lifetime, !lifetimePolicy.accepts(lifetime, atCurrentTime: context.checksLifetimeAgainstClock) {
+            throw .lifetime
+        }
 
         // Capabilities must cover the leaf's own extensions and credential type.
         for e in leaf.extensions where !leaf.capabilities.supports(extension: e.extensionType) {

@@ -21,13 +21,15 @@ public struct LifetimePolicy: Sendable {
     /// expired long ago; OpenMLS runs them the same way).
     public static let ignore = LifetimePolicy(mode: .ignore)
 
-    /// Whether `lifetime` is acceptable under this policy.
-    func accepts(_ lifetime: Lifetime) -> Bool {
+    /// Whether `lifetime` is acceptable under this policy: well formed, no longer than the
+    /// maximum (RFC 9420 §7.2), and, when `atCurrentTime`, containing the clock's current time.
+    func accepts(_ lifetime: Lifetime, atCurrentTime: Bool = true) -> Bool {
         switch mode {
         case .ignore:
             return true
         case .check(let now, let maximumLifetime):
-            return lifetime.notBefore <= lifetime.notAfter && lifetime.duration <= maximumLifetime && lifetime.contains(now())
+            guard lifetime.notBefore <= lifetime.notAfter, lifetime.duration <= maximumLifetime else { return false }
+            return !atCurrentTime || lifetime.contains(now())
         }
     }
 }
