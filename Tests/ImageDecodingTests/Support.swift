@@ -3,39 +3,6 @@ import Foundation
 import ImageDecoding
 import TestVectors
 
-/// A vector CSV file as rows of `column: value` (header row first; double-quoted fields allowed).
-struct VectorCSV {
-    let rows: [[String: String]]
-
-    init(_ relativePath: String) throws {
-        let text = String(decoding: try TestVectors.data(relativePath), as: UTF8.self)
-        var lines = text.split(whereSeparator: \.isNewline).map(String.init).map(Self.fields)
-        guard !lines.isEmpty else {
-            rows = []
-            return
-        }
-        let header = lines.removeFirst()
-        rows = lines.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-    }
-
-    private static func fields(_ line: String) -> [String] {
-        var result: [String] = []
-        var current = ""
-        var quoted = false
-        for character in line {
-            switch character {
-            case "\"": quoted.toggle()
-            case "," where !quoted:
-                result.append(current)
-                current = ""
-            default: current.append(character)
-            }
-        }
-        result.append(current)
-        return result
-    }
-}
-
 enum Fixtures {
     static func bytes(_ relativePath: String) throws -> [UInt8] {
         [UInt8](try TestVectors.data(relativePath))

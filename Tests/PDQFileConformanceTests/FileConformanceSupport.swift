@@ -3,39 +3,6 @@ import ImageDecoding
 import PerceptualHash
 import TestVectors
 
-/// A vector CSV file as rows of `column: value` (header row first; double-quoted fields allowed).
-struct ExpectedCSV {
-    let rows: [[String: String]]
-
-    init(_ relativePath: String) throws {
-        let text = String(decoding: try TestVectors.data(relativePath), as: UTF8.self)
-        var lines = text.split(whereSeparator: \.isNewline).map { Self.fields(String($0)) }
-        let header = lines.isEmpty ? [] : lines.removeFirst()
-        rows = lines.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-    }
-
-    static func rows(_ relativePath: String) -> [[String: String]] {
-        (try? ExpectedCSV(relativePath).rows) ?? []
-    }
-
-    private static func fields(_ line: String) -> [String] {
-        var result: [String] = []
-        var current = ""
-        var quoted = false
-        for character in line {
-            switch character {
-            case "\"": quoted.toggle()
-            case "," where !quoted:
-                result.append(current)
-                current = ""
-            default: current.append(character)
-            }
-        }
-        result.append(current)
-        return result
-    }
-}
-
 /// The file-level pipeline under test: ImageDecoder (defaults: no EXIF rotation) then PDQHasher.
 enum FilePipeline {
     static func hash(file: String, preResizeTo512: Bool) throws -> PDQDihedralResult {

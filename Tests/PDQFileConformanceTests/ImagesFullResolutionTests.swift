@@ -15,7 +15,7 @@ import Testing
 @Suite(.enabled(if: TestVectors.availableOrWarn("pdq/expected/images-fullres-rgb.csv"), "PDQ vectors not found"))
 struct ImagesFullResolutionTests {
     static let file = "pdq/expected/images-fullres-rgb.csv"
-    static let rows = ExpectedCSV.rows(file)
+    static let rows = VectorCSV.rows(file)
     static let sixteenBitClippedByPillow = "images/pytx-resources/I16.png"
 
     @Test func vectorFileHasEveryImage() {
@@ -38,7 +38,7 @@ struct ImagesFullResolutionTests {
     @Test func sixteenBitFollowsImageMagickNotPillow() throws {
         let row = try #require(Self.rows.first { $0["file"] == Self.sixteenBitClippedByPillow })
         let result = try FilePipeline.hash(file: Self.sixteenBitClippedByPillow, preResizeTo512: false)
-        let core = try #require(ExpectedCSV.rows("pdq/expected/pixels-core.csv").first { $0["file"] == "pixels/pytx-resources__I16.ppm" })
+        let core = try #require(VectorCSV.rows("pdq/expected/pixels-core.csv").first { $0["file"] == "pixels/pytx-resources__I16.ppm" })
         #expect(result.original.hash.hex == core["hash"])
         #expect(String(result.quality) == core["quality"])
         let pillow = try #require(PDQHash(hex: row["hash"] ?? ""))
@@ -56,7 +56,7 @@ struct ImagesFullResolutionTests {
 /// (`cli_hash` of `pixels/pytx-resources__I16.ppm` in `pixels-core.csv`).
 @Suite(.enabled(if: TestVectors.availableOrWarn("pdq/expected/images-cpp-cli.csv"), "PDQ vectors not found"))
 struct ImagesReferenceToolTests {
-    static let rows = ExpectedCSV.rows("pdq/expected/images-cpp-cli.csv")
+    static let rows = VectorCSV.rows("pdq/expected/images-cpp-cli.csv")
     static let sixteenBit = "images/pytx-resources/I16.png"
 
     @Test func vectorFileHasEveryImage() {
@@ -65,7 +65,7 @@ struct ImagesReferenceToolTests {
 
     @Test func sixteenBitMatchesTheToolOnImageMagicksEightBitDecode() throws {
         let result = try FilePipeline.hash(file: Self.sixteenBit, preResizeTo512: true)
-        let core = try #require(ExpectedCSV.rows("pdq/expected/pixels-core.csv").first { $0["file"] == "pixels/pytx-resources__I16.ppm" })
+        let core = try #require(VectorCSV.rows("pdq/expected/pixels-core.csv").first { $0["file"] == "pixels/pytx-resources__I16.ppm" })
         #expect(result.original.hash.hex == core["cli_hash"])
         #expect(String(result.quality) == core["cli_quality"])
     }

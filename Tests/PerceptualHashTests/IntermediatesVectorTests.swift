@@ -27,9 +27,7 @@ struct IntermediatesVectorTests {
         try Self.check(name, implementation: implementation)
     }
 
-    @Test(
-        .enabled(if: PixelVectors.pngDecoderAvailable, "PNG pixel vectors pending: ImageDecoding cannot decode PNG yet"),
-        arguments: png, [PDQHasher.Implementation.fast, .referenceOrder])
+    @Test(arguments: png, [PDQHasher.Implementation.fast, .referenceOrder])
     func pngIntermediatesAreBitExact(name: String, implementation: PDQHasher.Implementation) throws {
         try Self.check(name, implementation: implementation)
     }

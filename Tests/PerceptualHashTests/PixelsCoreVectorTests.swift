@@ -30,8 +30,8 @@ struct PixelsCoreVectorTests {
         try Self.check(file)
     }
 
-    /// The PNG rows need ImageDecoding's PNG decoder: until it decodes, they are reported as skipped.
-    @Test(.enabled(if: PixelVectors.pngDecoderAvailable, "PNG pixel vectors pending: ImageDecoding cannot decode PNG yet"), arguments: png)
+    /// The 3 large synthetic vectors are PNG: decoded by ImageDecoding's PNG decoder, which must work.
+    @Test(arguments: png)
     func pngRowsAreExact(file: String) throws {
         try Self.check(file)
     }
