@@ -12,7 +12,7 @@ import PerceptualHash
 struct PDQBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pdq",
-        abstract: "PDQ: hash (and, when built, decode and match) throughput, each beside a reference measured in the same run."
+        abstract: "PDQ: decode, hash and match throughput, each beside a reference measured in the same run."
     )
 
     enum Part: String, CaseIterable, ExpressibleByArgument {
