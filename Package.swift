@@ -159,6 +159,17 @@ targets += [
     ),
 ]
 
+// MARK: - Client (issue 5): LetterlockFiles, LetterlockKit, the `letterlock` CLI
+
+dependencies += [
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0")
+]
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+
+// MARK: Client: encrypted files (format, streaming cipher, resumable blob transfer)
+
+// MARK: Client: LetterlockKit (device state, relay client, identity, contacts) and the CLI
+
 // MARK: - Benchmarks (every area adds a subcommand file)
 
 targets += [
