@@ -128,11 +128,20 @@ extension MLSGroup {
     }
 
     /// Runs the key schedule into the epoch of `context` and checks (or, for our own Commit,
-    /// computes) its confirmation tag. Returns the new epoch and the full `EpochSecrets`'
-    /// joiner and welcome secrets for a committer that sends a Welcome.
+    /// computes) its confirmation tag. Returns the new epoch, the tag, and the joiner and welcome
+    /// secrets for a committer that sends a Welcome (used once, then dropped).
     func nextEpoch(
         context: GroupContext, tree: RatchetTree, privateState: TreeKEMPrivateState, initSecret: Secret, commitSecret: Secret,
         pskSecret: Secret?, confirmationTag: [UInt8]?
+    ) throws(MLSGroupError) -> (state: EpochState, tag: [UInt8], joinerSecret: Secret, welcomeSecret: Secret) {
+        try Self.nextEpoch(
+            crypto: crypto, configuration: configuration, context: context, tree: tree, privateState: privateState, initSecret: initSecret,
+            commitSecret: commitSecret, pskSecret: pskSecret, confirmationTag: confirmationTag)
+    }
+
+    static func nextEpoch(
+        crypto: CryptoSuite, configuration: Configuration, context: GroupContext, tree: RatchetTree, privateState: TreeKEMPrivateState,
+        initSecret: Secret, commitSecret: Secret, pskSecret: Secret?, confirmationTag: [UInt8]?
     ) throws(MLSGroupError) -> (state: EpochState, tag: [UInt8], joinerSecret: Secret, welcomeSecret: Secret) {
         let secrets: EpochSecrets
         do {
