@@ -195,6 +195,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzGroupInfo", ["MLS", "WireFormat"]),
     ("FuzzRatchetTree", ["MLS", "WireFormat"]),
     ("FuzzMessageProtection", ["MLS", "WireFormat"]),
+    ("FuzzGroupState", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),

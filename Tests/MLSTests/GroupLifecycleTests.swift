@@ -203,3 +203,62 @@ import WireFormat
         #expect(a != b)
     }
 }
+
+/// `serialized()` / `init(serialized:)`: versioned, complete, and strict.
+@Suite struct GroupStateSerializationTests {
+    @Test(arguments: [CipherSuite.mls128DHKEMX25519AES128GCMSHA256Ed25519, .letterlockDefault, CipherSuite(rawValue: 5)])
+    func roundTripKeepsWorking(suite: CipherSuite) throws {
+        var world = GroupWorld(suite: suite)
+        world.pskStore.add(id: [1], psk: Secret(bytes: Array(repeating: 1, count: 32)))
+        try world.create()
+        let bob = try world.newClient(), carol = try world.newClient()
+        try world.commit(by: 0, CommitOptions(adding: [world.keyPackage(bob), world.keyPackage(carol)]), joiners: [bob, carol])
+        // Some out-of-order state: Bob sends two messages, Carol reads only the second.
+        var bobGroup = try #require(world.groups[bob])
+        let first = try GroupWorld.transmit(try bobGroup.encrypt([1]))
+        let second = try GroupWorld.transmit(try bobGroup.encrypt([2]))
+        world.groups[bob] = bobGroup
+        var carolGroup = try #require(world.groups[carol])
+        _ = try carolGroup.process(second)
+        // A cached proposal too (delivered to Alice as well: Carol's next Commit covers it).
+        let proposal = try GroupWorld.transmit(try bobGroup.propose(.preSharedKey(PreSharedKey(psk: bobGroup.externalPSKID([1])))))
+        _ = try carolGroup.process(proposal)
+        var alice = try #require(world.groups[0])
+        _ = try alice.process(proposal)
+        world.groups[0] = alice
+
+        let bytes = try carolGroup.serialized()
+        #expect(Array(bytes.prefix(2)) == [0, 1], "format version 1 leads")
+        var restored = try MLSGroup(serialized: bytes, configuration: world.configuration)
+        #expect(try restored.serialized() == bytes)
+        #expect(restored.epochAuthenticator == carolGroup.epochAuthenticator)
+        #expect(restored.pendingProposals.count == 1)
+        // The retained key of the skipped message survived; the consumed one did not.
+        guard case .application(let late) = try restored.process(first) else {
+            Issue.record("not application")
+            return
+        }
+        #expect(late.data == [1])
+        #expect(throws: MLSGroupError.self) { try restored.process(second) }
+        world.groups[carol] = restored
+        world.groups[bob] = bobGroup
+        // The restored member keeps committing and following commits.
+        try world.commit(by: carol, CommitOptions())
+        try world.expectInSync()
+        try world.sendApplication(from: carol, "restored")
+    }
+
+    @Test func refusesUnknownVersionsAndDamage() throws {
+        var world = GroupWorld(suite: .mls128DHKEMX25519AES128GCMSHA256Ed25519)
+        try world.create()
+        var alice = try #require(world.groups[0])
+        let bytes = try alice.serialized()
+        #expect(throws: MLSGroupError.unsupportedStateVersion(2)) { try MLSGroup(serialized: [0, 2] + bytes.dropFirst(2), configuration: world.configuration) }
+        #expect(throws: MLSGroupError.malformedState) { try MLSGroup(serialized: bytes + [0], configuration: world.configuration) }
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 50)) {
+            #expect(throws: MLSGroupError.self) { try MLSGroup(serialized: Array(bytes.prefix(cut)), configuration: world.configuration) }
+        }
+        _ = try alice.selfUpdate()
+        #expect(throws: MLSGroupError.pendingCommitExists) { try alice.serialized() }
+    }
+}
