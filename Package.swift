@@ -175,7 +175,15 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 targets += [
     .executableTarget(
         name: "LetterlockBench",
-        dependencies: ["MLS", "PerceptualHash", "ImageDecoding", argumentParser] + crypto,
+        dependencies: [
+            "MLS", "PerceptualHash", "ImageDecoding", argumentParser,
+            // relay: simulated devices (NIO HTTP/1.1 and WebSocket clients) and the echo ceiling.
+            "RelayAPI", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ] + crypto,
         swiftSettings: hotLoopSettings
     )
 ]

@@ -5,4 +5,6 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     MLSBench.self,
     PDQBench.self,
     PDQMatchBench.self,
+    RelayBench.self,
+    RelayEchoServer.self,
 ]
