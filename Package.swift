@@ -170,6 +170,31 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 
 // MARK: Client: LetterlockKit (device state, relay client, identity, contacts) and the CLI
 
+let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
+
+targets += [
+    /// The client SDK: device state (GRDB), the signed relay client and push connection, identity,
+    /// contacts, requests, blocks, device linking and safety numbers. No CLI code.
+    .target(
+        name: "LetterlockKit",
+        dependencies: [
+            "RelayAPI", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+    /// The commands of `letterlock`, as a library so tests can run them without a process.
+    .target(name: "LetterlockCommands", dependencies: ["LetterlockKit", argumentParser], swiftSettings: strictSettings),
+    .executableTarget(name: "Letterlock", dependencies: ["LetterlockCommands"], swiftSettings: strictSettings),
+    .testTarget(
+        name: "LetterlockKitTests",
+        dependencies: [
+            "LetterlockKit", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging, nioCore, serviceLifecycle,
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+]
+
 // MARK: - Benchmarks (every area adds a subcommand file)
 
 targets += [
@@ -208,6 +233,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
+    ("FuzzEnvelope", ["LetterlockKit"] + crypto),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
@@ -225,6 +251,7 @@ let package = Package(
         .executable(name: "letterlock-hash", targets: ["LetterlockHash"]),
         .executable(name: "letterlock-bench", targets: ["LetterlockBench"]),
         .executable(name: "letterlock-relay", targets: ["LetterlockRelay"]),
+        .executable(name: "letterlock", targets: ["Letterlock"]),
         .library(name: "MLS", targets: ["MLS"]),
         .library(name: "PerceptualHash", targets: ["PerceptualHash"]),
     ],
