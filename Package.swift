@@ -168,6 +168,24 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 
 // MARK: Client: encrypted files (format, streaming cipher, resumable blob transfer)
 
+targets += [
+    /// The encrypted file format (chunked STREAM over AES-256-GCM), manifests, public links,
+    /// resumable blob upload and download over the relay, and the CLI's progress bar.
+    .target(
+        name: "LetterlockFiles",
+        dependencies: ["RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
+        swiftSettings: strictSettings
+    ),
+    .testTarget(
+        name: "LetterlockFilesTests",
+        dependencies: [
+            "LetterlockFiles", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+]
+
 // MARK: Client: LetterlockKit (device state, relay client, identity, contacts) and the CLI
 
 // MARK: - Benchmarks (every area adds a subcommand file)
@@ -175,7 +193,12 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 targets += [
     .executableTarget(
         name: "LetterlockBench",
-        dependencies: ["MLS", "PerceptualHash", "ImageDecoding", argumentParser] + crypto,
+        dependencies: [
+            "MLS", "PerceptualHash", "ImageDecoding", argumentParser,
+            // letterlock-bench files: a relay on loopback and the file client.
+            "LetterlockFiles", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle,
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ] + crypto,
         swiftSettings: hotLoopSettings
     )
 ]
@@ -199,6 +222,8 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
+    ("FuzzFileManifest", ["LetterlockFiles"]),
+    ("FuzzFileStream", ["LetterlockFiles"] + crypto),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {

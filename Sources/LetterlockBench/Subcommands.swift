@@ -5,4 +5,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     MLSBench.self,
     PDQBench.self,
     PDQMatchBench.self,
+    FilesBench.self,
 ]
