@@ -168,6 +168,24 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 
 // MARK: Client: encrypted files (format, streaming cipher, resumable blob transfer)
 
+targets += [
+    /// The encrypted file format (chunked STREAM over AES-256-GCM), manifests, public links,
+    /// resumable blob upload and download over the relay, and the CLI's progress bar.
+    .target(
+        name: "LetterlockFiles",
+        dependencies: ["RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
+        swiftSettings: strictSettings
+    ),
+    .testTarget(
+        name: "LetterlockFilesTests",
+        dependencies: [
+            "LetterlockFiles", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+]
+
 // MARK: Client: LetterlockKit (device state, relay client, identity, contacts) and the CLI
 
 let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
@@ -208,6 +226,8 @@ targets += [
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            // files: a relay on loopback and the file client.
+            "LetterlockFiles", "Relay", "RelayStorage", asyncHTTPClient, serviceLifecycle,
         ] + crypto,
         swiftSettings: hotLoopSettings
     )
@@ -234,6 +254,8 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
     ("FuzzEnvelope", ["LetterlockKit"] + crypto),
+    ("FuzzFileManifest", ["LetterlockFiles"]),
+    ("FuzzFileStream", ["LetterlockFiles"] + crypto),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {

@@ -7,4 +7,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     PDQMatchBench.self,
     RelayBench.self,
     RelayEchoServer.self,
+    FilesBench.self,
 ]
