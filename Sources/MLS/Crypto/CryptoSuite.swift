@@ -35,6 +35,12 @@ public struct CryptoSuite: Sendable, Hashable {
         }
     }
 
+    /// `primitives` under another wire value (an alias, see ``init(_:aliases:)``).
+    init(cipherSuite: CipherSuite, primitivesOf primitives: CryptoSuite) {
+        self.cipherSuite = cipherSuite
+        (kem, aead, hash, signatureScheme) = (primitives.kem, primitives.aead, primitives.hash, primitives.signatureScheme)
+    }
+
     /// `KDF.Nh`: the hash (and HKDF extract) output length.
     public var hashLength: Int { hash.outputByteCount }
 
