@@ -127,7 +127,8 @@ let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-h
 
 targets += [
     /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
-    .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
+    /// The framing header is read with the MLS module's codec (a pure library).
+    .target(name: "RelayAPI", dependencies: ["MLS", "WireFormat"] + crypto, swiftSettings: strictSettings),
     /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
     .target(name: "RelayStorage", dependencies: [grdb] + crypto, swiftSettings: strictSettings),
     /// The delivery service and key directory: routes, auth, push, services.
@@ -146,11 +147,11 @@ targets += [
         swiftSettings: strictSettings
     ),
     .testTarget(name: "RelayStorageTests", dependencies: ["RelayStorage", grdb], swiftSettings: strictSettings),
-    .testTarget(name: "RelayAPITests", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
+    .testTarget(name: "RelayAPITests", dependencies: ["RelayAPI", "MLS", "WireFormat"] + crypto, swiftSettings: strictSettings),
     .testTarget(
         name: "RelayTests",
         dependencies: [
-            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
+            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes, grdb,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

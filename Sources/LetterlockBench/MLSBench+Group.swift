@@ -143,8 +143,3 @@ extension MLSBench {
                 ratio: processSeconds / processReference))
     }
 }
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -27,7 +27,7 @@ import Testing
             // FULL (2) on the connection that writes: an acknowledged commit survives a power cut.
             let synchronous = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(synchronous == 2)
-            #expect(try await store.appliedMigrations().count == 2)
+            #expect(try await store.appliedMigrations().count == 3)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)
             #expect(try await again.appliedMigrations() == store.appliedMigrations())
@@ -64,5 +64,45 @@ import Testing
                 #expect(bytes.range(of: Data(marker.utf8)) == nil, "marker found in \(file)")
             }
         }
+    }
+
+    /// Migration v3 on a database written by v2: queued bytes are counted, old claims (which
+    /// named no device) dropped, blocks of accounts that are gone removed.
+    @Test func migrationV3UpgradesAV2Database() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-v3-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("relay.sqlite").path
+        let old = try DatabaseQueue(path: path)
+        try SQLiteRelayStore.migrator.migrate(old, upTo: "2026-11-21 relay v2: blobs and resumable uploads")
+        let account = String(repeating: "a", count: 32), device = String(repeating: "d", count: 32)
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO accounts (id, created_at) VALUES (?, 0)", arguments: [account])
+            try db.execute(sql: "INSERT INTO devices (id, account_id, public_key, created_at) VALUES (?, ?, ?, 0)", arguments: [device, account, Data(count: 32)])
+            try db.execute(sql: "INSERT INTO messages (id, payload) VALUES (1, ?)", arguments: [Data(count: 700)])
+            for _ in 0..<2 {
+                try db.execute(
+                    sql: "INSERT INTO mailbox_entries (device_id, message_id, queue, received_at, expires_at) VALUES (?, 1, 0, 0, 9999999999)",
+                    arguments: [device])
+            }
+            try db.execute(sql: "INSERT INTO commit_claims (group_id, epoch, payload_hash, expires_at) VALUES (x'01', 1, ?, 9999999999)", arguments: [Data(count: 32)])
+            try db.execute(sql: "INSERT INTO blocks (blocker_account_id, blocked_account_id, created_at) VALUES (?, ?, 0)", arguments: [account, String(repeating: "f", count: 32)])
+        }
+        try old.close()
+        let store = try SQLiteRelayStore(path: path)
+        let (bytes, claims, blocks) = try await store.pool.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT bytes FROM mailbox_usage WHERE device_id = ?", arguments: [device]),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM commit_claims"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks")
+            )
+        }
+        #expect(bytes == 1_400, "two queued entries of 700 bytes")
+        #expect(claims == 0)
+        #expect(blocks == 0)
+        // The counters keep up with new entries and acknowledgements.
+        let entries = try await store.entries(for: DeviceID(rawValue: device)!, queue: .inbox, after: nil, limit: 10)
+        _ = try await store.acknowledge([entries[0].id], for: DeviceID(rawValue: device)!)
+        let after = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT bytes FROM mailbox_usage WHERE device_id = ?", arguments: [device]) }
+        #expect(after == 700)
     }
 }
