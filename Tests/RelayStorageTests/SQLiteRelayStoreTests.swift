@@ -105,4 +105,44 @@ import Testing
         let after = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT bytes FROM mailbox_usage WHERE device_id = ?", arguments: [device]) }
         #expect(after == 700)
     }
+
+    /// Group commit: concurrent sends share transactions, but each keeps its own outcome. The
+    /// failing ones (an unknown recipient) roll back only themselves; every successful one is
+    /// stored exactly once, with distinct ascending ids; acknowledgements batch the same way.
+    @Test func concurrentWritesShareCommitsButNotOutcomes() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let (_, devices) = try await f.makeAccount(in: store)
+            let recipient = devices[0].id
+            let stranger = f.deviceID()
+            let outcomes = try await withThrowingTaskGroup(of: (Int, [MailboxEntryID]?).self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        let target = index % 5 == 0 ? [recipient, stranger] : [recipient]
+                        do {
+                            return (index, RelayStorageConformance.ids(try await store.deliver(RelayStorageConformance.inbox(target, "m\(index)"))))
+                        } catch let error as RelayStorageError where error == .unknownDevice {
+                            return (index, nil)
+                        }
+                    }
+                }
+                var all: [Int: [MailboxEntryID]?] = [:]
+                for try await (index, ids) in group { all[index] = ids }
+                return all
+            }
+            #expect(outcomes.count == 200)
+            #expect(outcomes.filter { $0.value == nil }.map(\.key).sorted() == Array(stride(from: 0, to: 200, by: 5)))
+            let stored = try await store.entries(for: recipient, queue: .inbox, after: nil, limit: 1_000)
+            #expect(stored.count == 160)
+            #expect(Set(stored.map { String(decoding: $0.payload, as: UTF8.self) }).count == 160)
+            #expect(Set(stored.map(\.id)) == Set(outcomes.values.compactMap { $0?.first }))
+
+            let acknowledged = try await withThrowingTaskGroup(of: Int.self) { group in
+                for entry in stored { group.addTask { try await store.acknowledge([entry.id], for: recipient) } }
+                return try await group.reduce(0, +)
+            }
+            #expect(acknowledged == 160)
+            #expect(try await store.mailboxDepth(of: recipient) == 0)
+        }
+    }
 }
