@@ -283,6 +283,9 @@ struct GatedBlobContent: BlobContentStore {
         await gate.pass()
     }
     func read(blob: String, range: Range<Int64>) async throws -> Data? { try await base.read(blob: blob, range: range) }
+    func stream(blob: String, range: Range<Int64>, chunkSize: Int, to consume: (Data) async throws -> Void) async throws -> Bool {
+        try await base.stream(blob: blob, range: range, chunkSize: chunkSize, to: consume)
+    }
     func size(blob: String) async throws -> Int64? { try await base.size(blob: blob) }
     func erase(blob: String) async throws { try await base.erase(blob: blob) }
     func erase(upload: String) async throws { try await base.erase(upload: upload) }
