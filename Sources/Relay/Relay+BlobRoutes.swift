@@ -107,6 +107,13 @@ extension Relay {
         }
     }
 
+    /// Erases the blob's file if no account holds it any more, under the blob's lock.
+    func eraseBlobIfUnreferenced(_ id: String, content: any BlobContentStore) async throws {
+        try await blobLocks.withLock(id) {
+            if try await !self.store.blobExists(id) { try await content.erase(blob: id) }
+        }
+    }
+
     /// Bytes read from the blob store per write to the socket.
     static let downloadChunkSize = 64 * 1024
 
@@ -121,13 +128,6 @@ extension Relay {
             guard try await content.stream(blob: blob, range: range, chunkSize: chunkSize, to: { chunk in try await writer.write(ByteBuffer(bytes: chunk)) })
             else { throw RelayError.notFound }
             try await writer.finish(nil)
-        }
-    }
-
-    /// Erases the blob's file if no account holds it any more, under the blob's lock.
-    func eraseBlobIfUnreferenced(_ id: String, content: any BlobContentStore) async throws {
-        try await blobLocks.withLock(id) {
-            if try await !self.store.blobExists(id) { try await content.erase(blob: id) }
         }
     }
 

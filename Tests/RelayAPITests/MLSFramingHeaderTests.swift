@@ -127,4 +127,48 @@ import WireFormat
             #expect(throws: MLSFramingHeaderError.truncated) { try MLSFramingHeader(parsing: bytes.prefix(length)) }
         }
     }
+
+    // MARK: the fuzz target's seeds
+
+    static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fuzz/FuzzMLSFramingHeader/corpus")
+
+    /// The seeds of `FuzzMLSFramingHeader` read as before the switch to the MLS codec, and every
+    /// prefix and every one-byte change of them gives a header or one of the three errors: a
+    /// small deterministic run of what the fuzz target checks.
+    @Test func fuzzSeedsAndTheirNeighboursParseOrFailTyped() throws {
+        func read(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: Self.seeds.appendingPathComponent(name))) }
+        let commit = try MLSFramingHeader(parsing: try read("private-commit"))
+        #expect(commit.isCommit && commit.group?.groupID == Array("grp".utf8) && commit.group?.epoch == 258)
+        let application = try MLSFramingHeader(parsing: try read("public-application"))
+        #expect(application.wireFormat == 1 && application.group?.contentType == .application)
+        let nonMinimal = try read("two-byte-length")  // 5 written in two bytes: refused (RFC 9420 §2.1.2)
+        #expect(throws: MLSFramingHeaderError.malformed) { try MLSFramingHeader(parsing: nonMinimal) }
+        #expect(try MLSFramingHeader(parsing: try read("welcome")).group == nil)
+        var outcomes = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.seeds.path) {
+            let seed = try read(name)
+            var inputs = (0...seed.count).map { Array(seed.prefix($0)) }
+            for index in seed.indices {
+                for value: UInt8 in [0x00, 0x01, 0x03, 0x3f, 0x40, 0x7f, 0x80, 0xbf, 0xc0, 0xff, seed[index] ^ 0x01] {
+                    var mutated = seed
+                    mutated[index] = value
+                    inputs.append(mutated)
+                }
+            }
+            for input in inputs {
+                do {
+                    let header = try MLSFramingHeader(parsing: input)
+                    if let group = header.group {
+                        #expect(!group.groupID.isEmpty && group.groupID.count <= MLSFramingHeader.maximumGroupIDLength)
+                        #expect(header.wireFormat == MLSFramingHeader.publicMessage || header.wireFormat == MLSFramingHeader.privateMessage)
+                    }
+                } catch {
+                    #expect([.truncated, .malformed, .unsupportedVersion].contains(error))
+                }
+                outcomes += 1
+            }
+        }
+        #expect(outcomes > 400)
+    }
 }
