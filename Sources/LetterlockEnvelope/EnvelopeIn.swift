@@ -111,7 +111,7 @@ public struct SignedEnvelope: Sendable {
 
     /// The content, once `signingKey` (the claimed sender device's key) verifies the signature.
     public func verified(with signingKey: Data) throws -> EnvelopeContent {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signingKey),
+        guard let key = SigningKey.validated(signingKey),
             key.isValidSignature(signature, for: Envelope.signatureContext + json)
         else { throw LetterlockError.badEnvelopeSignature }
         return claimed
