@@ -30,7 +30,9 @@ struct RegisterCommand: AsyncParsableCommand {
             } else {
                 Output.print("Registered account \(me.accountID)\(me.username.map { " as @\($0)" } ?? "")")
                 Output.print("This device: \(me.deviceID)")
-                Output.print("Keys: \(passphrase == nil ? "stored unencrypted (file mode 0600)" : "sealed under your passphrase (scrypt)") in \(options.homeURL.path)")
+                Output.print(
+                    "Keys: \(passphrase == nil ? "stored unencrypted (file mode 0600)" : "sealed under your passphrase (scrypt)") in \(options.homeURL.path)"
+                )
             }
         }
     }

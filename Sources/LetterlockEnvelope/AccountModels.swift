@@ -46,4 +46,3 @@ public struct Contact: Sendable, Hashable, Codable {
         self.devicesChangedAt = devicesChangedAt
     }
 }
-

@@ -29,7 +29,9 @@ public struct EnvelopeIn: Sendable {
             guard index < bytes.count else { throw LetterlockError.malformedEnvelope }
             let count = Int(bytes[index])
             index += 1
-            guard (1...Envelope.maximumRecipients).contains(count), bytes.count - index >= count * 112 else { throw LetterlockError.malformedEnvelope }
+            guard (1...Envelope.maximumRecipients).contains(count), bytes.count - index >= count * 112 else {
+                throw LetterlockError.malformedEnvelope
+            }
             for _ in 0..<count {
                 guard let id = String(bytes: bytes[index..<index + 32], encoding: .ascii) else { throw LetterlockError.malformedEnvelope }
                 recipients.append((id, Data(bytes[index + 32..<index + 64]), Data(bytes[index + 64..<index + 112])))

@@ -30,6 +30,9 @@ extension LetterlockClient {
     @discardableResult
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
+        // The relay keeps an entry at most its retention (30 days by default): ids older than
+        // that cannot come again.
+        try store.forgetProcessedEntries(before: now().addingTimeInterval(-31 * 86_400))
         for queue in [RelayClient.Queue.requests, .inbox] {
             var after: Int64?
             while true {
@@ -94,7 +97,10 @@ extension LetterlockClient {
             throw LetterlockError.unknownSenderDevice
         }
         let content = try signed.verified(with: device.publicKey)
-        if let card = content.card, card.accountID != content.senderAccount { throw LetterlockError.badEnvelopeSignature }
+        if let card = content.card {
+            guard card.version == ContactCard.currentVersion else { throw LetterlockError.unsupportedEnvelopeVersion }
+            guard card.accountID == content.senderAccount else { throw LetterlockError.badEnvelopeSignature }
+        }
         return content
     }
 

@@ -109,7 +109,8 @@ import Testing
 
             try await mallory.client.addContact(username: "alice")
             try await bob.client.addContact(username: "alice")
-            #expect(Set(try await alice.client.requests().map(\.senderAccount)) == [mallory.client.identity.accountID, bob.client.identity.accountID])
+            #expect(
+                Set(try await alice.client.requests().map(\.senderAccount)) == [mallory.client.identity.accountID, bob.client.identity.accountID])
             try await alice.client.ignore("bob")
             try await alice.client.blockRequest("mallory")
             #expect(try await alice.client.requests().isEmpty)

@@ -97,3 +97,25 @@ func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws ->
         try await Task.sleep(for: .milliseconds(20))
     }
 }
+
+@Suite struct DeduplicationTests {
+    /// At-least-once delivery: the same entry handled twice changes nothing the second time.
+    @Test func anEntryHandledTwiceIsHandledOnce() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            let carol = try await Person.register("carol", relay: url)
+            try await bob.client.addContact(username: "alice")
+            try await carol.client.addContact(invite: try alice.client.inviteLink())
+            let request = try #require(try await alice.client.relay.mailbox(.requests).first)
+            let introduction = try #require(try await alice.client.relay.mailbox(.inbox).first)
+            #expect(try await alice.client.handle(request) == .keep)
+            #expect(try await alice.client.handle(request) == .keep)
+            #expect(try alice.client.store.pendingRequests().count == 1)
+            #expect(try await alice.client.handle(introduction) == .acknowledge)
+            #expect(try await alice.client.handle(introduction) == .acknowledge)
+            // The introduction's reply card went to Carol once, not twice.
+            #expect(try await carol.client.relay.mailbox(.inbox).count == 1)
+        }
+    }
+}
