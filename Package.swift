@@ -168,6 +168,24 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 
 // MARK: Client: encrypted files (format, streaming cipher, resumable blob transfer)
 
+targets += [
+    /// The encrypted file format (chunked STREAM over AES-256-GCM), manifests, public links,
+    /// resumable blob upload and download over the relay, and the CLI's progress bar.
+    .target(
+        name: "LetterlockFiles",
+        dependencies: ["RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
+        swiftSettings: strictSettings
+    ),
+    .testTarget(
+        name: "LetterlockFilesTests",
+        dependencies: [
+            "LetterlockFiles", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+]
+
 // MARK: Client: LetterlockKit (device state, relay client, identity, contacts) and the CLI
 
 let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
@@ -192,7 +210,8 @@ targets += [
     .testTarget(
         name: "LetterlockKitTests",
         dependencies: [
-            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging, nioCore, serviceLifecycle,
+            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging,
+            nioCore, serviceLifecycle,
         ] + crypto,
         swiftSettings: strictSettings
     ),
@@ -203,7 +222,17 @@ targets += [
 targets += [
     .executableTarget(
         name: "LetterlockBench",
-        dependencies: ["MLS", "PerceptualHash", "ImageDecoding", argumentParser] + crypto,
+        dependencies: [
+            "MLS", "PerceptualHash", "ImageDecoding", argumentParser,
+            // relay: simulated devices (NIO HTTP/1.1 and WebSocket clients) and the echo ceiling.
+            "RelayAPI", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            // files: a relay on loopback and the file client.
+            "LetterlockFiles", "Relay", "RelayStorage", asyncHTTPClient, serviceLifecycle,
+        ] + crypto,
         swiftSettings: hotLoopSettings
     )
 ]
@@ -223,11 +252,14 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzGroupInfo", ["MLS", "WireFormat"]),
     ("FuzzRatchetTree", ["MLS", "WireFormat"]),
     ("FuzzMessageProtection", ["MLS", "WireFormat"]),
+    ("FuzzGroupState", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
     ("FuzzEnvelope", ["LetterlockEnvelope"] + crypto),
+    ("FuzzFileManifest", ["LetterlockFiles"]),
+    ("FuzzFileStream", ["LetterlockFiles"] + crypto),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
