@@ -45,9 +45,12 @@ extension LetterlockClient {
         // Wait for the proof: sealed to this device, signed by the new key from the code.
         let deadline = ContinuousClock.now + timeout
         var proof: Data?
+        var cursor: Int64?  // pages through the whole inbox, other mail included
         while proof == nil {
             guard ContinuousClock.now < deadline else { throw LetterlockError.linkTimedOut }
-            for entry in try await relay.mailbox(.inbox) where Envelope.isEnvelope(entry.payload) {
+            let page = try await relay.mailbox(.inbox, after: cursor)
+            if let last = page.last { cursor = last.id }
+            for entry in page where Envelope.isEnvelope(entry.payload) {
                 guard let envelope = try? EnvelopeIn(parsing: entry.payload), envelope.protection == .devices,
                     let signed = try? envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey),
                     signed.claimed.kind == .linkProof, signed.claimed.link?.pairing == code.pairing
@@ -61,7 +64,7 @@ extension LetterlockClient {
                 proof = candidate
                 break
             }
-            if proof == nil { try await Task.sleep(for: pollInterval) }
+            if proof == nil, page.isEmpty { try await Task.sleep(for: pollInterval) }
         }
         guard let proof else { throw LetterlockError.linkTimedOut }
 

@@ -41,7 +41,8 @@ public struct PushConnection: Sendable {
         self.configuration = configuration
     }
 
-    /// Runs until cancelled. `handler` returns true when the entry should be acknowledged.
+    /// Runs until its task is cancelled, then returns. `handler` returns true when the entry
+    /// should be acknowledged; an error from it drops the connection (the entry comes again).
     public func run(
         onEvent: @escaping @Sendable (Event) -> Void = { _ in }, handler: @escaping @Sendable (MailboxEntryBody) async throws -> Bool
     ) async throws {
@@ -94,7 +95,7 @@ public struct PushConnection: Sendable {
             onEvent(.disconnected)
             if wasReady.load(ordering: .relaxed) { backoff = configuration.initialBackoff }
             let jitter = Double.random(in: 0.5...1.0)
-            try await Task.sleep(for: backoff * jitter)
+            try? await Task.sleep(for: backoff * jitter)  // cancellation ends the loop above
             backoff = min(backoff * 2, configuration.maximumBackoff)
         }
     }

@@ -74,6 +74,12 @@ import Testing
         #expect(number.groups.count == 12)
     }
 
+    /// Known answer from an independent Python (hashlib) implementation of the construction as
+    /// documented in docs/client.md, not from this code.
+    @Test func matchesAnIndependentImplementation() {
+        #expect(SafetyNumber(Self.a, Self.b).description == "44332 20318 85161 69533 88506 25387 01805 26552 56359 54156 74838 59122")
+    }
+
     @Test func changesWithAnyDeviceKey() {
         let number = SafetyNumber(Self.a, Self.b)
         #expect(number != SafetyNumber((Self.a.accountID, [Data(repeating: 1, count: 32)]), Self.b))

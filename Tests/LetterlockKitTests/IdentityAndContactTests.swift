@@ -146,3 +146,22 @@ import Testing
         }
     }
 }
+
+@Suite struct CrossedRequestTests {
+    @Test func addingSomeoneWhoAlreadyAskedAcceptsTheirRequest() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            try await bob.client.addContact(username: "alice")
+            _ = try await alice.client.sync()
+            let contact = try await alice.client.addContact(username: "bob")
+            #expect(contact.state == .accepted)
+            #expect(try alice.client.store.pendingRequests().isEmpty)
+            _ = try await bob.client.sync()
+            _ = try await alice.client.sync()
+            #expect(try bob.client.store.contact(alice.client.identity.accountID)?.deliveryToken != nil)
+            #expect(try alice.client.store.contact(bob.client.identity.accountID)?.deliveryToken != nil)
+            #expect(try await bob.client.requests().isEmpty)
+        }
+    }
+}
