@@ -109,37 +109,3 @@ public struct PushConnection: Sendable {
         try await outbound.write(.text(String(decoding: try JSONEncoder().encode(frame), as: UTF8.self)))
     }
 }
-
-/// Ids handled so far (bounded, oldest forgotten first) and whether each was acknowledged.
-final class HandledIDs: Sendable {
-    private let state = Mutex<(order: [Int64], outcome: [Int64: Bool])>(([], [:]))
-
-    func outcome(of id: Int64) -> Bool? { state.withLock { $0.outcome[id] } }
-
-    func record(_ id: Int64, acknowledged: Bool, limit: Int) {
-        state.withLock { state in
-            if state.outcome.updateValue(acknowledged, forKey: id) == nil { state.order.append(id) }
-            if state.order.count > limit {
-                let excess = state.order.count - limit
-                for old in state.order.prefix(excess) { state.outcome[old] = nil }
-                state.order.removeFirst(excess)
-            }
-        }
-    }
-}
-
-extension LetterlockClient {
-    /// Listens on the push connection until cancelled, handling each entry as ``sync()`` does.
-    /// `onChange` runs after each entry that changed something (a request, a contact).
-    public func listen(
-        configuration: PushConnection.Configuration = .init(), onEvent: @escaping @Sendable (PushConnection.Event) -> Void = { _ in },
-        onChange: @escaping @Sendable (SyncReport) -> Void = { _ in }
-    ) async throws {
-        try await PushConnection(relay: relay, configuration: configuration).run(onEvent: onEvent) { entry in
-            var report = SyncReport()
-            let outcome = try await self.handle(entry, report: &report)
-            if report.newRequests > 0 || !report.contactsUpdated.isEmpty { onChange(report) }
-            return outcome == .acknowledge
-        }
-    }
-}
