@@ -116,7 +116,7 @@ struct RequestsCommand: AsyncParsableCommand {
                 let requests = try await options.openClient().requests()
                 let rows = requests.map {
                     Row(
-                        entryID: $0.entryID, accountID: $0.senderAccount, username: $0.card.username, devices: $0.card.devices.count,
+                        entryID: $0.entryID, accountID: $0.senderAccount, username: $0.senderUsername, devices: $0.card.devices.count,
                         receivedAt: $0.receivedAt)
                 }
                 if options.json { return Output.print(Output.json(rows)) }

@@ -34,7 +34,7 @@ extension LetterlockClient {
     public func resolve(_ name: String) async throws -> String {
         if RelayClient.isRelayID(name) { return name }
         if let contact = try store.contact(username: name) { return contact.accountID }
-        if let request = try store.pendingRequests().first(where: { $0.senderUsername == name || $0.card.username == name }) {
+        if let request = try store.pendingRequests().first(where: { $0.senderUsername == name }) {
             return request.senderAccount
         }
         guard Username.isValid(name) else { throw LetterlockError.invalidUsername }
@@ -170,7 +170,7 @@ extension LetterlockClient {
         try store.removePendingRequests(from: account)
         let existing = try store.contact(account)
         let contact = Contact(
-            accountID: account, username: latest.card.username, state: .accepted, deliveryToken: existing?.deliveryToken, devices: devices,
+            accountID: account, username: latest.senderUsername, state: .accepted, deliveryToken: existing?.deliveryToken, devices: devices,
             addedAt: existing?.addedAt ?? now(), devicesChangedAt: nil)
         try store.saveContact(contact)
         return contact
