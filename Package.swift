@@ -192,12 +192,15 @@ targets += [
 let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
 
 targets += [
+    /// What Letterlock clients send each other (the versioned envelope, contact cards, invite
+    /// links, link codes) and safety numbers: pure values and codecs, no I/O, so they fuzz cheaply.
+    .target(name: "LetterlockEnvelope", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
     /// The client SDK: device state (GRDB), the signed relay client and push connection, identity,
     /// contacts, requests, blocks, device linking and safety numbers. No CLI code.
     .target(
         name: "LetterlockKit",
         dependencies: [
-            "RelayAPI", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
+            "LetterlockEnvelope", "RelayAPI", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ] + crypto,
         swiftSettings: strictSettings
@@ -208,7 +211,8 @@ targets += [
     .testTarget(
         name: "LetterlockKitTests",
         dependencies: [
-            "LetterlockKit", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging, nioCore, serviceLifecycle,
+            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging,
+            nioCore, serviceLifecycle,
         ] + crypto,
         swiftSettings: strictSettings
     ),
@@ -254,7 +258,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
-    ("FuzzEnvelope", ["LetterlockKit"] + crypto),
+    ("FuzzEnvelope", ["LetterlockEnvelope"] + crypto),
     ("FuzzFileManifest", ["LetterlockFiles"]),
     ("FuzzFileStream", ["LetterlockFiles"] + crypto),
 ]

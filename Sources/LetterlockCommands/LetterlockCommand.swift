@@ -6,8 +6,9 @@ public struct LetterlockCommand: AsyncParsableCommand {
         commandName: "letterlock",
         abstract: "Letterlock: end-to-end encrypted messaging. Identity, contacts, requests, blocks and verification.",
         subcommands: [
-            RegisterCommand.self, WhoamiCommand.self, DevicesCommand.self, ContactsCommand.self, RequestsCommand.self, BlockCommand.self,
-            UnblockCommand.self, VerifyCommand.self,
+            RegisterCommand.self, WhoamiCommand.self, UsernameCommand.self, DevicesCommand.self, ContactsCommand.self, RequestsCommand.self,
+            BlockCommand.self,
+            UnblockCommand.self, VerifyCommand.self, ListenCommand.self,
         ]
     )
 
