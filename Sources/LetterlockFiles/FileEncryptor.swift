@@ -26,7 +26,7 @@ public enum FileEncryptor {
             writer.close()
             if !succeeded { try? FileManager.default.removeItem(at: output) }
         }
-        let header = try FileHeader(chunkSizeLog2: chunkSizeLog2)
+        let header = try FileHeader(fileKey: key, chunkSizeLog2: chunkSizeLog2)
         let chunkSize = header.chunkSize
         let total = reader.size ?? 0
         var sealer = ChunkSealer(fileKey: key, header: header)
