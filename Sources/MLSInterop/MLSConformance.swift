@@ -23,6 +23,7 @@ public enum MLSConformance {
             TreeOperationsVectorRunner.self,
             TreeKEMVectorRunner.self,
             WelcomeVectorRunner.self,
+            PassiveClientRunner.self,
         ]
     }
 

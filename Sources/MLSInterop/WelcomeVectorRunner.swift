@@ -37,11 +37,11 @@ public struct WelcomeVectorRunner: VectorRunner {
                     continue
                 }
                 let secrets = try welcome.decryptGroupSecrets(keyPackageRef: reference, initKey: initKey, crypto: crypto)
-                let groupInfo = try welcome.decryptGroupInfo(joinerSecret: Secret(bytes: secrets.joinerSecret), pskSecret: nil, crypto: crypto)
+                let groupInfo = try welcome.decryptGroupInfo(joinerSecret: secrets.joinerSecret, pskSecret: nil, crypto: crypto)
                 var problems: [String] = []
                 if !groupInfo.verifySignature(signatureKey: c.signer_pub.bytes, crypto: crypto) { problems.append("GroupInfo signature does not verify") }
                 do {
-                    _ = try groupInfo.verifiedEpochSecrets(joinerSecret: Secret(bytes: secrets.joinerSecret), pskSecret: nil, crypto: crypto)
+                    _ = try groupInfo.verifiedEpochSecrets(joinerSecret: secrets.joinerSecret, pskSecret: nil, crypto: crypto)
                 } catch {
                     problems.append("\(error)")
                 }

@@ -46,7 +46,7 @@ import WireFormat
         groupInfo.signature = try crypto.signWithLabel(privateKey: members[0].signer, label: "GroupInfoTBS", content: groupInfo.toBeSigned)
 
         let secrets = GroupSecrets(
-            joinerSecret: Array(repeating: 0x11, count: 32), pathSecret: Array(repeating: 0x22, count: 32),
+            joinerSecret: Secret(bytes: Array(repeating: 0x11, count: 32)), pathSecret: Secret(bytes: Array(repeating: 0x22, count: 32)),
             psks: [
                 PreSharedKeyID(kind: .external(pskID: [1, 2, 3]), nonce: Array(repeating: 0x33, count: 32)),
                 PreSharedKeyID(kind: .resumption(usage: .application, groupID: groupID, epoch: 3), nonce: Array(repeating: 0x44, count: 32)),

@@ -56,11 +56,11 @@ public struct SecretTree: Sendable {
     public let configuration: Configuration
 
     /// Unconsumed node secrets, by node index: initially only the root.
-    private var nodeSecrets: [UInt32: Secret]
+    var nodeSecrets: [UInt32: Secret]
     /// The ratchets started so far, by `leaf << 1 | type`.
-    private var ratchets: [UInt64: HashRatchet] = [:]
+    var ratchets: [UInt64: HashRatchet] = [:]
     /// Skipped-generation keys retained over all ratchets, at most `configuration.maximumRetainedKeys`.
-    public private(set) var retainedKeyCount = 0
+    public internal(set) var retainedKeyCount = 0
 
     /// A secret tree for `leafCount` leaves (a power of two, as in the ratchet tree) rooted at `encryptionSecret`.
     public init(
@@ -183,7 +183,7 @@ public struct SecretTree: Sendable {
 }
 
 /// One sender ratchet (§9.1): the secret for `nextGeneration`, plus retained keys of skipped generations.
-private struct HashRatchet: Sendable {
+struct HashRatchet: Sendable {
     var secret: Secret
     let type: SecretTree.RatchetType
     var nextGeneration: UInt32 = 0

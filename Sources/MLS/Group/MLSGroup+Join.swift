@@ -1,0 +1,174 @@
+import WireFormat
+
+extension MLSGroup {
+    /// The private keys that go with one of our KeyPackages (RFC 9420 §10): its init key, its
+    /// leaf's encryption key, and the signature key of its leaf.
+    public struct MemberKeys: Sendable {
+        public var initKey: HPKEPrivateKey
+        public var encryptionKey: HPKEPrivateKey
+        public var signatureKey: SignaturePrivateKey
+
+        public init(initKey: HPKEPrivateKey, encryptionKey: HPKEPrivateKey, signatureKey: SignaturePrivateKey) {
+            self.initKey = initKey
+            self.encryptionKey = encryptionKey
+            self.signatureKey = signatureKey
+        }
+    }
+
+    /// Joins a group from a Welcome addressed to `keyPackage` (RFC 9420 §12.4.3.1), checking
+    /// everything the RFC lists before trusting anything in it:
+    ///
+    /// 1. the Welcome's suite is the KeyPackage's, and it has an entry for our KeyPackageRef,
+    ///    whose GroupSecrets decrypt with our init key; our private keys match the KeyPackage;
+    /// 2. every PSK the GroupSecrets name is available (external PSKs from the store), each
+    ///    nonce is `KDF.Nh` bytes, and at most one is a `reinit` or `branch` resumption PSK;
+    /// 3. the GroupInfo decrypts with the welcome key and nonce and has the same suite;
+    /// 4. the ratchet tree (the `ratchet_tree` extension, or `ratchetTree` given out of band)
+    ///    passes ``RatchetTree/init(validating:crypto:groupID:expectedTreeHash:groupContextExtensions:leafValidator:)``:
+    ///    tree hash, parent hashes, every leaf (§7.3), unmerged leaves, unique keys;
+    /// 5. the GroupInfo signer's leaf is non-blank and the signature verifies with its key;
+    /// 6. a leaf identical to our KeyPackage's leaf node exists (`my_leaf`);
+    /// 7. the path secret, if present, gives keys for the lowest common ancestor of `my_leaf`
+    ///    and the signer and every node above it on the signer's filtered direct path, each equal
+    ///    to the tree's public key;
+    /// 8. the key schedule from the joiner secret and PSKs gives the GroupInfo's confirmation tag.
+    ///
+    /// Lifetimes of the tree's leaves are checked only for well-formedness (§7.3); the
+    /// configuration's credential validator sees every leaf.
+    public init(
+        joining welcome: Welcome, keyPackage: KeyPackageIn, privateKeys: MemberKeys, ratchetTree: RatchetTreeIn? = nil,
+        configuration: Configuration
+    ) throws(MLSGroupError) {
+        let crypto: CryptoSuite
+        do {
+            crypto = try welcome.cipherSuite.crypto()
+        } catch {
+            throw .crypto(error)
+        }
+        guard keyPackage.cipherSuite == welcome.cipherSuite else { throw .welcome(.cipherSuiteMismatch) }
+        guard privateKeys.initKey.publicKey == keyPackage.initKey,
+            privateKeys.encryptionKey.publicKey == keyPackage.leafNode.encryptionKey,
+            privateKeys.signatureKey.publicKey == keyPackage.leafNode.signatureKey
+        else { throw .privateKeyMismatch }
+
+        // 1. GroupSecrets.
+        let reference = crypto.makeKeyPackageRef(keyPackage.wireBytes)
+        let groupSecrets: GroupSecrets
+        do {
+            groupSecrets = try welcome.decryptGroupSecrets(keyPackageRef: reference, initKey: privateKeys.initKey, crypto: crypto)
+        } catch {
+            throw .welcome(error)
+        }
+
+        // 2. PSKs.
+        var reInitOrBranch = 0
+        var pskInputs: [KeySchedule.PSKInput] = []
+        for id in groupSecrets.psks {
+            guard id.nonce.count == crypto.hashLength else { throw .pskNonceLength }
+            if case .resumption(let usage, _, _) = id.kind, usage != .application { reInitOrBranch += 1 }
+            guard let psk = Self.lookUpPSK(id, groupID: nil, ownResumptionPSKs: [:], store: configuration.pskStore) else {
+                throw .missingPSK
+            }
+            pskInputs.append(KeySchedule.PSKInput(id: id, psk: psk))
+        }
+        guard reInitOrBranch <= 1 else { throw .multipleReInitOrBranchPSKs }
+        let pskSecret: Secret?
+        do {
+            pskSecret = pskInputs.isEmpty ? nil : try KeySchedule.pskSecret(crypto: crypto, psks: pskInputs)
+        } catch {
+            throw .crypto(error)
+        }
+
+        // 3. GroupInfo.
+        let groupInfo: GroupInfo
+        do {
+            groupInfo = try welcome.decryptGroupInfo(joinerSecret: groupSecrets.joinerSecret, pskSecret: pskSecret, crypto: crypto)
+        } catch {
+            throw .welcome(error)
+        }
+        let context = groupInfo.groupContext
+
+        // 4-5. The tree, validated before any leaf in it is trusted, then the signer.
+        let tree = try Self.validatedTree(
+            groupInfo: groupInfo, outOfBand: ratchetTree, crypto: crypto, configuration: configuration)
+
+        // 6. my_leaf.
+        guard let ourLeaf = tree.occupiedLeaves.first(where: { tree.leaf(at: $0) == keyPackage.leafNode }) else {
+            throw .ourLeafNotFound
+        }
+
+        // 7. Path secrets from the lowest common ancestor with the signer up to the root.
+        var privateState = TreeKEMPrivateState(leafIndex: ourLeaf, leafKey: privateKeys.encryptionKey)
+        if let pathSecret = groupSecrets.pathSecret {
+            guard groupInfo.signer != ourLeaf else { throw .pathSecretMismatch }
+            let ourNode = Int(ourLeaf) * 2
+            let signerPath: [Int]
+            do {
+                signerPath = try tree.filteredDirectPath(of: groupInfo.signer)
+            } catch {
+                throw .tree(error)
+            }
+            guard let start = signerPath.firstIndex(where: { TreeArray.isInSubtree(ourNode, of: $0) }) else { throw .pathSecretMismatch }
+            var secret = pathSecret
+            for i in start..<signerPath.count {
+                do {
+                    if i > start { secret = try crypto.deriveSecret(secret: secret, label: "path") }
+                    let key = try crypto.deriveKeyPair(ikm: try crypto.deriveSecret(secret: secret, label: "node"))
+                    guard tree.parent(atNode: signerPath[i])?.encryptionKey == key.publicKey else { throw MLSGroupError.pathSecretMismatch }
+                    try privateState.setPathSecret(secret, forNode: signerPath[i], crypto: crypto)
+                } catch let error as MLSGroupError {
+                    throw error
+                } catch {
+                    throw .pathSecretMismatch
+                }
+            }
+        }
+
+        // 8. Key schedule and confirmation tag.
+        let secrets: EpochSecrets
+        do {
+            secrets = try groupInfo.verifiedEpochSecrets(joinerSecret: groupSecrets.joinerSecret, pskSecret: pskSecret, crypto: crypto)
+        } catch {
+            throw .welcome(error)
+        }
+        let interim = TranscriptHashes.interim(crypto: crypto, confirmed: context.confirmedTranscriptHash, confirmationTag: groupInfo.confirmationTag)
+        let (keys, secretTree) = try EpochKeys.split(secrets, leafCount: tree.leafCount, configuration: configuration.secretTree)
+        self.init(
+            crypto: crypto, signer: privateKeys.signatureKey,
+            epoch: EpochState(
+                groupContext: context, tree: tree, privateState: privateState, keys: keys, secretTree: secretTree,
+                interimTranscriptHash: interim),
+            configuration: configuration)
+    }
+
+    /// The GroupInfo's tree (extension or out of band), validated (§12.4.3.1), and the GroupInfo
+    /// signature checked with the signer's leaf in it.
+    static func validatedTree(
+        groupInfo: GroupInfo, outOfBand: RatchetTreeIn?, crypto: CryptoSuite, configuration: Configuration
+    ) throws(MLSGroupError) -> RatchetTree {
+        let context = groupInfo.groupContext
+        let treeIn: RatchetTreeIn
+        if let data = groupInfo.extensions.first(ofType: .ratchetTree)?.extensionData {
+            do {
+                treeIn = try RatchetTreeIn(wireBytes: data)
+            } catch {
+                throw .malformed(error)
+            }
+        } else if let outOfBand {
+            treeIn = outOfBand
+        } else {
+            throw .missingRatchetTree
+        }
+        let tree: RatchetTree
+        do {
+            tree = try RatchetTree(
+                validating: treeIn, crypto: crypto, groupID: context.groupID, expectedTreeHash: context.treeHash,
+                groupContextExtensions: context.extensions, leafValidator: configuration.leafValidator(crypto))
+        } catch {
+            throw .tree(error)
+        }
+        guard let signerLeaf = tree.leaf(at: groupInfo.signer) else { throw .groupInfoSignerBlank }
+        guard groupInfo.verifySignature(signatureKey: signerLeaf.signatureKey, crypto: crypto) else { throw .badGroupInfoSignature }
+        return tree
+    }
+}

@@ -1,0 +1,121 @@
+/// One member's state of an MLS group (RFC 9420): the current epoch (GroupContext, ratchet
+/// tree, this member's private keys, the epoch's secrets and secret tree, transcript hashes),
+/// the proposals received in the epoch, the resumption PSKs of recent epochs, and a Commit of
+/// ours awaiting the Delivery Service's answer.
+///
+/// A value type with one owner: every operation that changes the group is `mutating`, and on
+/// error the group is left as it was. Copying a group copies its secrets; keep one copy (a
+/// stale copy could decrypt messages this copy already deleted keys for).
+///
+/// Ways in: ``init(creating:groupID:signer:leafNode:extensions:configuration:)`` (a new group, epoch 0),
+/// ``init(joining:keyPackage:privateKeys:ratchetTree:configuration:)`` (a Welcome),
+/// ``joinExternally(groupInfo:ratchetTree:leafNode:privateKeys:configuration:)`` (an external
+/// Commit), and ``init(serialized:configuration:)`` (restored state).
+public struct MLSGroup: Sendable {
+    /// The primitives of the group's cipher suite.
+    public let crypto: CryptoSuite
+    /// This member's signature key: signs its messages, leaf nodes and GroupInfos.
+    let signer: SignaturePrivateKey
+    /// The current epoch.
+    var epoch: EpochState
+    /// Proposals of the current epoch.
+    var proposalCache = ProposalCache()
+    /// `resumption_psk` of recent epochs (the current one included), by epoch.
+    var resumptionPSKs: [UInt64: Secret] = [:]
+    /// A Commit this member created, applied by ``mergePendingCommit()`` once the Delivery
+    /// Service accepted it.
+    var pendingCommit: PendingCommit?
+    /// Whether the group can still be used.
+    public internal(set) var status: Status = .active
+    /// The environment: clock, Authentication Service, PSKs, randomness, limits.
+    public var configuration: Configuration
+
+    /// Whether this member can still use the group (RFC 9420 §12.4.2).
+    public enum Status: Hashable, Sendable {
+        /// A member of the current epoch.
+        case active
+        /// A Commit removed this member.
+        case removed
+        /// A ReInit was committed: wait for the Welcome to the new group.
+        case reinitialized(ReInit)
+    }
+
+    init(crypto: CryptoSuite, signer: SignaturePrivateKey, epoch: EpochState, configuration: Configuration) {
+        self.crypto = crypto
+        self.signer = signer
+        self.epoch = epoch
+        self.configuration = configuration
+        rememberResumptionPSK()
+    }
+
+    // MARK: Reading the state
+
+    /// The current GroupContext (§8.1).
+    public var groupContext: GroupContext { epoch.groupContext }
+    /// The group's identifier.
+    public var groupID: [UInt8] { epoch.groupContext.groupID }
+    /// The current epoch number.
+    public var epochNumber: UInt64 { epoch.groupContext.epoch }
+    /// The cipher suite.
+    public var cipherSuite: CipherSuite { crypto.cipherSuite }
+    /// The ratchet tree of the current epoch.
+    public var ratchetTree: RatchetTree { epoch.tree }
+    /// This member's leaf index.
+    public var ownLeafIndex: UInt32 { epoch.ourLeaf }
+    /// Whether a Commit of ours is waiting for ``mergePendingCommit()`` or ``discardPendingCommit()``.
+    public var hasPendingCommit: Bool { pendingCommit != nil }
+
+    /// The members of the current epoch, by leaf index.
+    public var members: [GroupMember] {
+        epoch.tree.occupiedLeaves.compactMap { index in
+            epoch.tree.leaf(at: index).map { GroupMember(leafIndex: index, credential: $0.credential, signatureKey: $0.signatureKey) }
+        }
+    }
+
+    /// The epoch authenticator (§8.7): equal for every member of the epoch; compare it out of
+    /// band to detect a split view of the group.
+    public var epochAuthenticator: Secret { epoch.keys.epochAuthenticator }
+
+    /// `MLS-Exporter(label, context, length)` (§8.5) for the current epoch.
+    public func export(label: String, context: [UInt8], length: Int) throws(MLSGroupError) -> Secret {
+        do {
+            let derived = try crypto.deriveSecret(secret: epoch.keys.exporterSecret, label: label)
+            return try crypto.expandWithLabel(secret: derived, label: "exported", context: crypto.hash(context), length: length)
+        } catch {
+            throw .crypto(error)
+        }
+    }
+
+    /// The proposals received in this epoch and not yet committed, in order.
+    public var pendingProposals: [ReceivedProposal] {
+        proposalCache.proposals.map { ReceivedProposal(reference: $0.reference, proposal: $0.proposal, sender: $0.sender) }
+    }
+
+    // MARK: Internal helpers
+
+    /// Keeps the current epoch's resumption PSK, dropping the oldest beyond the retention.
+    mutating func rememberResumptionPSK() {
+        let current = epoch.groupContext.epoch
+        resumptionPSKs[current] = epoch.keys.resumptionPSK
+        let retention = UInt64(max(1, configuration.resumptionPSKRetention))
+        if current >= retention {
+            for old in resumptionPSKs.keys where old <= current - retention { resumptionPSKs[old] = nil }
+        }
+    }
+
+    func requireActive() throws(MLSGroupError) {
+        guard status == .active else { throw .groupInactive }
+    }
+
+    /// Installs `next` as the current epoch, after a Commit.
+    mutating func install(_ next: EpochState) {
+        epoch = next
+        proposalCache.removeAll()
+        pendingCommit = nil
+        rememberResumptionPSK()
+    }
+
+    func protection(_ state: EpochState) -> MessageProtection {
+        MessageProtection(crypto: crypto, groupContext: state.groupContext)
+    }
+}

@@ -1,0 +1,12 @@
+/// A Commit this member sent, waiting for the Delivery Service's answer: the epoch it leads
+/// to is computed when the Commit is created, installed by ``MLSGroup/mergePendingCommit()``
+/// when the relay accepts the Commit, dropped by ``MLSGroup/discardPendingCommit()`` (or by
+/// processing another member's Commit for the same epoch) when the relay reports a conflict.
+struct PendingCommit: Sendable {
+    /// The epoch after the Commit.
+    var next: EpochState
+    /// What the Commit changes, returned on merge.
+    var summary: CommitSummary
+    /// The next epoch's status (a ReInit makes the group inactive once merged).
+    var reInit: ReInit?
+}

@@ -1,0 +1,32 @@
+import Foundation
+import MLS
+import Testing
+
+/// Seeds for `Fuzz/FuzzGroupState`: serialized states of small groups made in code, each
+/// checked to restore. With `LETTERLOCK_WRITE_FUZZ_SEEDS=1` they are written to the corpus:
+///
+///     LETTERLOCK_WRITE_FUZZ_SEEDS=1 swift test --skip-build --filter GroupFuzzSeedTests
+@Suite struct GroupFuzzSeedTests {
+    @Test func groupStateSeeds() throws {
+        var seeds: [(String, [UInt8])] = []
+        for suite in [CipherSuite.mls128DHKEMX25519AES128GCMSHA256Ed25519, CipherSuite(rawValue: 2)] {
+            var world = GroupWorld(suite: suite)
+            try world.create()
+            seeds.append(("state-\(suite.rawValue)-alone", try #require(world.groups[0]).serialized()))
+            let bob = try world.newClient(), carol = try world.newClient()
+            try world.commit(by: 0, CommitOptions(adding: [world.keyPackage(bob), world.keyPackage(carol)]), joiners: [bob, carol])
+            var bobGroup = try #require(world.groups[bob])
+            let skipped = try bobGroup.encrypt([1])
+            _ = skipped
+            let message = try bobGroup.encrypt([2])
+            var carolGroup = try #require(world.groups[carol])
+            _ = try carolGroup.process(message)
+            seeds.append(("state-\(suite.rawValue)-three", try carolGroup.serialized()))
+        }
+        let configuration = MLSGroup.Configuration(lifetimePolicy: .ignore, credentialValidator: AcceptAllCredentialsValidator())
+        for (_, bytes) in seeds { _ = try MLSGroup(serialized: bytes, configuration: configuration) }
+        guard ProcessInfo.processInfo.environment["LETTERLOCK_WRITE_FUZZ_SEEDS"] == "1" else { return }
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz/FuzzGroupState/corpus")
+        for (name, bytes) in seeds { try Data(bytes).write(to: folder.appendingPathComponent(name)) }
+    }
+}
