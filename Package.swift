@@ -170,17 +170,20 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 // MARK: Client: encrypted files (format, streaming cipher, resumable blob transfer)
 
 targets += [
-    /// The encrypted file format (chunked STREAM over AES-256-GCM), manifests, public links,
-    /// resumable blob upload and download over the relay, and the CLI's progress bar.
+    /// The encrypted file format (chunked STREAM over AES-256-GCM, key-committing header), the
+    /// streaming encryptor and decryptor, manifests and public links: no networking, fuzzed.
+    .target(name: "FileCipher", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
+    /// Resumable blob upload and download over the relay (async-http-client), whole-file send and
+    /// receive, and the CLI's progress bar. Re-exports FileCipher.
     .target(
         name: "LetterlockFiles",
-        dependencies: ["RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
+        dependencies: ["FileCipher", "RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
         swiftSettings: strictSettings
     ),
     .testTarget(
         name: "LetterlockFilesTests",
         dependencies: [
-            "LetterlockFiles", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
+            "LetterlockFiles", "FileCipher", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ] + crypto,
         swiftSettings: strictSettings
@@ -259,8 +262,8 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
     ("FuzzEnvelope", ["LetterlockEnvelope"] + crypto),
-    ("FuzzFileManifest", ["LetterlockFiles"]),
-    ("FuzzFileStream", ["LetterlockFiles"] + crypto),
+    ("FuzzFileManifest", ["FileCipher"]),
+    ("FuzzFileStream", ["FileCipher"] + crypto),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
