@@ -168,14 +168,67 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 
 // MARK: Client: encrypted files (format, streaming cipher, resumable blob transfer)
 
+targets += [
+    /// The encrypted file format (chunked STREAM over AES-256-GCM), manifests, public links,
+    /// resumable blob upload and download over the relay, and the CLI's progress bar.
+    .target(
+        name: "LetterlockFiles",
+        dependencies: ["RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
+        swiftSettings: strictSettings
+    ),
+    .testTarget(
+        name: "LetterlockFilesTests",
+        dependencies: [
+            "LetterlockFiles", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+]
+
 // MARK: Client: LetterlockKit (device state, relay client, identity, contacts) and the CLI
+
+let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
+
+targets += [
+    /// The client SDK: device state (GRDB), the signed relay client and push connection, identity,
+    /// contacts, requests, blocks, device linking and safety numbers. No CLI code.
+    .target(
+        name: "LetterlockKit",
+        dependencies: [
+            "RelayAPI", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+    /// The commands of `letterlock`, as a library so tests can run them without a process.
+    .target(name: "LetterlockCommands", dependencies: ["LetterlockKit", argumentParser], swiftSettings: strictSettings),
+    .executableTarget(name: "Letterlock", dependencies: ["LetterlockCommands"], swiftSettings: strictSettings),
+    .testTarget(
+        name: "LetterlockKitTests",
+        dependencies: [
+            "LetterlockKit", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging, nioCore, serviceLifecycle,
+        ] + crypto,
+        swiftSettings: strictSettings
+    ),
+]
 
 // MARK: - Benchmarks (every area adds a subcommand file)
 
 targets += [
     .executableTarget(
         name: "LetterlockBench",
-        dependencies: ["MLS", "PerceptualHash", "ImageDecoding", argumentParser] + crypto,
+        dependencies: [
+            "MLS", "PerceptualHash", "ImageDecoding", argumentParser,
+            // relay: simulated devices (NIO HTTP/1.1 and WebSocket clients) and the echo ceiling.
+            "RelayAPI", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            // files: a relay on loopback and the file client.
+            "LetterlockFiles", "Relay", "RelayStorage", asyncHTTPClient, serviceLifecycle,
+        ] + crypto,
         swiftSettings: hotLoopSettings
     )
 ]
@@ -200,6 +253,9 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
+    ("FuzzEnvelope", ["LetterlockKit"] + crypto),
+    ("FuzzFileManifest", ["LetterlockFiles"]),
+    ("FuzzFileStream", ["LetterlockFiles"] + crypto),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {
@@ -217,6 +273,7 @@ let package = Package(
         .executable(name: "letterlock-hash", targets: ["LetterlockHash"]),
         .executable(name: "letterlock-bench", targets: ["LetterlockBench"]),
         .executable(name: "letterlock-relay", targets: ["LetterlockRelay"]),
+        .executable(name: "letterlock", targets: ["Letterlock"]),
         .library(name: "MLS", targets: ["MLS"]),
         .library(name: "PerceptualHash", targets: ["PerceptualHash"]),
     ],

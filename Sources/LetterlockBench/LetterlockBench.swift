@@ -5,7 +5,7 @@ import ArgumentParser
 /// Build in release (`make bench`); debug figures mean nothing. Every area adds one subcommand
 /// in its own file.
 @main
-struct LetterlockBench: ParsableCommand {
+struct LetterlockBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letterlock-bench",
         abstract: "Letterlock benchmarks: each figure is printed with its ratio to a reference measured in the same run.",

@@ -5,4 +5,7 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     MLSBench.self,
     PDQBench.self,
     PDQMatchBench.self,
+    RelayBench.self,
+    RelayEchoServer.self,
+    FilesBench.self,
 ]

@@ -79,18 +79,14 @@ extension Relay {
             var headers = HTTPFields()
             headers[.contentType] = "application/octet-stream"
             headers[.acceptRanges] = "bytes"
+            // Both answers stream the file in bounded chunks (review M3): memory per download is
+            // one chunk, not the blob, so neither form needs a size cap.
             guard let rangeHeader = request.headers[.range] else {
-                guard size <= Int64(self.configuration.maximumChunkSize) * 64, let bytes = try await content.read(blob: id, range: 0..<size) else {
-                    throw RelayError.notFound
-                }
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                return Response(status: .ok, headers: headers, body: Self.streamedBody(content, blob: id, range: 0..<size))
             }
-            guard let range = Self.byteRange(rangeHeader, size: size), range.count <= Int64(self.configuration.maximumChunkSize) * 4 else {
-                throw RelayError.rangeNotSatisfiable
-            }
-            guard let bytes = try await content.read(blob: id, range: range) else { throw RelayError.notFound }
+            guard let range = Self.byteRange(rangeHeader, size: size) else { throw RelayError.rangeNotSatisfiable }
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(size)"
-            return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(status: .partialContent, headers: headers, body: Self.streamedBody(content, blob: id, range: range))
         }
         router.delete("/v1/blobs/:blobID") { request, context in
             var request = request
@@ -101,6 +97,23 @@ extension Relay {
             }
             if try await !self.store.deleteBlob(id, owner: auth.device.accountID) { try await content.erase(blob: id) }
             return Response(status: .noContent)
+        }
+    }
+
+    /// Bytes read from the blob store per write to the socket.
+    static let downloadChunkSize = 64 * 1024
+
+    /// A response body that reads `range` of the blob one chunk at a time, each read waiting for
+    /// the previous chunk's write (the socket's back-pressure), so a download holds at most one
+    /// chunk in memory. A blob erased between the status line and the end of the body ends the
+    /// connection early; the client sees a short body against `Content-Length`.
+    static func streamedBody(_ content: any BlobContentStore, blob: String, range: Range<Int64>, chunkSize: Int = downloadChunkSize)
+        -> ResponseBody
+    {
+        ResponseBody(contentLength: Int(range.count)) { writer in
+            guard try await content.stream(blob: blob, range: range, chunkSize: chunkSize, to: { chunk in try await writer.write(ByteBuffer(bytes: chunk)) })
+            else { throw RelayError.notFound }
+            try await writer.finish(nil)
         }
     }
 

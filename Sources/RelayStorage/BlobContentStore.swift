@@ -12,6 +12,11 @@ public protocol BlobContentStore: Sendable {
     func promote(upload: String, to blob: String) async throws
     /// Bytes `range` of the blob; nil if the blob is not stored.
     func read(blob: String, range: Range<Int64>) async throws -> Data?
+    /// Passes bytes `range` of the blob to `consume` in order, in chunks of at most `chunkSize`
+    /// bytes, reading the next chunk only once `consume` has returned: memory stays bounded by one
+    /// chunk whatever the blob's size (review M3). Returns false, consuming nothing, if the blob
+    /// is not stored; throws if it is shorter than `range`.
+    func stream(blob: String, range: Range<Int64>, chunkSize: Int, to consume: (Data) async throws -> Void) async throws -> Bool
     func size(blob: String) async throws -> Int64?
     /// Overwrites, then removes. Missing ids are ignored.
     func erase(blob: String) async throws

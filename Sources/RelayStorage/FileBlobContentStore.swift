@@ -73,6 +73,23 @@ public struct FileBlobContentStore: BlobContentStore {
         return try handle.read(upToCount: Int(range.count)) ?? Data()
     }
 
+    public func stream(blob: String, range: Range<Int64>, chunkSize: Int, to consume: (Data) async throws -> Void) async throws -> Bool {
+        guard chunkSize > 0 else { throw RelayStorageError.invalidValue }
+        // Opened once: the bytes come from one file even if the blob is erased meanwhile.
+        guard let handle = try? FileHandle(forReadingFrom: blobs.appendingPathComponent(Self.checked(blob))) else { return false }
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(range.lowerBound))
+        var remaining = range.upperBound - range.lowerBound
+        while remaining > 0 {
+            guard let chunk = try handle.read(upToCount: Int(min(Int64(chunkSize), remaining))), !chunk.isEmpty else {
+                throw RelayStorageError.invalidValue  // the file is shorter than its record says
+            }
+            remaining -= Int64(chunk.count)
+            try await consume(chunk)
+        }
+        return true
+    }
+
     public func size(blob: String) async throws -> Int64? {
         let url = try blobs.appendingPathComponent(Self.checked(blob))
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }

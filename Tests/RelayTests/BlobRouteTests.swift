@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Relay
+@testable import Relay
+import Synchronization
 import RelayAPI
 import RelayStorage
 import Testing
@@ -121,4 +123,64 @@ import Testing
             #expect(try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=zero", body: Data([1]), as: alice).status == .notFound)
         }
     }
+
+    /// Review M3: downloads stream from the file in bounded chunks. A blob larger than the old
+    /// range cap (16 MiB) downloads whole and by range, and the body the route returns writes
+    /// it in chunks of at most `downloadChunkSize`, each read only after the previous one was
+    /// written, so the relay holds one chunk per download whatever the blob's size.
+    @Test func largeDownloadsStreamInBoundedChunks() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let content = try FileBlobContentStore(directory: directory)
+        let size = 24 << 20
+        var generator = SystemRandomNumberGenerator()
+        let bytes = Data((0..<size / 8).flatMap { _ in withUnsafeBytes(of: generator.next(), Array.init) })
+        let id = Self.hex(bytes)
+        try await RelayHarness(blobContent: content).withClient { client in
+            let alice = try await client.register()
+            #expect(try await Self.upload(bytes, as: alice, client: client, chunk: 4 << 20) == id)
+            let whole = try await client.send(.get, "/v1/blobs/\(id)", as: alice)
+            #expect(whole.status == .ok)
+            #expect(whole.headers[.contentLength] == String(size))
+            #expect(Data(whole.body.readableBytesView) == bytes)
+            let ranged = try await client.send(.get, "/v1/blobs/\(id)", as: alice) { headers, _ in headers[.range] = "bytes=1000-20000999" }
+            #expect(ranged.status == .partialContent)
+            #expect(ranged.headers[.contentRange] == "bytes 1000-20000999/\(size)")
+            #expect(Data(ranged.body.readableBytesView) == bytes[1000..<20_001_000])
+        }
+
+        let writes = WriteLog()
+        let body = Relay.streamedBody(content, blob: id, range: 0..<Int64(size))
+        #expect(body.contentLength == size)
+        try await body.write(RecordingBodyWriter(log: writes))
+        let sizes = writes.sizes
+        #expect(writes.finished)
+        #expect(sizes.reduce(0, +) == size)
+        #expect(sizes.allSatisfy { $0 <= Relay.downloadChunkSize }, "largest write: \(sizes.max() ?? 0) bytes")
+        #expect(sizes.count == size / Relay.downloadChunkSize)
+        #expect(writes.bytes == bytes)
+
+        // A blob gone before the body is written ends the body with an error, not a short 200.
+        try await content.erase(blob: id)
+        await #expect(throws: (any Error).self) {
+            try await Relay.streamedBody(content, blob: id, range: 0..<Int64(size)).write(RecordingBodyWriter(log: WriteLog()))
+        }
+    }
+}
+
+/// What a response body wrote, buffer by buffer.
+final class WriteLog: Sendable {
+    private let state = Mutex<(sizes: [Int], bytes: Data, finished: Bool)>(([], Data(), false))
+    func append(_ buffer: ByteBuffer) { state.withLock { $0.sizes.append(buffer.readableBytes); $0.bytes += buffer.readableBytesView } }
+    func finish() { state.withLock { $0.finished = true } }
+    var sizes: [Int] { state.withLock { $0.sizes } }
+    var bytes: Data { state.withLock { $0.bytes } }
+    var finished: Bool { state.withLock { $0.finished } }
+}
+
+/// A `ResponseBodyWriter` that records each buffer instead of sending it.
+struct RecordingBodyWriter: ResponseBodyWriter {
+    let log: WriteLog
+    mutating func write(_ buffer: ByteBuffer) async throws { log.append(buffer) }
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws { log.finish() }
 }

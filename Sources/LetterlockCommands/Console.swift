@@ -1,0 +1,42 @@
+import Foundation
+
+/// Where commands write. A task-local so tests can capture a command's output in-process.
+public struct Console: Sendable {
+    public var out: @Sendable (String) -> Void
+    public var err: @Sendable (String) -> Void
+    /// Asks for a secret without echo; nil when there is no terminal.
+    public var readSecret: @Sendable (String) -> String?
+
+    public init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+        readSecret: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) {
+        self.out = out
+        self.err = err
+        self.readSecret = readSecret
+    }
+
+    public static let standard = Console(
+        out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
+        err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+        readSecret: Console.promptWithoutEcho
+    )
+
+    @TaskLocal public static var current = Console.standard
+
+    /// Reads a line from the terminal with echo off (termios), restoring the mode afterwards.
+    static func promptWithoutEcho(_ prompt: String) -> String? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var original = termios()
+        guard tcgetattr(STDIN_FILENO, &original) == 0 else { return nil }
+        var silent = original
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return readLine(strippingNewline: true)
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import LetterlockKit
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Relay URL (env LETTERLOCK_RELAY; default: the relay recorded at registration, else http://127.0.0.1:8080).")
+    var relay: String?
+
+    @Option(help: "Home directory holding the device state (env LETTERLOCK_HOME, default ~/.letterlock).")
+    var home: String?
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    static let defaultRelay = "http://127.0.0.1:8080"
+
+    var homeURL: URL {
+        if let home { return URL(fileURLWithPath: (home as NSString).expandingTildeInPath, isDirectory: true) }
+        if let env = ProcessInfo.processInfo.environment["LETTERLOCK_HOME"] {
+            return URL(fileURLWithPath: (env as NSString).expandingTildeInPath, isDirectory: true)
+        }
+        return DeviceStore.defaultHome
+    }
+
+    /// The relay to use: the flag, the environment, then (for a registered device) nil, meaning
+    /// the relay recorded at registration.
+    var relayOverride: String? { relay ?? ProcessInfo.processInfo.environment["LETTERLOCK_RELAY"] }
+
+    /// The passphrase: LETTERLOCK_PASSPHRASE, else a prompt without echo on a terminal.
+    static func passphrase(prompt: String = "Passphrase: ") -> String? {
+        if let env = ProcessInfo.processInfo.environment["LETTERLOCK_PASSPHRASE"] { return env }
+        return Console.current.readSecret(prompt)
+    }
+
+    /// Opens the registered device, asking for the passphrase when its keys are protected.
+    func openClient() throws -> LetterlockClient {
+        guard LetterlockClient.isRegistered(home: homeURL) else { throw LetterlockError.notRegistered }
+        let passphrase = try LetterlockClient.needsPassphrase(home: homeURL) ? Self.passphrase() : nil
+        return try LetterlockClient.open(home: homeURL, relayURL: relayOverride, passphrase: passphrase)
+    }
+
+    /// Runs a command body, turning failures into a clear message and a documented exit code.
+    func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as LetterlockError {
+            throw fail(code: error.name, message: error.description, exit: Self.exitCode(error))
+        } catch let error as RelayClientError {
+            throw fail(code: error.code ?? (error == .unreachable ? "unreachable" : "relay_error"), message: error.description, exit: Self.exitCode(error))
+        }
+    }
+
+    private func fail(code: String, message: String, exit: Int32) -> ExitCode {
+        if json {
+            Console.current.out(Output.json(["error": ["code": code, "message": message]]))
+        } else {
+            Console.current.err("letterlock: error: \(message)")
+        }
+        return ExitCode(exit)
+    }
+
+    /// Exit codes (documented in docs/client.md): 1 other, 3 relay unreachable, 4 unknown
+    /// contact or not found, 5 blocked, 6 passphrase, 7 not registered, 8 rate limited.
+    static func exitCode(_ error: LetterlockError) -> Int32 {
+        switch error {
+        case .unknownContact, .unknownRequest: 4
+        case .blocked: 5
+        case .wrongPassphrase, .passphraseRequired: 6
+        case .notRegistered: 7
+        default: 1
+        }
+    }
+
+    static func exitCode(_ error: RelayClientError) -> Int32 {
+        switch error {
+        case .unreachable, .invalidURL: 3
+        case .notFound, .unknownRecipient: 4
+        case .rateLimited: 8
+        default: 1
+        }
+    }
+}
+
+enum Output {
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dataEncodingStrategy = .base64
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+
+    static func print(_ text: String) { Console.current.out(text) }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import LetterlockKit
+
+struct RegisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register", abstract: "Create an account with this device as its first device.")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "A username others can find you by (3-32 of a-z, 0-9, _).") var username: String?
+    @Flag(help: "Protect the private keys with a passphrase (LETTERLOCK_PASSPHRASE or a prompt).") var protect = false
+
+    func run() async throws {
+        try await options.run {
+            var passphrase: String?
+            if protect || ProcessInfo.processInfo.environment["LETTERLOCK_PASSPHRASE"] != nil {
+                guard let first = GlobalOptions.passphrase(prompt: "New passphrase: "), !first.isEmpty else {
+                    throw LetterlockError.passphraseRequired
+                }
+                if ProcessInfo.processInfo.environment["LETTERLOCK_PASSPHRASE"] == nil {
+                    guard Console.current.readSecret("Repeat passphrase: ") == first else { throw LetterlockError.wrongPassphrase }
+                }
+                passphrase = first
+            }
+            let client = try await LetterlockClient.register(
+                home: options.homeURL, relayURL: options.relayOverride ?? GlobalOptions.defaultRelay, username: username, passphrase: passphrase)
+            let me = try await client.whoami()
+            if options.json {
+                Output.print(Output.json(me))
+            } else {
+                Output.print("Registered account \(me.accountID)\(me.username.map { " as @\($0)" } ?? "")")
+                Output.print("This device: \(me.deviceID)")
+                Output.print("Keys: \(passphrase == nil ? "stored unencrypted (file mode 0600)" : "sealed under your passphrase (scrypt)") in \(options.homeURL.path)")
+            }
+        }
+    }
+}
+
+struct WhoamiCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Show this device's account, username and devices.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await options.run {
+            let me = try await options.openClient().whoami()
+            if options.json { return Output.print(Output.json(me)) }
+            Output.print("account:  \(me.accountID)")
+            Output.print("username: \(me.username.map { "@\($0)" } ?? "(none)")")
+            Output.print("device:   \(me.deviceID)")
+            Output.print("relay:    \(me.relayURL)")
+            Output.print("devices:  \(me.devices.count)")
+        }
+    }
+}
+
+struct DevicesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices", abstract: "List this account's devices; link or revoke one.",
+        subcommands: [List.self, Link.self, Join.self, Revoke.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List this account's devices.")
+        @OptionGroup var options: GlobalOptions
+        func run() async throws {
+            try await options.run {
+                let devices = try await options.openClient().devices()
+                if options.json { return Output.print(Output.json(devices)) }
+                for device in devices { Output.print("\(device.deviceID)\(device.isThisDevice ? "  (this device)" : "")") }
+            }
+        }
+    }
+
+    struct Link: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "link", abstract: "On an existing device: add the new device that shows CODE (from `devices join`).")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The code `letterlock devices join` printed on the new device.") var code: String
+        @Option(help: "Seconds to wait for the new device.") var timeout = 120
+
+        func run() async throws {
+            try await options.run {
+                let device = try await options.openClient().linkDevice(code: code, timeout: .seconds(timeout))
+                if options.json { return Output.print(Output.json(["deviceID": device.deviceID])) }
+                Output.print("Linked device \(device.deviceID). Your contacts will see a device change until they verify again.")
+            }
+        }
+    }
+
+    struct Join: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "join", abstract: "On a new device: print a code to enter on an existing device, then wait to join its account.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Seconds to wait for the existing device.") var timeout = 300
+        @Flag(help: "Protect this device's keys with a passphrase.") var protect = false
+
+        func run() async throws {
+            try await options.run {
+                let passphrase = protect ? GlobalOptions.passphrase(prompt: "New passphrase: ") : nil
+                if protect, passphrase == nil { throw LetterlockError.passphraseRequired }
+                let join = try await DeviceJoin.begin(home: options.homeURL, relayURL: options.relayOverride ?? GlobalOptions.defaultRelay)
+                if options.json {
+                    Output.print(Output.json(["code": join.code.description]))
+                } else {
+                    Output.print("On a device already in your account, run:\n  letterlock devices link \(join.code)")
+                    Output.print("Waiting for it…")
+                }
+                let json = options.json
+                let client = try await join.complete(passphrase: passphrase, timeout: .seconds(timeout)) { account in
+                    if !json { Output.print("Offer from account \(account): check it matches `letterlock whoami` there.") }
+                }
+                if options.json { return Output.print(Output.json(try await client.whoami())) }
+                Output.print("Joined account \(client.identity.accountID) as device \(client.identity.deviceID).")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Remove another device of this account.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The device id (see `letterlock devices`).") var deviceID: String
+
+        func run() async throws {
+            try await options.run {
+                try await options.openClient().revoke(deviceID)
+                if options.json { return Output.print(Output.json(["revoked": deviceID])) }
+                Output.print("Revoked device \(deviceID).")
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+public import AsyncHTTPClient
+public import Foundation
+public import NIOCore
+import NIOHTTP1
+public import RelayAPI
+
+/// The relay's blob routes (docs/relay.md §Encrypted blobs), signed by an injected
+/// ``RelayRequestSigner``: resumable chunked uploads and ranged, resumable downloads.
+///
+/// Transient failures (connection errors, HTTP 5xx, `busy`, `rate_limited`) are retried up to
+/// ``Configuration/retries`` times, each retry resuming where the relay says the upload stands
+/// or where the verified download stopped; other refusals throw ``FileError/relay(status:code:)``.
+public struct BlobClient: Sendable {
+    public struct Configuration: Sendable {
+        /// Bytes per upload request (the relay accepts at most 4 MiB).
+        public var uploadPartSize = 4 << 20
+        /// Bytes per ranged download request (the relay serves at most 16 MiB per range).
+        public var downloadRangeSize = 8 << 20
+        /// Attempts after the first when a request fails transiently.
+        public var retries = 4
+        /// Wait before the first retry; doubles each time.
+        public var retryDelay: Duration = .milliseconds(200)
+        /// Deadline of one request.
+        public var requestTimeout: TimeAmount = .seconds(120)
+        public init() {}
+    }
+
+    public let relay: URL
+    public let signer: any RelayRequestSigner
+    public let configuration: Configuration
+    private let httpClient: HTTPClient
+
+    /// - Parameter relay: the relay's base URL (scheme, host and port; no path).
+    public init(relay: URL, signer: any RelayRequestSigner, httpClient: HTTPClient = .shared, configuration: Configuration = Configuration()) {
+        self.relay = relay
+        self.signer = signer
+        self.httpClient = httpClient
+        self.configuration = configuration
+    }
+
+    // MARK: Upload
+
+    /// Starts a resumable upload of `size` bytes whose SHA-256 (lowercase hex) is `sha256`.
+    public func beginUpload(size: Int64, sha256: String) async throws -> BlobUploadResponse {
+        let body = try JSONEncoder().encode(BlobUploadRequest(size: size, sha256: sha256))
+        return try await decode(BlobUploadResponse.self, try await send(.POST, "/v1/blobs/uploads", body: body, expecting: [.created]))
+    }
+
+    /// Where an upload stands: the next byte the relay expects.
+    public func uploadStatus(_ uploadID: String) async throws -> BlobUploadResponse {
+        try await decode(BlobUploadResponse.self, try await send(.GET, "/v1/blobs/uploads/\(uploadID)", expecting: [.ok]))
+    }
+
+    /// Sends the bytes of `file` from wherever the relay says upload `uploadID` stands to the end,
+    /// then completes it. Call again after an interruption: it asks the relay for the offset and
+    /// continues from there.
+    public func upload(
+        _ uploadID: String, from file: URL, progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws -> BlobResponse {
+        let reader = try LocalFile(reading: file)
+        defer { reader.close() }
+        return try await withRetries {
+            var state = try await uploadStatus(uploadID)
+            progress?(TransferProgress(completed: state.offset, total: state.size))
+            while state.offset < state.size {
+                let part = try reader.read(Int(min(Int64(configuration.uploadPartSize), state.size - state.offset)), at: state.offset)
+                guard !part.isEmpty else { throw FileError.io }
+                let response = try await send(.PUT, "/v1/blobs/uploads/\(uploadID)?offset=\(state.offset)", body: part, expecting: [.ok])
+                state = try await decode(BlobUploadResponse.self, response)
+                progress?(TransferProgress(completed: state.offset, total: state.size))
+            }
+            return try await decode(BlobResponse.self, try await send(.POST, "/v1/blobs/uploads/\(uploadID)/complete", expecting: [.created]))
+        }
+    }
+
+    /// Drops this account's reference to a blob.
+    public func deleteBlob(_ blobID: String) async throws {
+        _ = try await send(.DELETE, "/v1/blobs/\(blobID)", expecting: [.noContent])
+    }
+
+    // MARK: Download
+
+    /// Downloads blob `manifest.blobID` range by range into `decryptor`, from where it stands (a
+    /// resumed decryptor starts after its verified chunks), and finishes it. Transient failures
+    /// resume from the last byte received.
+    public func download(
+        _ manifest: FileManifest, into decryptor: FileDecryptor, progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws {
+        let total = manifest.ciphertextSize
+        try await withRetries {
+            while let range = decryptor.nextRange(limit: Int64(configuration.downloadRangeSize)) {
+                var request = try signedRequest(.GET, "/v1/blobs/\(manifest.blobID)", body: Data())
+                request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
+                let response = try await httpClient.execute(request, timeout: configuration.requestTimeout)
+                guard response.status == .partialContent else { throw try await relayError(response) }
+                guard response.headers.first(name: "Content-Range") == "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(total)" else {
+                    throw FileError.sizeMismatch
+                }
+                var got: Int64 = 0
+                for try await buffer in response.body {
+                    got += Int64(buffer.readableBytes)
+                    guard got <= range.count else { throw FileError.trailingData }
+                    try buffer.withUnsafeReadableBytes { try decryptor.append($0) }
+                }
+                guard got == range.count else { throw TransientError() }
+                progress?(TransferProgress(completed: decryptor.nextCiphertextOffset, total: total))
+            }
+        }
+        try decryptor.finish()
+    }
+
+    // MARK: Requests
+
+    struct TransientError: Error {}
+
+    private func withRetries<T>(_ body: () async throws -> T) async throws -> T {
+        var delay = configuration.retryDelay
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch let error where attempt < configuration.retries && Self.isTransient(error) {
+                attempt += 1
+                try await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        if error is CancellationError { return false }
+        if let error = error as? FileError {
+            guard let code = error.relayCode else { return false }
+            return ["busy", "rate_limited", "internal_error", "upload_offset_mismatch"].contains(code) || code.hasPrefix("http_5")
+        }
+        // Connection failures and timeouts from AsyncHTTPClient / NIO.
+        return error is TransientError || error is HTTPClientError || error is IOError || error is ChannelError
+    }
+
+    private func signedRequest(_ method: HTTPMethod, _ path: String, body: Data) throws -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: relay.absoluteString.trimmingSuffix("/") + path)
+        request.method = method
+        for (name, value) in try signer.signatureHeaders(method: method.rawValue, path: path, body: body) {
+            request.headers.add(name: name, value: value)
+        }
+        if !body.isEmpty {
+            request.headers.add(name: "Content-Type", value: method == .PUT ? "application/octet-stream" : "application/json")
+            request.body = .bytes(body)
+        }
+        return request
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: Data = Data(), expecting: [HTTPResponseStatus]) async throws
+        -> HTTPClientResponse
+    {
+        let response = try await httpClient.execute(try signedRequest(method, path, body: body), timeout: configuration.requestTimeout)
+        guard expecting.contains(response.status) else { throw try await relayError(response) }
+        return response
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPClientResponse) async throws -> T {
+        let buffer = try await response.body.collect(upTo: 1 << 16)
+        do { return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView)) } catch { throw FileError.relay(status: Int(response.status.code), code: "malformed_response") }
+    }
+
+    private func relayError(_ response: HTTPClientResponse) async throws -> FileError {
+        let status = Int(response.status.code)
+        let buffer = try? await response.body.collect(upTo: 1 << 16)
+        if let buffer, let body = try? JSONDecoder().decode(ErrorBody.self, from: Data(buffer.readableBytesView)) {
+            return .relay(status: status, code: body.code)
+        }
+        return .relay(status: status, code: "http_\(status)")
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+}

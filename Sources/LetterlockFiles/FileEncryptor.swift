@@ -1,0 +1,72 @@
+public import Crypto
+public import Foundation
+
+/// Encrypts a local file into the ``FileFormat`` in constant memory: one chunk of look-ahead and
+/// a bounded write buffer, whatever the file's size.
+public enum FileEncryptor {
+    /// Bytes gathered before each write to the output.
+    static let writeBatch = 1 << 20
+
+    /// Encrypts `input` into `output` (created with mode 0600, replaced if present) under a fresh
+    /// random key, hashing the ciphertext on the way to give the relay's blob id.
+    ///
+    /// - Parameters:
+    ///   - name: the display name carried in the manifest (default: `input`'s last path component).
+    ///   - progress: called with (plaintext bytes done, total) after each batch.
+    public static func encrypt(
+        contentsOf input: URL, to output: URL, name: String? = nil, mediaType: String = "application/octet-stream",
+        chunkSizeLog2: UInt8 = FileFormat.defaultChunkSizeLog2, key: SymmetricKey = SymmetricKey(size: .bits256),
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) throws -> FileManifest {
+        let reader = try LocalFile(reading: input)
+        let writer = try LocalFile(creating: output)
+        var succeeded = false
+        defer {
+            reader.close()
+            writer.close()
+            if !succeeded { try? FileManager.default.removeItem(at: output) }
+        }
+        let header = try FileHeader(chunkSizeLog2: chunkSizeLog2)
+        let chunkSize = header.chunkSize
+        let total = reader.size ?? 0
+        var sealer = ChunkSealer(fileKey: key, header: header)
+        var hasher = SHA256()
+        var batch = Data(capacity: writeBatch + chunkSize + FileFormat.tagSize)
+        batch.append(header.encoded)
+        var done: Int64 = 0
+
+        var current = try reader.read(chunkSize)
+        while true {
+            let next = current.count == chunkSize ? try reader.read(chunkSize) : Data()
+            let isFinal = next.isEmpty
+            try sealer.seal(current, isFinal: isFinal, into: &batch)
+            done += Int64(current.count)
+            if batch.count >= writeBatch || isFinal {
+                hasher.update(data: batch)
+                try writer.write(batch)
+                batch.removeAll(keepingCapacity: true)
+                progress?(TransferProgress(completed: done, total: max(total, done)))
+            }
+            if isFinal { break }
+            current = next
+        }
+        let blobID = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let manifest = try FileManifest(
+            name: name ?? input.lastPathComponent, mediaType: mediaType, plaintextSize: done, chunkSizeLog2: chunkSizeLog2, blobID: blobID, key: key)
+        succeeded = true
+        return manifest
+    }
+}
+
+/// Bytes done out of a total, for progress callbacks.
+public struct TransferProgress: Hashable, Sendable {
+    public var completed: Int64
+    public var total: Int64
+    public init(completed: Int64, total: Int64) {
+        self.completed = completed
+        self.total = total
+    }
+
+    /// 0 to 1 (1 for an empty transfer).
+    public var fraction: Double { total > 0 ? min(1, Double(completed) / Double(total)) : 1 }
+}

@@ -1,0 +1,125 @@
+public import Foundation
+import GRDB
+
+/// The device's local state: one SQLite file, `letterlock.sqlite`, in the home directory.
+///
+/// The directory is created with mode 0700 and the database file with 0600 before SQLite opens
+/// it (SQLite gives its WAL and shared-memory files the database file's mode). WAL journal,
+/// `synchronous = FULL` (each commit fsyncs the WAL, so a committed change survives a power cut),
+/// foreign keys on, and every change in a transaction: a crash or power cut mid-write leaves the
+/// previous committed state. The schema grows only by named, append-only migrations
+/// (``migrator``). All SQL of the client lives in this type's files.
+public final class DeviceStore: Sendable {
+    public static let fileName = "letterlock.sqlite"
+
+    let queue: DatabaseQueue
+    public let home: URL
+
+    /// `~/.letterlock`.
+    public static var defaultHome: URL {
+        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".letterlock", isDirectory: true)
+    }
+
+    /// Opens (creating if needed) the state in `home` and migrates it to the current schema.
+    public init(home: URL) throws {
+        self.home = home
+        let path = home.appendingPathComponent(Self.fileName).path
+        do {
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            // Tighten an existing directory too: it holds the keys.
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home.path)
+            let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw LetterlockError.homeNotAccessible }
+            fchmod(descriptor, 0o600)
+            close(descriptor)
+        } catch let error as LetterlockError {
+            throw error
+        } catch {
+            throw LetterlockError.homeNotAccessible
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.publicStatementArguments = false  // no user data in errors or logs
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(5)
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        // GRDB lowers `synchronous` to NORMAL when it turns WAL on; FULL makes every commit durable.
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try Self.migrator.migrate(queue)
+    }
+
+    /// Names of the applied migrations, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try queue.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    /// A pragma's value as SQLite reports it (for tests and diagnostics).
+    public func pragma(_ name: String) throws -> String? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+        return try queue.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+
+    /// The append-only schema history. Never edit a registered migration: add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-21 device v1") { db in
+            // One row: this device. Secrets are a JSON blob, sealed when a passphrase is set.
+            try db.execute(
+                sql: """
+                    CREATE TABLE identity (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        relay_url TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        device_id TEXT NOT NULL,
+                        username TEXT,
+                        signing_public_key BLOB NOT NULL,
+                        agreement_public_key BLOB NOT NULL,
+                        secrets BLOB NOT NULL,
+                        protection TEXT NOT NULL,
+                        kdf_salt BLOB,
+                        kdf_log_n INTEGER,
+                        kdf_block_size INTEGER,
+                        kdf_parallelism INTEGER,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE own_devices (
+                        device_id TEXT PRIMARY KEY,
+                        signing_key BLOB NOT NULL,
+                        agreement_key BLOB
+                    );
+                    CREATE TABLE contacts (
+                        account_id TEXT PRIMARY KEY,
+                        username TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('outgoing', 'accepted')),
+                        delivery_token BLOB,
+                        added_at INTEGER NOT NULL,
+                        devices_changed_at INTEGER
+                    );
+                    CREATE TABLE contact_devices (
+                        account_id TEXT NOT NULL REFERENCES contacts(account_id) ON DELETE CASCADE,
+                        device_id TEXT NOT NULL,
+                        signing_key BLOB NOT NULL,
+                        agreement_key BLOB,
+                        PRIMARY KEY (account_id, device_id)
+                    );
+                    CREATE TABLE requests (
+                        entry_id INTEGER PRIMARY KEY,
+                        sender_account TEXT NOT NULL,
+                        sender_username TEXT,
+                        card BLOB NOT NULL,
+                        received_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE blocks (
+                        account_id TEXT PRIMARY KEY,
+                        blocked_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE processed_entries (
+                        entry_id INTEGER PRIMARY KEY,
+                        processed_at INTEGER NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,119 @@
+public import Crypto
+public import Foundation
+
+/// An envelope as received: parsed, not yet decrypted or verified (unverified input has its own
+/// type). ``open(deviceID:agreementKey:)`` or ``open(token:)`` decrypts; ``verified(with:)``
+/// checks the signature and only then decodes the content.
+public struct EnvelopeIn: Sendable {
+    public enum Protection: UInt8, Sendable { case signed = 0, devices = 1, token = 2 }
+
+    public let protection: Protection
+    /// Protection `devices`: each recipient's (device id, enc, wrapped key).
+    let recipients: [(deviceID: String, enc: Data, wrapped: Data)]
+    /// Bytes before the AEAD (its associated data).
+    let header: Data
+    /// Protection `signed`: the SignedContent; otherwise the AEAD.
+    let body: Data
+
+    /// Parses the framing; every length is bounds-checked. Throws ``LetterlockError/malformedEnvelope``
+    /// or ``LetterlockError/unsupportedEnvelopeVersion``.
+    public init(parsing payload: Data) throws {
+        let bytes = [UInt8](payload)
+        guard bytes.count >= 6, Envelope.isEnvelope(payload) else { throw LetterlockError.malformedEnvelope }
+        guard bytes[4] == Envelope.version else { throw LetterlockError.unsupportedEnvelopeVersion }
+        guard let protection = Protection(rawValue: bytes[5]) else { throw LetterlockError.malformedEnvelope }
+        self.protection = protection
+        var index = 6
+        var recipients: [(String, Data, Data)] = []
+        if protection == .devices {
+            guard index < bytes.count else { throw LetterlockError.malformedEnvelope }
+            let count = Int(bytes[index])
+            index += 1
+            guard (1...Envelope.maximumRecipients).contains(count), bytes.count - index >= count * 112 else { throw LetterlockError.malformedEnvelope }
+            for _ in 0..<count {
+                guard let id = String(bytes: bytes[index..<index + 32], encoding: .ascii) else { throw LetterlockError.malformedEnvelope }
+                recipients.append((id, Data(bytes[index + 32..<index + 64]), Data(bytes[index + 64..<index + 112])))
+                index += 112
+            }
+        }
+        self.recipients = recipients
+        self.header = Data(bytes[0..<index])
+        self.body = Data(bytes[index...])
+        if protection != .signed, body.count < 28 { throw LetterlockError.malformedEnvelope }
+    }
+
+    /// Protection `signed`: the signed content as it is.
+    public func openSigned() throws -> SignedEnvelope {
+        guard protection == .signed else { throw LetterlockError.malformedEnvelope }
+        return try SignedEnvelope(parsing: body)
+    }
+
+    /// Protection `devices`: unwraps the content key addressed to `deviceID`.
+    public func open(deviceID: String, agreementKey: Curve25519.KeyAgreement.PrivateKey) throws -> SignedEnvelope {
+        guard protection == .devices else { throw LetterlockError.malformedEnvelope }
+        guard let mine = recipients.first(where: { $0.deviceID == deviceID }) else { throw LetterlockError.notForThisDevice }
+        let keyBytes: Data
+        do {
+            var recipient = try HPKE.Recipient(
+                privateKey: agreementKey, ciphersuite: Envelope.hpkeSuite, info: Data((Envelope.hpkeInfoPrefix + deviceID).utf8),
+                encapsulatedKey: mine.enc)
+            keyBytes = try recipient.open(mine.wrapped)
+        } catch {
+            throw LetterlockError.notForThisDevice
+        }
+        guard keyBytes.count == 32 else { throw LetterlockError.malformedEnvelope }
+        return try decrypt(key: SymmetricKey(data: keyBytes))
+    }
+
+    /// Protection `token`: decrypts with the key derived from this account's delivery token.
+    public func open(token: Data) throws -> SignedEnvelope {
+        guard protection == .token else { throw LetterlockError.malformedEnvelope }
+        do {
+            return try decrypt(key: Envelope.tokenKey(token))
+        } catch let error as LetterlockError where error == .malformedEnvelope {
+            throw error
+        } catch {
+            throw LetterlockError.notForThisDevice
+        }
+    }
+
+    private func decrypt(key: SymmetricKey) throws -> SignedEnvelope {
+        let plaintext: Data
+        do {
+            plaintext = try AES.GCM.open(AES.GCM.SealedBox(combined: body), using: key, authenticating: header)
+        } catch {
+            throw LetterlockError.notForThisDevice
+        }
+        return try SignedEnvelope(parsing: plaintext)
+    }
+}
+
+/// Signed content whose signature is not yet checked.
+public struct SignedEnvelope: Sendable {
+    let json: Data
+    let signature: Data
+    /// The content as claimed, to find out which key to verify with. Not to be acted on.
+    public let claimed: EnvelopeContent
+
+    init(parsing bytes: Data) throws {
+        let b = [UInt8](bytes)
+        guard b.count >= 4 + 64 else { throw LetterlockError.malformedEnvelope }
+        let length = Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
+        guard length <= Envelope.maximumContentSize, b.count == 4 + length + 64 else { throw LetterlockError.malformedEnvelope }
+        json = Data(b[4..<4 + length])
+        signature = Data(b[(4 + length)...])
+        do {
+            claimed = try JSONDecoder().decode(EnvelopeContent.self, from: json)
+        } catch {
+            throw LetterlockError.malformedEnvelope
+        }
+    }
+
+    /// The content, once `signingKey` (the claimed sender device's key) verifies the signature.
+    public func verified(with signingKey: Data) throws -> EnvelopeContent {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signingKey),
+            key.isValidSignature(signature, for: Envelope.signatureContext + json)
+        else { throw LetterlockError.badEnvelopeSignature }
+        return claimed
+    }
+}

@@ -1,0 +1,135 @@
+public import Foundation
+import Crypto
+import RelayAPI
+
+/// This account's devices: listing, revoking, and the existing device's half of linking.
+extension LetterlockClient {
+    public struct AccountDevice: Sendable, Codable, Equatable {
+        public var deviceID: String
+        public var isThisDevice: Bool
+    }
+
+    /// The account's devices as the relay lists them.
+    public func devices() async throws -> [AccountDevice] {
+        try await relay.ownDevices().devices.map { AccountDevice(deviceID: $0.deviceID, isThisDevice: $0.deviceID == identity.deviceID) }
+    }
+
+    /// Removes another device of this account (a lost or retired one). Contacts see the change
+    /// as a device-set warning until they confirm it.
+    public func revoke(_ deviceID: String) async throws {
+        guard deviceID != identity.deviceID else { throw RelayClientError.lastDevice }
+        try await relay.removeDevice(deviceID)
+        try store.replaceOwnDevices(try store.ownDevices().filter { $0.deviceID != deviceID })
+    }
+
+    /// Links a new device to this account, given the code the new device shows
+    /// (``DeviceJoin``). Waits for the new device's proof of key possession, adds it at the
+    /// relay, then sends it the account's state sealed to its agreement key.
+    ///
+    /// The flow and its security properties are described in `docs/client.md`.
+    @discardableResult
+    public func linkDevice(code text: String, timeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(200)) async throws
+        -> DeviceInfo
+    {
+        let code = try LinkCode(parsing: text)
+        var offer = LinkMessage(pairing: code.pairing)
+        offer.accountID = identity.accountID
+        offer.offeringDevice = DeviceInfo(
+            deviceID: identity.deviceID, signingKey: identity.signingPublicKey, agreementKey: identity.agreementPublicKey)
+        offer.deliveryToken = deliveryToken
+        let offerPayload = try Envelope.seal(
+            content(.linkOffer, to: code.temporaryAccount, link: offer), signer: signingKey,
+            protection: .devices([(code.temporaryDevice, code.agreementKey)]))
+        try await relay.sendSealed(offerPayload, to: [(code.temporaryDevice, code.temporaryToken)])
+
+        // Wait for the proof: sealed to this device, signed by the new key from the code.
+        let deadline = ContinuousClock.now + timeout
+        var proof: Data?
+        while proof == nil {
+            guard ContinuousClock.now < deadline else { throw LetterlockError.linkTimedOut }
+            for entry in try await relay.mailbox(.inbox) where Envelope.isEnvelope(entry.payload) {
+                guard let envelope = try? EnvelopeIn(parsing: entry.payload), envelope.protection == .devices,
+                    let signed = try? envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey),
+                    signed.claimed.kind == .linkProof, signed.claimed.link?.pairing == code.pairing
+                else { continue }
+                guard let content = try? signed.verified(with: code.signingKey), content.recipientAccount == identity.accountID,
+                    let candidate = content.link?.proof,
+                    let key = try? Curve25519.Signing.PublicKey(rawRepresentation: code.signingKey),
+                    key.isValidSignature(candidate, for: RequestSigning.addDeviceProof(account: identity.accountID, publicKey: code.signingKey))
+                else { throw LetterlockError.linkRejected }
+                try await relay.acknowledge([entry.id])
+                proof = candidate
+                break
+            }
+            if proof == nil { try await Task.sleep(for: pollInterval) }
+        }
+        guard let proof else { throw LetterlockError.linkTimedOut }
+
+        let added = try await relay.addDevice(publicKey: code.signingKey, proof: proof)
+        let newDevice = DeviceInfo(deviceID: added.deviceID, signingKey: code.signingKey, agreementKey: code.agreementKey)
+        var own = try store.ownDevices().filter { $0.deviceID != identity.deviceID && $0.deviceID != newDevice.deviceID }
+        own.append(newDevice)
+        try store.replaceOwnDevices(own)
+
+        var complete = LinkMessage(pairing: code.pairing)
+        complete.accountID = identity.accountID
+        complete.deviceID = added.deviceID
+        complete.deliveryToken = deliveryToken
+        complete.username = try store.storedIdentity()?.identity.username
+        complete.devices = try ownCard(includingToken: false).devices
+        complete.contacts = try store.contacts()
+        complete.blocks = try store.blockedAccounts()
+        let completePayload = try Envelope.seal(
+            content(.linkComplete, to: code.temporaryAccount, link: complete), signer: signingKey,
+            protection: .devices([(code.temporaryDevice, code.agreementKey)]))
+        try await relay.sendSealed(completePayload, to: [(code.temporaryDevice, code.temporaryToken)])
+        return newDevice
+    }
+}
+
+/// The code a joining device shows: its temporary mailbox and its new public keys.
+///
+/// `letterlock-link:v1:` ‖ base64url(temporary account id[32] ‖ temporary device id[32] ‖
+/// temporary delivery token[32] ‖ signing key[32] ‖ agreement key[32] ‖ pairing[16]).
+public struct LinkCode: Sendable, Hashable, CustomStringConvertible {
+    public static let prefix = "letterlock-link:v1:"
+    public var temporaryAccount: String
+    public var temporaryDevice: String
+    public var temporaryToken: Data
+    public var signingKey: Data
+    public var agreementKey: Data
+    public var pairing: Data
+
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix(Self.prefix), let raw = Data(base64URLEncoded: String(trimmed.dropFirst(Self.prefix.count))), raw.count == 176
+        else { throw LetterlockError.invalidLinkCode }
+        let bytes = [UInt8](raw)
+        guard let account = String(bytes: bytes[0..<32], encoding: .ascii), let device = String(bytes: bytes[32..<64], encoding: .ascii),
+            RelayClient.isRelayID(account), RelayClient.isRelayID(device)
+        else { throw LetterlockError.invalidLinkCode }
+        temporaryAccount = account
+        temporaryDevice = device
+        temporaryToken = Data(bytes[64..<96])
+        signingKey = Data(bytes[96..<128])
+        agreementKey = Data(bytes[128..<160])
+        pairing = Data(bytes[160..<176])
+        guard (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: agreementKey)) != nil,
+            (try? Curve25519.Signing.PublicKey(rawRepresentation: signingKey)) != nil
+        else { throw LetterlockError.invalidLinkCode }
+    }
+
+    init(temporaryAccount: String, temporaryDevice: String, temporaryToken: Data, signingKey: Data, agreementKey: Data, pairing: Data) {
+        self.temporaryAccount = temporaryAccount
+        self.temporaryDevice = temporaryDevice
+        self.temporaryToken = temporaryToken
+        self.signingKey = signingKey
+        self.agreementKey = agreementKey
+        self.pairing = pairing
+    }
+
+    public var description: String {
+        let raw = Data(temporaryAccount.utf8) + Data(temporaryDevice.utf8) + temporaryToken + signingKey + agreementKey + pairing
+        return Self.prefix + raw.base64URLEncodedString()
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+public import RelayAPI
+
+/// Incoming mail: fetching both queues and acting on each envelope.
+extension LetterlockClient {
+    /// What one ``sync()`` did.
+    public struct SyncReport: Sendable, Codable, Equatable {
+        /// New pending message requests.
+        public var newRequests: Int = 0
+        /// Accounts that became (or were updated as) accepted contacts.
+        public var contactsUpdated: [String] = []
+        /// Entries dropped: unreadable, badly signed, or from blocked accounts.
+        public var dropped: Int = 0
+        /// Entries left for other layers (MLS messages, device linking).
+        public var leftForLater: Int = 0
+    }
+
+    /// What to do with one mailbox entry once handled.
+    public enum EntryOutcome: Sendable, Equatable {
+        /// Done: acknowledge it (delete it at the relay).
+        case acknowledge
+        /// Kept at the relay on purpose (a pending request waiting for an answer).
+        case keep
+        /// Not for this layer (an MLS message, a device-link message): leave it queued.
+        case leave
+    }
+
+    /// Fetches every queued entry (requests, then inbox), handles each once, and acknowledges
+    /// what is done. Safe to repeat: entries are deduplicated by id.
+    @discardableResult
+    public func sync() async throws -> SyncReport {
+        var report = SyncReport()
+        for queue in [RelayClient.Queue.requests, .inbox] {
+            var after: Int64?
+            while true {
+                let page = try await relay.mailbox(queue, after: after)
+                guard let last = page.last else { break }
+                var acknowledged: [Int64] = []
+                for entry in page {
+                    let outcome = try await handle(entry, report: &report)
+                    if outcome == .acknowledge { acknowledged.append(entry.id) }
+                }
+                try await relay.acknowledge(acknowledged)
+                after = last.id
+            }
+        }
+        return report
+    }
+
+    /// Handles one entry (from a fetch or the push connection). At-least-once delivery means the
+    /// same entry can come twice: an entry already handled is only acknowledged again.
+    public func handle(_ entry: MailboxEntryBody) async throws -> EntryOutcome {
+        var report = SyncReport()
+        return try await handle(entry, report: &report)
+    }
+
+    func handle(_ entry: MailboxEntryBody, report: inout SyncReport) async throws -> EntryOutcome {
+        guard Envelope.isEnvelope(entry.payload) else {
+            report.leftForLater += 1
+            return .leave
+        }
+        if try store.wasProcessed(entry.id) { return entry.queue == "requests" ? .keep : .acknowledge }
+        do {
+            let outcome = try await (entry.queue == "requests" ? handleRequest(entry, report: &report) : handleInbox(entry, report: &report))
+            if outcome != .leave { try store.markProcessed(entry.id, at: now()) }
+            return outcome
+        } catch let error as LetterlockError {
+            // Unreadable, unverifiable or misaddressed: never act on it, drop it.
+            _ = error
+            report.dropped += 1
+            try store.markProcessed(entry.id, at: now())
+            if entry.queue == "requests" {
+                try? await relay.answerRequest(entry.id, .ignore)
+                return .keep
+            }
+            return .acknowledge
+        }
+    }
+
+    /// Checks an envelope's signature against the key directory's key for its claimed sender
+    /// device, and that it is addressed to this account.
+    func verifiedContent(_ signed: SignedEnvelope, expectedSender: String?) async throws -> EnvelopeContent {
+        let claimed = signed.claimed
+        guard claimed.recipientAccount == identity.accountID else { throw LetterlockError.notForThisDevice }
+        if let expectedSender, claimed.senderAccount != expectedSender { throw LetterlockError.badEnvelopeSignature }
+        guard RelayClient.isRelayID(claimed.senderAccount) else { throw LetterlockError.malformedEnvelope }
+        let directory: DeviceListResponse
+        do {
+            directory = try await relay.devices(of: claimed.senderAccount)
+        } catch let error as RelayClientError where error == .notFound {
+            throw LetterlockError.unknownSenderDevice
+        }
+        guard let device = directory.devices.first(where: { $0.deviceID == claimed.senderDevice }) else {
+            throw LetterlockError.unknownSenderDevice
+        }
+        let content = try signed.verified(with: device.publicKey)
+        if let card = content.card, card.accountID != content.senderAccount { throw LetterlockError.badEnvelopeSignature }
+        return content
+    }
+
+    private func handleRequest(_ entry: MailboxEntryBody, report: inout SyncReport) async throws -> EntryOutcome {
+        guard let sender = entry.sender, RelayClient.isRelayID(sender) else { throw LetterlockError.malformedEnvelope }
+        if try store.isBlocked(sender) {
+            report.dropped += 1
+            try await relay.answerRequest(entry.id, .block)
+            return .keep
+        }
+        let envelope = try EnvelopeIn(parsing: entry.payload)
+        let signed: SignedEnvelope
+        switch envelope.protection {
+        case .signed: signed = try envelope.openSigned()
+        case .devices: signed = try envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey)
+        case .token: throw LetterlockError.malformedEnvelope
+        }
+        let content = try await verifiedContent(signed, expectedSender: sender)
+        guard let card = content.card else { throw LetterlockError.malformedEnvelope }
+        switch content.kind {
+        case .contactAccept where try store.contact(sender)?.state == .outgoing:
+            // They accepted our request: keep their card and token, and send ours back.
+            guard let token = card.deliveryToken, token.count == 32 else { throw LetterlockError.malformedEnvelope }
+            let directory = try await relay.devices(of: sender)
+            let existing = try store.contact(sender)
+            let contact = Contact(
+                accountID: sender, username: card.username ?? existing?.username, state: .accepted, deliveryToken: token,
+                devices: Self.merge(directory: directory, card: card), addedAt: existing?.addedAt ?? now(), devicesChangedAt: nil)
+            try store.saveContact(contact)
+            try await sendCard(to: contact)
+            try await relay.answerRequest(entry.id, .accept)
+            report.contactsUpdated.append(sender)
+            return .keep
+        case .contactRequest, .contactAccept:
+            try store.savePendingRequest(
+                PendingRequest(
+                    entryID: entry.id, senderAccount: sender, senderUsername: card.username, card: card,
+                    receivedAt: Date(timeIntervalSince1970: TimeInterval(entry.receivedAt))))
+            report.newRequests += 1
+            return .keep
+        default:
+            throw LetterlockError.malformedEnvelope
+        }
+    }
+
+    private func handleInbox(_ entry: MailboxEntryBody, report: inout SyncReport) async throws -> EntryOutcome {
+        let envelope = try EnvelopeIn(parsing: entry.payload)
+        let signed: SignedEnvelope
+        switch envelope.protection {
+        case .signed: throw LetterlockError.malformedEnvelope  // identified mail only comes as requests
+        case .devices: signed = try envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey)
+        case .token:
+            guard let token = deliveryToken else { throw LetterlockError.notForThisDevice }
+            signed = try envelope.open(token: token)
+        }
+        switch signed.claimed.kind {
+        case .linkOffer, .linkProof, .linkComplete:
+            report.leftForLater += 1
+            return .leave  // a device-link session reads these
+        default: break
+        }
+        let content = try await verifiedContent(signed, expectedSender: nil)
+        let sender = content.senderAccount
+        if try store.isBlocked(sender) {
+            report.dropped += 1
+            return .acknowledge
+        }
+        guard let card = content.card, let token = card.deliveryToken, token.count == 32 else { throw LetterlockError.malformedEnvelope }
+        let existing = try store.contact(sender)
+        switch content.kind {
+        case .contactIntroduction:
+            break  // they hold our invite link: a contact from now on
+        case .contactCard where existing != nil:
+            break  // the closing card of an accept, or a new token
+        default:
+            throw LetterlockError.malformedEnvelope
+        }
+        let directory = try await relay.devices(of: sender)
+        let contact = Contact(
+            accountID: sender, username: card.username ?? existing?.username, state: .accepted, deliveryToken: token,
+            devices: Self.merge(directory: directory, card: card), addedAt: existing?.addedAt ?? now(),
+            devicesChangedAt: existing?.devicesChangedAt)
+        try store.saveContact(contact)
+        if content.kind == .contactIntroduction { try await sendCard(to: contact) }
+        report.contactsUpdated.append(sender)
+        return .acknowledge
+    }
+}

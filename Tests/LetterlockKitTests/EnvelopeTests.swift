@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import LetterlockKit
+import RelayAPI
+import Testing
+
+@Suite struct EnvelopeTests {
+    static let sender = Curve25519.Signing.PrivateKey()
+    static let content = EnvelopeContent(
+        kind: .contactCard, senderAccount: String(repeating: "a", count: 32), senderDevice: String(repeating: "b", count: 32),
+        recipientAccount: String(repeating: "c", count: 32), sentAt: 1_800_000_000,
+        card: ContactCard(accountID: String(repeating: "a", count: 32), username: "alice", devices: [], deliveryToken: Data(repeating: 7, count: 32)))
+
+    @Test func theRelayReadsAnEnvelopeAsAnMLSMessageWithoutAGroup() throws {
+        let payload = try Envelope.seal(Self.content, signer: Self.sender, protection: .token(Data(repeating: 1, count: 32)))
+        let header = try MLSFramingHeader(parsing: payload)
+        #expect(header.wireFormat == Envelope.wireFormat && header.group == nil)
+    }
+
+    @Test func eachProtectionRoundTripsAndHidesTheContent() throws {
+        let token = Data(repeating: 9, count: 32)
+        let agreement = Curve25519.KeyAgreement.PrivateKey()
+        let device = String(repeating: "d", count: 32)
+        let sealedToToken = try Envelope.seal(Self.content, signer: Self.sender, protection: .token(token))
+        let sealedToDevice = try Envelope.seal(
+            Self.content, signer: Self.sender, protection: .devices([(device, agreement.publicKey.rawRepresentation)]))
+        for payload in [sealedToToken, sealedToDevice] {
+            #expect(payload.firstRange(of: Data("alice".utf8)) == nil)
+            #expect(payload.firstRange(of: Data(String(repeating: "a", count: 32).utf8)) == nil)
+        }
+        let key = Self.sender.publicKey.rawRepresentation
+        #expect(try EnvelopeIn(parsing: sealedToToken).open(token: token).verified(with: key) == Self.content)
+        #expect(try EnvelopeIn(parsing: sealedToDevice).open(deviceID: device, agreementKey: agreement).verified(with: key) == Self.content)
+        #expect(throws: LetterlockError.notForThisDevice) { try EnvelopeIn(parsing: sealedToToken).open(token: Data(repeating: 8, count: 32)) }
+        #expect(throws: LetterlockError.notForThisDevice) {
+            try EnvelopeIn(parsing: sealedToDevice).open(deviceID: device, agreementKey: .init())
+        }
+        #expect(throws: LetterlockError.notForThisDevice) {
+            try EnvelopeIn(parsing: sealedToDevice).open(deviceID: String(repeating: "e", count: 32), agreementKey: agreement)
+        }
+        let signed = try Envelope.seal(Self.content, signer: Self.sender, protection: .signed)
+        #expect(throws: LetterlockError.badEnvelopeSignature) {
+            try EnvelopeIn(parsing: signed).openSigned().verified(with: Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
+        }
+    }
+
+    @Test func anyFlippedBitOrTruncationIsRefused() throws {
+        let token = Data(repeating: 9, count: 32)
+        let payload = try Envelope.seal(Self.content, signer: Self.sender, protection: .token(token))
+        let key = Self.sender.publicKey.rawRepresentation
+        for index in stride(from: 0, to: payload.count, by: 7) {
+            var tampered = payload
+            tampered[index] ^= 0x01
+            #expect(throws: LetterlockError.self) { try EnvelopeIn(parsing: tampered).open(token: token).verified(with: key) }
+        }
+        for length in [0, 3, 5, 6, 20, payload.count - 1] {
+            #expect(throws: LetterlockError.self) { try EnvelopeIn(parsing: payload.prefix(length)).open(token: token).verified(with: key) }
+        }
+        var future = payload
+        future[4] = 2
+        #expect(throws: LetterlockError.unsupportedEnvelopeVersion) { try EnvelopeIn(parsing: future) }
+    }
+}
+
+@Suite struct SafetyNumberTests {
+    static let a = (accountID: String(repeating: "1", count: 32), signingKeys: [Data(repeating: 1, count: 32), Data(repeating: 2, count: 32)])
+    static let b = (accountID: String(repeating: "2", count: 32), signingKeys: [Data(repeating: 3, count: 32)])
+
+    @Test func isOrderIndependentAndSixtyDigits() {
+        let number = SafetyNumber(Self.a, Self.b)
+        #expect(number == SafetyNumber(Self.b, Self.a))
+        #expect(number == SafetyNumber((Self.a.accountID, Self.a.signingKeys.reversed()), Self.b))
+        #expect(number.digits.count == 60 && number.digits.allSatisfy(\.isNumber))
+        #expect(number.groups.count == 12)
+    }
+
+    @Test func changesWithAnyDeviceKey() {
+        let number = SafetyNumber(Self.a, Self.b)
+        #expect(number != SafetyNumber((Self.a.accountID, [Data(repeating: 1, count: 32)]), Self.b))
+        #expect(number != SafetyNumber(Self.a, (Self.b.accountID, [Data(repeating: 4, count: 32)])))
+        #expect(number != SafetyNumber(Self.a, (Self.b.accountID, Self.b.signingKeys + [Data(repeating: 5, count: 32)])))
+    }
+}
