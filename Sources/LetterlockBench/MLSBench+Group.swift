@@ -51,7 +51,7 @@ extension MLSBench {
                 let leaf = client.keyPackage.leafNode
                 guard crypto.verifyWithLabel(
                     publicKey: leaf.signatureKey, label: "LeafNodeTBS", content: leaf.toBeSigned(groupID: [], leafIndex: 0), signature: leaf.signature)
-                else { throw BenchError("sample verification failed") }
+                else { throw MLSBenchError("sample verification failed") }
             }
         } / Double(sample.count)
         let payload = [UInt8](repeating: 0x11, count: crypto.hashLength + 40)
@@ -99,9 +99,9 @@ extension MLSBench {
         let tree = group.ratchetTree.wireValue
 
         // 2. Join from the Welcome as the member in the middle (the tree given out of band).
-        guard case .welcome(let welcome) = created?.welcome?.body else { throw BenchError("no welcome") }
+        guard case .welcome(let welcome) = created?.welcome?.body else { throw MLSBenchError("no welcome") }
         let joiner = clients[size / 2]
-        let keys = MLSGroup.MemberKeys(initKey: joiner.initKey, encryptionKey: joiner.encryptionKey, signatureKey: joiner.signer)
+        let keys = KeyPackagePrivateKeys(initKey: joiner.initKey, encryptionKey: joiner.encryptionKey, signatureKey: joiner.signer)
         var member: MLSGroup?
         let joinSeconds = try Stopwatch.seconds {
             member = try MLSGroup(joining: welcome, keyPackage: joiner.keyPackage, privateKeys: keys, ratchetTree: tree, configuration: configuration)
@@ -119,7 +119,7 @@ extension MLSBench {
         let commitSeconds = try Stopwatch.seconds { pathCommit = try updated.selfUpdate() }
         guard let pathCommit, case .publicMessage(let message) = pathCommit.commit.body, case .commit(let commit) = message.content.body,
             let path = commit.path
-        else { throw BenchError("no path") }
+        else { throw MLSBenchError("no path") }
         let encryptions = path.nodes.reduce(0) { $0 + $1.encryptedPathSecret.count }
         let commitReference = Double(encryptions) * sealSeconds + 2 * signSeconds
         reporter.report(
@@ -129,9 +129,9 @@ extension MLSBench {
                 ratio: commitSeconds / commitReference))
 
         // 4. Process that Commit as the joined member.
-        guard var processing = member else { throw BenchError("no member") }
+        guard var processing = member else { throw MLSBenchError("no member") }
         let processSeconds = try Stopwatch.seconds {
-            guard case .commit = try processing.process(pathCommit.commit) else { throw BenchError("not a commit") }
+            guard case .commit = try processing.process(pathCommit.commit) else { throw MLSBenchError("not a commit") }
         }
         try updated.mergePendingCommit()
         if processing.epochAuthenticator != updated.epochAuthenticator { reporter.note("warning: epoch authenticators differ") }
@@ -144,7 +144,7 @@ extension MLSBench {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
+struct MLSBenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
