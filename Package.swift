@@ -194,6 +194,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzKeyPackage", ["MLS", "WireFormat"]),
     ("FuzzGroupInfo", ["MLS", "WireFormat"]),
     ("FuzzRatchetTree", ["MLS", "WireFormat"]),
+    ("FuzzUpdatePath", ["MLS", "WireFormat"]),
     ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
