@@ -255,6 +255,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzKeyPackage", ["MLS", "WireFormat"]),
     ("FuzzGroupInfo", ["MLS", "WireFormat"]),
     ("FuzzRatchetTree", ["MLS", "WireFormat"]),
+    ("FuzzUpdatePath", ["MLS", "WireFormat"]),
     ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzGroupState", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
