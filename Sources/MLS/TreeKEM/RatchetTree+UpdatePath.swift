@@ -107,7 +107,8 @@ extension RatchetTree {
     /// unmerged lists, computes their parent hashes and checks that the new leaf's
     /// `parent_hash` matches. Also checks the path's shape against the tree: one node per
     /// filtered-direct-path node, one ciphertext per copath resolution node (without
-    /// `excludedLeaves`), and no public key that already appears in the tree.
+    /// `excludedLeaves`), and no public key that already appears in the tree (the sender's old
+    /// direct path included).
     ///
     /// Validating the leaf node itself (signature, credential, capabilities) is the caller's
     /// job, with ``LeafNodeValidator`` in the `.commit` context. On error the tree is unchanged.
@@ -129,7 +130,11 @@ extension RatchetTree {
         for key in [path.leafNode.encryptionKey] + path.nodes.map(\.encryptionKey) {
             guard newKeys.insert(key).inserted else { throw .keyAlreadyInTree }
         }
-        for node in candidate.nodes {
+        // §12.4.2: "none of the public keys in the UpdatePath appear in any node of the new
+        // ratchet tree", the tree before the merge: the sender's old direct-path keys included
+        // (re-sending them would give no post-compromise security). The sender's leaf slot is
+        // skipped: for an external joiner it already holds the path's leaf.
+        for (index, node) in nodes.enumerated() where index != leafNodeIndex {
             if let key = node?.encryptionKey, newKeys.contains(key) { throw .keyAlreadyInTree }
         }
         let computed = candidate.setPathNodes(filtered, publicKeys: path.nodes.map(\.encryptionKey), sender: leafNodeIndex)

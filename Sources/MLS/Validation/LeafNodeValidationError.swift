@@ -15,6 +15,7 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
         case credentialTypeNotInCapabilities
         case wrongSource
         case encryptionKeyUnchanged
+        case groupContextExtensionNotSupported
     }
 
     private let code: Code
@@ -22,6 +23,8 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
 
     /// The credential validator rejected the credential.
     public static func credentialRejected(_ error: CredentialValidationError) -> Self { Self(.credentialRejected(error.reason)) }
+    /// The capabilities do not list an extension of the GroupContext (§13.4).
+    public static let groupContextExtensionNotSupported = Self(.groupContextExtensionNotSupported)
     /// The signature over LeafNodeTBS does not verify.
     public static let badSignature = Self(.badSignature)
     /// The signature key is not a valid key for the suite's signature scheme.
@@ -56,6 +59,7 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
         case .credentialTypeNotInCapabilities: "leaf node: credential type not listed in capabilities"
         case .wrongSource: "leaf node: wrong leaf_node_source"
         case .encryptionKeyUnchanged: "leaf node: encryption key not changed"
+        case .groupContextExtensionNotSupported: "leaf node: a group context extension is not in its capabilities"
         }
     }
 }
