@@ -642,3 +642,84 @@ func commitContent(_ message: MLSMessage) throws -> Commit {
         }
     }
 }
+
+/// Review M7: the external-Commit variants, a tampered membership tag, and a received Update.
+@Suite struct GroupReceivedMessageTests {
+    /// External Commits with two Removes, an Update, a GCE or a ReInit are refused (§12.2).
+    @Test func externalCommitVariants() throws {
+        var world = try GroupValidationTests.world()
+        world.policy = StandardGroupPolicy.permissive
+        var alice = try #require(world.groups[0])
+        alice.configuration = world.configuration
+        let info = try alice.groupInfo()
+        let (_, commit) = try MLSGroup.joinExternally(
+            groupInfo: info, leafTemplate: world.keyPackage(3).leafNode, signer: world.clients[3].signer, configuration: world.configuration)
+        let original = try commitContent(commit)
+        let externalInit = original.proposals[0]
+        let update = Proposal.update(Update(leafNode: try world.clients[3].leafNode(source: .update, groupID: alice.groupID, leafIndex: 3)))
+        let variants: [[ProposalOrRef]] = [
+            [externalInit, .proposal(.remove(Remove(removed: 1))), .proposal(.remove(Remove(removed: 2)))],
+            [externalInit, .proposal(update)],
+            [externalInit, .proposal(.groupContextExtensions(GroupContextExtensions(extensions: [])))],
+            [externalInit, .proposal(.reInit(ReInit(groupID: [9], cipherSuite: world.suite, extensions: [])))],
+        ]
+        for proposals in variants {
+            let message = try outsiderMessage(
+                .commit(Commit(proposals: proposals, path: original.path)), sender: .newMemberCommit, signer: world.clients[3].signer,
+                groupContext: info.groupContext, confirmationTag: Array(repeating: 1, count: 32))
+            #expect(throws: MLSGroupError.invalidExternalCommit) { try alice.process(message) }
+        }
+        #expect(alice.epochNumber == 1 && alice.status == .active)
+    }
+
+    /// A member's PublicMessage whose membership tag was altered is refused by the framing.
+    @Test func tamperedMembershipTag() throws {
+        let world = try GroupValidationTests.world()
+        var bob = try #require(world.groups[1])
+        let created = try bob.commit(CommitOptions())
+        guard case .publicMessage(var message) = created.commit.body else {
+            Issue.record("not public")
+            return
+        }
+        message.membershipTag?[0] ^= 1
+        var alice = try #require(world.groups[0])
+        #expect(throws: MLSGroupError.protection(.invalidMembershipTag)) { try alice.process(MLSMessage(.publicMessage(message))) }
+    }
+
+    /// Bob's Update proposal (built by hand: `propose` does not send Updates) is checked when it
+    /// arrives: an unchanged encryption key is refused; a fresh one is cached and Alice's
+    /// Commit applies it for Carol too.
+    @Test func receivedUpdateProposal() throws {
+        var world = try GroupValidationTests.world()
+        var bob = try #require(world.groups[1])
+        func updateMessage(encryptionKey: [UInt8]) throws -> MLSMessage {
+            let leaf = try world.clients[1].leafNode(source: .update, groupID: bob.groupID, leafIndex: 1, encryptionKey: encryptionKey)
+            let content = FramedContent(
+                groupID: bob.groupID, epoch: bob.epochNumber, sender: .member(leafIndex: 1), authenticatedData: [], body: .proposal(.update(Update(leafNode: leaf))))
+            let (tbs, signature) = try bob.sign(content, wireFormat: .publicMessage, in: bob.epoch)
+            return try GroupWorld.transmit(
+                try bob.seal(content, tbs: tbs, auth: FramedContentAuthData(signature: signature, confirmationTag: nil), wireFormat: .publicMessage))
+        }
+        var alice = try #require(world.groups[0])
+        let current = try #require(alice.ratchetTree.leaf(at: 1)).encryptionKey
+        #expect(throws: MLSGroupError.invalidLeafNode(.encryptionKeyUnchanged)) { try alice.process(try updateMessage(encryptionKey: current)) }
+        let fresh = try HPKEPrivateKey.generate(kem: bob.crypto.kem)
+        let proposal = try updateMessage(encryptionKey: fresh.publicKey)
+        guard case .proposal = try alice.process(proposal) else {
+            Issue.record("not cached")
+            return
+        }
+        var carol = try #require(world.groups[2])
+        _ = try carol.process(proposal)
+        let created = try alice.commit()
+        try alice.mergePendingCommit()
+        guard case .commit(let summary) = try carol.process(try GroupWorld.transmit(created.commit)) else {
+            Issue.record("not a commit")
+            return
+        }
+        #expect(summary.updated == [1])
+        #expect(carol.epochAuthenticator == alice.epochAuthenticator)
+        #expect(carol.ratchetTree.leaf(at: 1)?.encryptionKey == fresh.publicKey)
+        world.groups[1] = bob
+    }
+}
