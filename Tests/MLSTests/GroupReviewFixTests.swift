@@ -723,3 +723,21 @@ func commitContent(_ message: MLSMessage) throws -> Commit {
         world.groups[1] = bob
     }
 }
+
+/// Review M7: §7.3 key uniqueness after the proposals are applied.
+@Suite struct GroupKeyUniquenessTests {
+    /// Dave's KeyPackage (validly signed by Dave) carries Carol's leaf encryption key: a Commit
+    /// adding it is refused with `duplicateEncryptionKey`.
+    @Test func addWithAnotherMembersEncryptionKey() throws {
+        try GroupValidationTests.expectRejected(.duplicateEncryptionKey) { world in
+            let carolKey = try #require(world.groups[0]?.ratchetTree.leaf(at: 2)).encryptionKey
+            let dave = world.clients[3]
+            var keyPackage = KeyPackageIn(
+                cipherSuite: world.suite, initKey: dave.initKey.publicKey,
+                leafNode: try dave.leafNode(source: .keyPackage(Lifetime(notBefore: 1_000, notAfter: 2_000)), encryptionKey: carolKey),
+                extensions: [], signature: [])
+            keyPackage.signature = try dave.crypto.signWithLabel(privateKey: dave.signer, label: "KeyPackageTBS", content: keyPackage.toBeSigned)
+            return [.proposal(.add(Add(keyPackage: keyPackage)))]
+        }
+    }
+}
