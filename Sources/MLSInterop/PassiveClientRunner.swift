@@ -64,9 +64,12 @@ public struct PassiveClientRunner: VectorRunner {
                 signatureKey: try SignaturePrivateKey(scheme: crypto.signatureScheme, serialized: c.signature_priv.bytes))
             var store = InMemoryPSKStore()
             for psk in c.external_psks { store.add(id: psk.psk_id.bytes, psk: Secret(bytes: psk.psk.bytes)) }
+            // The vectors' groups authorize whatever the RFC allows (external joins and resyncs,
+            // self-proposed Adds): a Letterlock group's default policy refuses those.
             let configuration = MLSGroup.Configuration(
                 lifetimePolicy: .ignore, credentialValidator: AcceptAllCredentialsValidator(), pskStore: store,
-                resumptionPSKRetention: 10_000)  // any earlier epoch may be named by a resumption PSK
+                resumptionPSKRetention: 10_000,  // any earlier epoch may be named by a resumption PSK
+                policy: StandardGroupPolicy.permissive)
             let tree = try c.ratchet_tree.map { try RatchetTreeIn(wireBytes: $0.bytes) }
             group = try MLSGroup(joining: welcome, keyPackage: keyPackage, privateKeys: keys, ratchetTree: tree, configuration: configuration)
         } catch {

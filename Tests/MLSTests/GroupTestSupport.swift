@@ -12,6 +12,8 @@ struct GroupWorld {
     /// Each client's group, by client number (nil: not in the group).
     var groups: [Int: MLSGroup] = [:]
     var pskStore = InMemoryPSKStore()
+    /// The groups' policy (the default refuses external joins and self-proposed Adds).
+    var policy = StandardGroupPolicy()
     /// Each client's KeyPackage, made once (ECDSA signatures differ on every signing, and the
     /// Welcome is addressed to the exact KeyPackage bytes).
     var keyPackages: [Int: KeyPackageIn] = [:]
@@ -22,7 +24,8 @@ struct GroupWorld {
 
     var configuration: MLSGroup.Configuration {
         MLSGroup.Configuration(
-            lifetimePolicy: .check(now: { GroupWorld.now }), credentialValidator: LetterlockIdentityValidator(), pskStore: pskStore)
+            lifetimePolicy: .check(now: { GroupWorld.now }), credentialValidator: LetterlockIdentityValidator(), pskStore: pskStore,
+            policy: policy)
     }
 
     /// A new client (not yet in the group); returns its number.
@@ -73,8 +76,9 @@ struct GroupWorld {
                 groups[client] = other
             }
         }
+        #expect(summary.welcome == created.welcome, "the merge releases the Welcome")
         if !joiners.isEmpty {
-            let welcomeMessage = try Self.transmit(try #require(created.welcome))
+            let welcomeMessage = try Self.transmit(try #require(summary.welcome))
             guard case .welcome(let welcome) = welcomeMessage.body else { throw MLSGroupError.unexpectedWireFormat }
             for joiner in joiners {
                 groups[joiner] = try MLSGroup(

@@ -66,8 +66,19 @@ extension MLSGroup {
         try Self.expectRejected(.duplicateUpdateOrRemove) { _ in [.proposal(.remove(Remove(removed: 2))), .proposal(.remove(Remove(removed: 2)))] }
     }
 
+    /// §12.2 on a blank leaf inside the tree: Bob (leaf 1) is removed, then Carol forges a
+    /// Remove of leaf 1. (Index 99, outside the tree, is tested too: both must be refused.)
     @Test func removeOfBlankLeaf() throws {
-        try Self.expectRejected(.removesBlankLeaf) { _ in [.proposal(.remove(Remove(removed: 99)))] }
+        var world = try Self.world()
+        try world.commit(by: 0, CommitOptions(removing: [1]))
+        var carol = try #require(world.groups[2])
+        var alice = try #require(world.groups[0])
+        #expect(alice.ratchetTree.leaf(at: 1) == nil && alice.ratchetTree.leaf(at: 2) != nil)
+        for index: UInt32 in [1, 99] {
+            let message = try GroupWorld.transmit(try carol.forgeCommit([.proposal(.remove(Remove(removed: index)))]))
+            #expect(throws: MLSGroupError.removesBlankLeaf) { try alice.process(message) }
+        }
+        #expect(alice.epochNumber == 2)
     }
 
     @Test func twoAddsOfOneClient() throws {
@@ -220,7 +231,10 @@ extension MLSGroup {
 
     /// External commits: only ExternalInit, at most one Remove, PSKs; by value only.
     @Test func externalCommitRules() throws {
-        let world = try Self.world()
+        var world = try Self.world()
+        world.policy.allowsExternalJoins = true
+        let configuration = world.configuration
+        world.groups[0]?.configuration = configuration
         let info = try #require(world.groups[0]).groupInfo()
         let (_, commit) = try MLSGroup.joinExternally(
             groupInfo: info, leafTemplate: world.keyPackage(3).leafNode, signer: world.clients[3].signer, configuration: world.configuration)

@@ -7,9 +7,16 @@ extension MLSGroup {
 
     /// Encrypts application data as a PrivateMessage of the current epoch (RFC 9420 §6.3),
     /// signed by this member and padded to the configured block size.
-    /// - Throws: ``MLSGroupError/invalidArgument`` when `data` is too large.
+    ///
+    /// Refused while proposals are pending in the epoch (§12.4: "A group member that has
+    /// observed one or more valid proposals within an epoch MUST send a Commit message before
+    /// sending application data", so that a member whose removal was proposed reads nothing
+    /// more): commit first (or process another member's Commit).
+    /// - Throws: ``MLSGroupError/invalidArgument`` when `data` is too large,
+    ///   ``MLSGroupError/commitRequired`` while proposals are pending.
     public mutating func encrypt(_ data: [UInt8], authenticatedData: [UInt8] = []) throws(MLSGroupError) -> MLSMessage {
         try requireActive()
+        guard proposalCache.isEmpty else { throw .commitRequired }
         guard data.count <= Self.maximumApplicationDataLength, authenticatedData.count <= 64 * 1024 else { throw .invalidArgument }
         let content = FramedContent(
             groupID: groupID, epoch: epochNumber, sender: .member(leafIndex: epoch.ourLeaf), authenticatedData: authenticatedData,
@@ -33,6 +40,7 @@ extension MLSGroup {
     public mutating func propose(_ proposal: Proposal, encrypted: Bool = false) throws(MLSGroupError) -> MLSMessage {
         try requireActive()
         if case .update = proposal { throw .invalidArgument }
+        try checkProposalOnItsOwn(proposal, sender: .member(leafIndex: epoch.ourLeaf))
         let wireFormat: MLSWireFormat = encrypted ? .privateMessage : .publicMessage
         let content = FramedContent(
             groupID: groupID, epoch: epochNumber, sender: .member(leafIndex: epoch.ourLeaf), authenticatedData: [], body: .proposal(proposal))
@@ -40,6 +48,7 @@ extension MLSGroup {
         let auth = FramedContentAuthData(signature: signature, confirmationTag: nil)
         let message = try seal(content, tbs: tbs, auth: auth, wireFormat: wireFormat)
         let reference = crypto.makeProposalRef(AuthenticatedContent(wireFormat: wireFormat, content: content, auth: auth).wireBytes)
+        guard proposalCache.proposals.count < configuration.maximumCachedProposals else { throw .proposalCacheFull }
         proposalCache.insert(CachedProposal(reference: reference, proposal: proposal, sender: content.sender))
         return message
     }

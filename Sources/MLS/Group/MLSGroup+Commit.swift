@@ -6,8 +6,12 @@ extension MLSGroup {
     /// the Welcome for added members (§12.4.3). The proposal list is validated as a receiver
     /// would (§12.2), each KeyPackage included.
     ///
+    /// Pending proposals that are invalid together with the rest are left out and reported in
+    /// ``CreatedCommit/droppedProposals`` (§12.4).
+    ///
     /// The group does not move: the new epoch is kept as the pending Commit. When the Delivery
-    /// Service accepts the Commit, call ``mergePendingCommit()``; when it answers with a
+    /// Service accepts the Commit, call ``mergePendingCommit()`` (which returns the Welcome to
+    /// send); when it answers with a
     /// conflict (another Commit won the epoch), call ``discardPendingCommit()`` (or just process
     /// the winning Commit, which discards ours), then commit again in the new epoch.
     public mutating func commit(_ options: CommitOptions = CommitOptions()) throws(MLSGroupError) -> CreatedCommit {
@@ -16,24 +20,25 @@ extension MLSGroup {
         let ourLeaf = epoch.ourLeaf
         let us = Sender.member(leafIndex: ourLeaf)
 
-        // The proposal list: received ones by reference, then ours by value.
-        var proposals: [ProposalOrRef] = []
-        var list: [ResolvedProposal] = []
-        if options.includePendingProposals {
-            for cached in proposalCache.proposals {
-                proposals.append(.reference(cached.reference))
-                list.append(ResolvedProposal(proposal: cached.proposal, sender: cached.sender))
-            }
-        }
+        guard epoch.groupContext.epoch < UInt64.max else { throw .epochExhausted }
+
+        // Ours by value: the caller asked for them, so they must be valid as they are.
         var byValue: [Proposal] = []
         if let extensions = options.groupContextExtensions { byValue.append(.groupContextExtensions(GroupContextExtensions(extensions: extensions))) }
         byValue += options.removing.map { .remove(Remove(removed: $0)) }
         byValue += options.adding.map { .add(Add(keyPackage: $0)) }
         byValue += options.psks.map { .preSharedKey(PreSharedKey(psk: $0)) }
-        for proposal in byValue {
-            proposals.append(.proposal(proposal))
-            list.append(ResolvedProposal(proposal: proposal, sender: us))
+        let ownList = byValue.map { ResolvedProposal(proposal: $0, sender: us) }
+        // L3: joiners cannot know this group's resumption PSKs.
+        if !options.adding.isEmpty, options.psks.contains(where: { $0.isResumption(of: groupID) }) {
+            throw .resumptionPSKWithAdds
         }
+
+        // The received ones by reference, less those that are invalid or conflict (§12.2, §12.4).
+        var dropped: [DroppedProposal] = []
+        let cached = options.includePendingProposals ? selectPendingProposals(adding: ownList, committer: ourLeaf, dropped: &dropped) : []
+        let list = cached.map { ResolvedProposal(proposal: $0.proposal, sender: $0.sender) } + ownList
+        let proposals = cached.map { ProposalOrRef.reference($0.reference) } + byValue.map { ProposalOrRef.proposal($0) }
 
         try validateProposalList(list, committer: .member(ourLeaf))
         var applied = try applyProposals(list, committer: .member(ourLeaf))
@@ -114,8 +119,8 @@ extension MLSGroup {
             committer: ourLeaf, epoch: newContext.epoch, added: applied.added.map(\.member), removed: applied.removed, updated: applied.updated,
             hadPath: path != nil, isExternalJoin: false, newExtensions: applied.extensionsReplaced ? applied.extensions : nil, psks: applied.psks,
             reInit: applied.reInit, removedUs: false)
-        pendingCommit = PendingCommit(next: next.state, summary: summary, reInit: applied.reInit)
-        return CreatedCommit(commit: message, welcome: welcome, summary: summary)
+        pendingCommit = PendingCommit(next: next.state, summary: summary, reInit: applied.reInit, welcome: welcome)
+        return CreatedCommit(commit: message, welcome: welcome, summary: summary, droppedProposals: dropped)
     }
 
     /// A self-update: a Commit with no proposals of its own and a fresh path (§12.4.1).
@@ -124,13 +129,16 @@ extension MLSGroup {
     }
 
     /// Applies our pending Commit once the Delivery Service accepted it: the group moves to
-    /// the new epoch.
+    /// the new epoch. The summary carries the Welcome for the added members
+    /// (``CommitSummary/welcome``): send it now, not before (review L6).
     @discardableResult
     public mutating func mergePendingCommit() throws(MLSGroupError) -> CommitSummary {
         guard let pending = pendingCommit else { throw .noPendingCommit }
         install(pending.next)
         if let reInit = pending.reInit { status = .reinitialized(reInit) }
-        return pending.summary
+        var summary = pending.summary
+        summary.welcome = pending.welcome
+        return summary
     }
 
     /// Drops our pending Commit after the Delivery Service refused it (a conflict): the group
@@ -204,5 +212,13 @@ extension MLSGroup {
         } catch {
             throw .crypto(error)
         }
+    }
+}
+
+extension PreSharedKeyID {
+    /// Whether this is a resumption PSK of group `groupID`.
+    func isResumption(of groupID: [UInt8]) -> Bool {
+        if case .resumption(_, let pskGroupID, _) = kind { return pskGroupID == groupID }
+        return false
     }
 }

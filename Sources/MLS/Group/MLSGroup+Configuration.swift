@@ -23,6 +23,12 @@ extension MLSGroup {
         public var paddingBlockSize: Int
         /// How many past epochs' resumption PSKs are kept for PreSharedKey proposals (§8.6).
         public var resumptionPSKRetention: Int
+        /// What non-members may do: self-proposed Adds, external-sender proposals, external
+        /// joins and resyncs (§12.1.8, §12.4.3.2). The default refuses all but listed external senders.
+        public var policy: any GroupPolicy
+        /// The most proposals cached in one epoch; more are refused with
+        /// ``MLSGroupError/proposalCacheFull`` (each costs a verification now and work in the next Commit).
+        public var maximumCachedProposals: Int
 
         public init(
             lifetimePolicy: LifetimePolicy,
@@ -31,8 +37,12 @@ extension MLSGroup {
             random: any MLSRandomSource = SystemMLSRandomSource(),
             secretTree: SecretTree.Configuration = SecretTree.Configuration(),
             paddingBlockSize: Int = 32,
-            resumptionPSKRetention: Int = 8
+            resumptionPSKRetention: Int = 8,
+            policy: any GroupPolicy = StandardGroupPolicy(),
+            maximumCachedProposals: Int = 256
         ) {
+            self.policy = policy
+            self.maximumCachedProposals = maximumCachedProposals
             self.lifetimePolicy = lifetimePolicy
             self.credentialValidator = credentialValidator
             self.pskStore = pskStore

@@ -26,7 +26,7 @@ extension MLSGroup {
         } catch let error as LeafNodeValidationError {
             throw .invalidLeafNode(error)
         } catch {
-            throw .externalSendersMalformed
+            throw .malformedGroupContextExtension
         }
         var tree = RatchetTree(crypto: crypto, creator: leafNode)
         let context = GroupContext(

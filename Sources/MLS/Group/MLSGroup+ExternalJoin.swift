@@ -26,6 +26,7 @@ extension MLSGroup {
             throw .crypto(error)
         }
         guard signer.publicKey == leafTemplate.signatureKey else { throw .privateKeyMismatch }
+        guard context.epoch < UInt64.max else { throw .epochExhausted }
         var tree = try validatedTree(groupInfo: groupInfo, outOfBand: ratchetTree, crypto: crypto, configuration: configuration)
         guard let data = groupInfo.extensions.first(ofType: .externalPub)?.extensionData else { throw .missingExternalPub }
         let externalPub: ExternalPub

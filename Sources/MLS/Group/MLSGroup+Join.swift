@@ -30,7 +30,14 @@ extension MLSGroup {
     /// 8. the key schedule from the joiner secret and PSKs gives the GroupInfo's confirmation tag.
     ///
     /// Lifetimes of the tree's leaves are checked only for well-formedness (§7.3); the
-    /// configuration's credential validator sees every leaf.
+    /// configuration's credential validator sees every leaf. Welcomes naming a `reinit` or
+    /// `branch` PSK are refused (``MLSGroupError/reInitOrBranchNotSupported``).
+    ///
+    /// The caller must check that the group ID is not one of a group it is already in
+    /// (§12.4.3.1: "Verify that the group_id is unique among the groups that the client is
+    /// currently participating in"): the group cannot see the client's other groups.
+    /// After a successful join, delete the KeyPackage's init private key: "KeyPackages are
+    /// intended to be used only once" (§10), and `privateKeys` is taken by copy.
     public init(
         joining welcome: Welcome, keyPackage: KeyPackageIn, privateKeys: KeyPackagePrivateKeys, ratchetTree: RatchetTreeIn? = nil,
         configuration: Configuration
@@ -62,12 +69,17 @@ extension MLSGroup {
         for id in groupSecrets.psks {
             guard id.nonce.count == crypto.hashLength else { throw .pskNonceLength }
             if case .resumption(let usage, _, _) = id.kind, usage != .application { reInitOrBranch += 1 }
+        }
+        guard reInitOrBranch <= 1 else { throw .multipleReInitOrBranchPSKs }
+        // §12.4.3.1 checks a reinit or branch Welcome against the old group (its last ReInit,
+        // its members); there is no API to start either, so such Welcomes are refused.
+        guard reInitOrBranch == 0 else { throw .reInitOrBranchNotSupported }
+        for id in groupSecrets.psks {
             guard let psk = Self.lookUpPSK(id, groupID: nil, ownResumptionPSKs: [:], store: configuration.pskStore) else {
                 throw .missingPSK
             }
             pskInputs.append(KeySchedule.PSKInput(id: id, psk: psk))
         }
-        guard reInitOrBranch <= 1 else { throw .multipleReInitOrBranchPSKs }
         let pskSecret: Secret?
         do {
             pskSecret = pskInputs.isEmpty ? nil : try KeySchedule.pskSecret(crypto: crypto, psks: pskInputs)
@@ -83,6 +95,8 @@ extension MLSGroup {
             throw .welcome(error)
         }
         let context = groupInfo.groupContext
+        // An epoch that cannot advance would make every later Commit fail (M1).
+        guard context.epoch < UInt64.max else { throw .epochExhausted }
 
         // 4-5. The tree, validated before any leaf in it is trusted, then the signer.
         let tree = try Self.validatedTree(

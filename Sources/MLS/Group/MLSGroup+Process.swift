@@ -13,7 +13,7 @@ extension MLSGroup {
     /// the group is unchanged, except that a PrivateMessage whose content decrypted consumed
     /// its key (RFC 9420 §9.2).
     public mutating func process(_ message: MLSMessage) throws(MLSGroupError) -> ProcessedMessage {
-        try requireActive()
+        guard status == .active || status == .removalUnconfirmed else { throw .groupInactive }
         let content: AuthenticatedContent
         switch message.body {
         case .publicMessage(let publicMessage):
@@ -27,11 +27,13 @@ extension MLSGroup {
         case .privateMessage(let privateMessage):
             try checkGroupAndEpoch(groupID: privateMessage.groupID, epoch: privateMessage.epoch)
             let tree = epoch.tree
-            var secretTree = epoch.secretTree
-            defer { epoch.secretTree = secretTree }
+            let senderDataSecret = epoch.keys.senderDataSecret
+            let protection = protection(epoch)
             do {
-                content = try protection(epoch).unprotectPrivate(
-                    privateMessage, secretTree: &secretTree, senderDataSecret: epoch.keys.senderDataSecret,
+                // The secret tree is passed in place: a local copy would copy its dictionaries
+                // on the first write (copy-on-write), O(ratchets) per message (review L2).
+                content = try protection.unprotectPrivate(
+                    privateMessage, secretTree: &epoch.secretTree, senderDataSecret: senderDataSecret,
                     signaturePublicKey: { tree.leaf(at: $0.value)?.signatureKey })
             } catch {
                 throw .protection(error)
@@ -82,32 +84,38 @@ extension MLSGroup {
     /// The `external_senders` GroupContext extension (§12.1.8.1), empty when absent.
     func externalSenders() throws(MLSGroupError) -> [ExternalSender] {
         guard let data = epoch.groupContext.extensions.first(ofType: .externalSenders)?.extensionData else { return [] }
-        do {
-            var reader = WireReader(data)
-            let senders = try reader.readVector(of: ExternalSender.self)
-            guard reader.isAtEnd else { throw WireFormatError.trailingBytes }
-            return senders
-        } catch {
-            throw .externalSendersMalformed
-        }
+        return try Self.decodeExternalSenders(data)
     }
 
-    /// Checks what a proposal's sender may propose (§12.1.8) and caches it by its ProposalRef.
-    /// The proposal's validity against the group is checked when a Commit covers it (§12.2).
+    /// Checks what a proposal's sender may propose (§12.1.8), whether the group's policy
+    /// authorizes a non-member's proposal, and the proposal's own validity against the current
+    /// epoch (§12.1, ``checkProposalOnItsOwn(_:sender:)``), then caches it by its ProposalRef.
+    /// Invalid proposals are refused here rather than cached: a Commit covering them would be
+    /// invalid (§12.2), and a valid cached proposal obliges this member to commit before it
+    /// sends application data (§12.4). Whether a list of proposals fits together is checked
+    /// when a Commit covers it.
     mutating func receiveProposal(_ proposal: Proposal, content: AuthenticatedContent) throws(MLSGroupError) -> ReceivedProposal {
         let sender = content.content.sender
         switch sender {
-        case .external:
+        case .external(let index):
             guard proposal.proposalType.isAllowedFromExternalSender else { throw .externalSenderNotAllowed }
+            let senders = try externalSenders()
+            guard Int(index) < senders.count else { throw .unknownSender }
+            guard configuration.policy.authorizes(.externalSenderProposal(proposal, sender: senders[Int(index)]), groupContext: groupContext) else {
+                throw .notAuthorized
+            }
         case .newMemberProposal:
-            guard case .add = proposal else { throw .externalSenderNotAllowed }
+            guard case .add(let add) = proposal else { throw .externalSenderNotAllowed }
+            guard configuration.policy.authorizes(.newMemberProposal(add.keyPackage), groupContext: groupContext) else { throw .notAuthorized }
         case .member(let leaf):
             if case .update = proposal, epoch.tree.leaf(at: leaf) == nil { throw .updateFromNonMember }
         case .newMemberCommit:
             throw .protection(.invalidSenderForContentType)
         }
-        if case .preSharedKey(let psk) = proposal { try checkPSKID(psk.psk, allowReInitOrBranch: false) }
         let reference = crypto.makeProposalRef(content.wireBytes)
+        if let cached = proposalCache[reference] { return ReceivedProposal(reference: reference, proposal: cached.proposal, sender: cached.sender) }
+        guard proposalCache.proposals.count < configuration.maximumCachedProposals else { throw .proposalCacheFull }
+        try checkProposalOnItsOwn(proposal, sender: sender)
         proposalCache.insert(CachedProposal(reference: reference, proposal: proposal, sender: sender))
         return ReceivedProposal(reference: reference, proposal: proposal, sender: sender)
     }

@@ -3,11 +3,20 @@ import WireFormat
 extension MLSGroup {
     /// Processes a Commit whose framing was verified (RFC 9420 §12.4.2): resolves the proposals
     /// (by reference from this epoch's cache), validates the list (§12.2), applies it (§12.3),
-    /// requires a path where the RFC does, merges and decrypts the path (§7.5), updates the
-    /// transcript hashes, runs the key schedule with the PSKs and, for an external Commit, the
-    /// ExternalInit's init secret, and verifies the confirmation tag. Only then is the new
-    /// epoch installed. A Commit that removes this member is verified as far as a removed member
-    /// can (framing, proposal list) and leaves the group ``Status/removed``.
+    /// requires a path where the RFC does, validates and merges the path (§7.5, leaf, parent
+    /// hashes, key uniqueness), decrypts it, updates the transcript hashes, runs the key
+    /// schedule with the PSKs and, for an external Commit, the ExternalInit's init secret, and
+    /// verifies the confirmation tag. Only then is the new epoch installed.
+    ///
+    /// An external Commit is first put to the group's ``GroupPolicy`` (a join, or a resync whose
+    /// leaf must be a valid Update of the removed leaf, §12.2).
+    ///
+    /// A Commit that removes this member is checked as far as a removed member can: everything
+    /// above except the path decryption, the key schedule and the confirmation tag, which need
+    /// the new epoch's secrets (§12.4.2). Since those last checks cannot be made, the removal
+    /// is not final: the group becomes ``Status/removalUnconfirmed`` and keeps its epoch until
+    /// the application confirms it (``confirmRemoval()``) or another Commit of the epoch is
+    /// processed.
     mutating func processCommit(_ content: AuthenticatedContent, commit: Commit) throws(MLSGroupError) -> CommitSummary {
         let committer: Committer
         switch content.content.sender {
@@ -20,6 +29,7 @@ extension MLSGroup {
             throw .senderCannotCommit
         }
         guard let confirmationTag = content.auth.confirmationTag else { throw .protection(.confirmationTagMismatch) }
+        guard epoch.groupContext.epoch < UInt64.max else { throw .epochExhausted }
 
         // Resolve the proposals (§12.4: by value from the committer, by reference from the cache).
         var list: [ResolvedProposal] = []
@@ -45,22 +55,28 @@ extension MLSGroup {
             newExtensions: applied.extensionsReplaced ? applied.extensions : nil, psks: applied.psks, reInit: applied.reInit,
             removedUs: applied.removed.contains { $0.leafIndex == epoch.ourLeaf })
 
-        // The committer's leaf: its own, or the leftmost blank leaf for an external joiner.
+        // The committer's leaf: its own, or the leftmost blank leaf for an external joiner. The
+        // leaf it replaces: its own old leaf, or for a resync the removed member's (§12.2: the
+        // path's leaf must meet the criteria of an Update of the removed leaf).
         let committerLeaf: UInt32
+        let replacing: LeafNode?
         switch committer {
         case .member(let leaf):
             committerLeaf = leaf
+            replacing = epoch.tree.leaf(at: leaf)
         case .external:
             guard let path = commit.path else { throw .invalidExternalCommit }
+            if let removed = applied.removed.first {
+                replacing = epoch.tree.leaf(at: removed.leafIndex)
+            } else {
+                replacing = nil
+                guard configuration.policy.authorizes(.externalJoin(leaf: path.leafNode), groupContext: epoch.groupContext) else {
+                    throw .notAuthorized
+                }
+            }
             committerLeaf = applied.tree.add(path.leafNode)
         }
         summary.committer = committerLeaf
-        if summary.removedUs {
-            // A removed member cannot derive the new epoch (§12.4.2); it stops here.
-            status = .removed
-            pendingCommit = nil
-            return summary
-        }
 
         var provisional = epoch.groupContext
         provisional.epoch += 1
@@ -68,13 +84,17 @@ extension MLSGroup {
         var privateState = epoch.privateState
         let commitSecret: Secret
         if let path = commit.path {
-            let replacing = committer == .external ? nil : epoch.tree.leaf(at: committerLeaf)
+            // The checks that need no secret of the new epoch, made by every receiver, removed or not.
             let requirements = try requirementsFor(extensions: applied.extensions, tree: applied.tree)
             do {
                 try configuration.leafValidator(crypto).validate(
                     path.leafNode, in: .commit(groupID: groupID, leafIndex: committerLeaf, replacing: replacing), requirements: requirements)
             } catch {
                 throw .invalidLeafNode(error)
+            }
+            if committer == .external, let removed = applied.removed.first {
+                guard configuration.policy.authorizes(.externalResync(removed: removed, leaf: path.leafNode), groupContext: epoch.groupContext)
+                else { throw .notAuthorized }
             }
             let excluded = applied.addedLeaves
             do {
@@ -86,6 +106,7 @@ extension MLSGroup {
             // keys already were, by applyProposals). The path leaf's signature key remains.
             try checkSignatureKeyUnique(ofLeaf: committerLeaf, in: applied.tree)
             provisional.treeHash = applied.tree.treeHash()
+            if summary.removedUs { return markRemovalUnconfirmed(summary) }
             privateState.prune(to: applied.tree)
             do {
                 let decrypted = try applied.tree.decryptPathSecret(
@@ -97,6 +118,7 @@ extension MLSGroup {
             }
         } else {
             provisional.treeHash = applied.tree.treeHash()
+            if summary.removedUs { return markRemovalUnconfirmed(summary) }
             privateState.prune(to: applied.tree)
             commitSecret = Secret(zeros: crypto.hashLength)
         }
@@ -125,7 +147,15 @@ extension MLSGroup {
             pskSecret: try pskSecret(pskInputs), confirmationTag: confirmationTag
         ).state
         install(next)
-        if let reInit = applied.reInit { status = .reinitialized(reInit) }
+        if let reInit = applied.reInit { status = .reinitialized(reInit) } else { status = .active }
+        return summary
+    }
+
+    /// A verified-as-far-as-possible Commit removed this member: the group keeps its epoch
+    /// (another Commit may still win it) but sends nothing until ``confirmRemoval()``.
+    private mutating func markRemovalUnconfirmed(_ summary: CommitSummary) -> CommitSummary {
+        status = .removalUnconfirmed
+        pendingCommit = nil
         return summary
     }
 

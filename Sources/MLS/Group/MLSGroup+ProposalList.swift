@@ -147,17 +147,7 @@ extension MLSGroup {
             }
         }
         // The new extensions must be supported by every member that stays (§12.1.7, §13.4).
-        if result.extensionsReplaced {
-            for index in result.tree.occupiedLeaves {
-                guard let leaf = result.tree.leaf(at: index) else { continue }
-                for e in result.extensions where !leaf.capabilities.supports(extension: e.extensionType) {
-                    throw .extensionNotSupportedByMembers
-                }
-                if let required = requirements.requiredCapabilities, !required.isSatisfied(by: leaf.capabilities) {
-                    throw .requiredCapabilitiesNotMet
-                }
-            }
-        }
+        if result.extensionsReplaced { try checkExtensionsSupported(result.extensions, requirements: requirements, tree: result.tree) }
         // Adds (§12.1.1), in list order, each KeyPackage valid against the new requirements.
         if !adds.isEmpty {
             if !removes.isEmpty || !updates.isEmpty { requirements = try requirementsFor(extensions: result.extensions, tree: result.tree) }
@@ -204,7 +194,7 @@ extension MLSGroup {
         do {
             return try GroupRequirements(groupContextExtensions: extensions, leaves: leaves)
         } catch {
-            throw .externalSendersMalformed
+            throw .malformedGroupContextExtension
         }
     }
 
@@ -227,6 +217,96 @@ extension MLSGroup {
         guard let key = tree.leaf(at: leafIndex)?.signatureKey else { return }
         for index in tree.occupiedLeaves where index != leafIndex {
             if tree.leaf(at: index)?.signatureKey == key { throw .duplicateSignatureKey }
+        }
+    }
+}
+
+extension MLSGroup {
+    /// One proposal's own validity (RFC 9420 §12.1): the checks that do not depend on the other
+    /// proposals a Commit may carry with it, so that every member reaches the same verdict when
+    /// the proposal arrives. An Add's KeyPackage is valid on its own (§10.1: version, suite,
+    /// leaf, lifetime against the clock, credential, signature; its fit with the group's
+    /// extensions, which a GroupContextExtensions in the same Commit may change, and with the
+    /// members, which a Remove may change, is checked with the list); an Update (§12.1.2) comes
+    /// from a member, and its leaf is valid with a new encryption key and a credential that is
+    /// a valid successor; a Remove (§12.1.3) names a non-blank leaf; a PreSharedKey (§12.1.4)
+    /// has a `KDF.Nh` nonce, usage `application`, and is available; a ReInit (§12.1.5) names a
+    /// version no older than the group's; a GroupContextExtensions whose `external_senders`
+    /// does not decode or names a credential the Authentication Service refuses is invalid
+    /// (§5.3.1); an ExternalInit is never sent on its own (§12.1.6: only by value in an external
+    /// Commit).
+    func checkProposalOnItsOwn(_ proposal: Proposal, sender: Sender) throws(MLSGroupError) {
+        let tree = epoch.tree
+        switch proposal {
+        case .add(let add):
+            do {
+                _ = try add.keyPackage.validate(validator: configuration.leafValidator(crypto), requirements: .none)
+            } catch {
+                throw .invalidKeyPackage(error)
+            }
+        case .update(let update):
+            guard case .member(let leafIndex) = sender, let old = tree.leaf(at: leafIndex) else { throw .updateFromNonMember }
+            do {
+                try configuration.leafValidator(crypto).validate(
+                    update.leafNode, in: .update(groupID: groupID, leafIndex: leafIndex, replacing: old), requirements: .none)
+            } catch {
+                throw .invalidLeafNode(error)
+            }
+        case .remove(let remove):
+            guard tree.leaf(at: remove.removed) != nil else { throw .removesBlankLeaf }
+        case .preSharedKey(let psk):
+            try checkPSKID(psk.psk, allowReInitOrBranch: false)
+            _ = try resolvePSKs([psk.psk])
+        case .reInit(let reInit):
+            guard reInit.version.rawValue >= ProtocolVersion.mls10.rawValue else { throw .reInitVersion }
+        case .externalInit:
+            throw .externalInitInMemberCommit
+        case .groupContextExtensions(let gce):
+            try checkExternalSenders(in: gce.extensions)
+        }
+    }
+
+    /// Every member of `tree` supports every extension in `extensions` and meets their
+    /// `required_capabilities` (§12.1.7, §13.4); a new `external_senders` decodes and each
+    /// sender's credential is accepted by the Authentication Service (§5.3.1).
+    func checkExtensionsSupported(_ extensions: [Extension], requirements: GroupRequirements, tree: RatchetTree) throws(MLSGroupError) {
+        for index in tree.occupiedLeaves {
+            guard let leaf = tree.leaf(at: index) else { continue }
+            for e in extensions where !leaf.capabilities.supports(extension: e.extensionType) {
+                throw .extensionNotSupportedByMembers
+            }
+            if let required = requirements.requiredCapabilities, !required.isSatisfied(by: leaf.capabilities) {
+                throw .requiredCapabilitiesNotMet
+            }
+        }
+        try checkExternalSenders(in: extensions)
+    }
+
+    /// An `external_senders` extension in `extensions` decodes, and the Authentication Service
+    /// accepts each sender's credential (§5.3.1: "When an external_senders extension is added to
+    /// the group / is updated").
+    func checkExternalSenders(in extensions: [Extension]) throws(MLSGroupError) {
+        if let data = extensions.first(ofType: .externalSenders)?.extensionData {
+            let senders = try Self.decodeExternalSenders(data)
+            for sender in senders {
+                do {
+                    try configuration.credentialValidator.validate(sender.credential, signatureKey: sender.signatureKey)
+                } catch {
+                    throw .invalidLeafNode(.credentialRejected(error))
+                }
+            }
+        }
+    }
+
+    /// Decodes an `external_senders` extension (§12.1.8.1).
+    static func decodeExternalSenders(_ data: [UInt8]) throws(MLSGroupError) -> [ExternalSender] {
+        do {
+            var reader = WireReader(data)
+            let senders = try reader.readVector(of: ExternalSender.self)
+            guard reader.isAtEnd else { throw WireFormatError.trailingBytes }
+            return senders
+        } catch {
+            throw .externalSendersMalformed
         }
     }
 }

@@ -55,6 +55,7 @@ extension MLSGroup {
         switch status {
         case .active: w.write(UInt8(0))
         case .removed: w.write(UInt8(1))
+        case .removalUnconfirmed: w.write(UInt8(3))
         case .reinitialized(let reInit):
             w.write(UInt8(2))
             w.write(reInit)
@@ -128,6 +129,7 @@ extension MLSGroup {
             case 0: status = .active
             case 1: status = .removed
             case 2: status = .reinitialized(try r.read(ReInit.self))
+            case 3: status = .removalUnconfirmed
             default: throw MLSGroupError.malformedState
             }
             self.init(

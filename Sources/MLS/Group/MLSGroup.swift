@@ -7,10 +7,11 @@
 /// error the group is left as it was. Copying a group copies its secrets; keep one copy (a
 /// stale copy could decrypt messages this copy already deleted keys for).
 ///
-/// Ways in: ``init(creating:groupID:signer:leafNode:extensions:configuration:)`` (a new group, epoch 0),
-/// ``init(joining:keyPackage:privateKeys:ratchetTree:configuration:)`` (a Welcome),
-/// ``joinExternally(groupInfo:ratchetTree:leafNode:privateKeys:configuration:)`` (an external
-/// Commit), and ``init(serialized:configuration:)`` (restored state).
+/// Ways in: ``init(creating:cipherSuite:leafNode:encryptionKey:signer:extensions:configuration:)``
+/// (a new group, epoch 0), ``init(joining:keyPackage:privateKeys:ratchetTree:configuration:)``
+/// (a Welcome), ``joinExternally(groupInfo:ratchetTree:leafTemplate:signer:resyncing:configuration:)``
+/// (an external Commit), and ``init(serialized:configuration:)`` (restored state, see
+/// ``serialized()``).
 public struct MLSGroup: Sendable {
     /// The primitives of the group's cipher suite.
     public let crypto: CryptoSuite
@@ -34,7 +35,14 @@ public struct MLSGroup: Sendable {
     public enum Status: Hashable, Sendable {
         /// A member of the current epoch.
         case active
-        /// A Commit removed this member.
+        /// A Commit removed this member, but a removed member cannot verify that Commit's
+        /// confirmation tag (§12.4.2): a member with the membership key could have forged it.
+        /// The group keeps its epoch and still processes its messages (another Commit may win
+        /// the epoch, which makes the group active again), but sends nothing. Call
+        /// ``MLSGroup/confirmRemoval()`` once the application knows the Commit stands (for
+        /// example, the Delivery Service ordered it as the epoch's Commit).
+        case removalUnconfirmed
+        /// This member was removed (confirmed): the group's secrets are erased.
         case removed
         /// A ReInit was committed: wait for the Welcome to the new group.
         case reinitialized(ReInit)
@@ -79,8 +87,7 @@ public struct MLSGroup: Sendable {
     /// `MLS-Exporter(label, context, length)` (§8.5) for the current epoch.
     public func export(label: String, context: [UInt8], length: Int) throws(MLSGroupError) -> Secret {
         do {
-            let derived = try crypto.deriveSecret(secret: epoch.keys.exporterSecret, label: label)
-            return try crypto.expandWithLabel(secret: derived, label: "exported", context: crypto.hash(context), length: length)
+            return try EpochSecrets.export(crypto: crypto, exporterSecret: epoch.keys.exporterSecret, labelBytes: label.utf8, context: context, length: length)
         } catch {
             throw .crypto(error)
         }
@@ -105,6 +112,27 @@ public struct MLSGroup: Sendable {
 
     func requireActive() throws(MLSGroupError) {
         guard status == .active else { throw .groupInactive }
+    }
+
+    /// Confirms a removal reported by a Commit (``Status/removalUnconfirmed``): the group
+    /// becomes ``Status/removed`` and erases what it holds of the epoch's secrets, its path
+    /// keys, resumption PSKs, cached proposals and pending Commit (§12.4.2: a removed member
+    /// "SHOULD promptly delete its group state and secret tree"). Drop the value afterwards:
+    /// copies made before still hold the secrets.
+    public mutating func confirmRemoval() throws(MLSGroupError) {
+        guard status == .removalUnconfirmed else { throw .noRemovalPending }
+        status = .removed
+        let zeros = Secret(zeros: crypto.hashLength)
+        epoch.keys = EpochKeys(
+            senderDataSecret: zeros, exporterSecret: zeros, externalSecret: zeros, confirmationKey: zeros, membershipKey: zeros,
+            resumptionPSK: zeros, epochAuthenticator: zeros, initSecret: zeros)
+        if let empty = try? SecretTree(crypto: crypto, encryptionSecret: zeros, leafCount: 1, configuration: configuration.secretTree) {
+            epoch.secretTree = empty
+        }
+        epoch.privateState = TreeKEMPrivateState(leafIndex: epoch.privateState.leafIndex, leafKey: epoch.privateState.leafKey)
+        resumptionPSKs = [:]
+        proposalCache.removeAll()
+        pendingCommit = nil
     }
 
     /// Installs `next` as the current epoch, after a Commit.

@@ -27,6 +27,9 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
         // Everything else.
         case crypto(MLSCryptoError), secretTree(SecretTreeError), malformed(WireFormatError), invalidArgument
         case unsupportedStateVersion(UInt16), malformedState
+        // Policy and application rules.
+        case notAuthorized, proposalCacheFull, commitRequired, epochExhausted, reInitOrBranchNotSupported
+        case malformedGroupContextExtension, resumptionPSKWithAdds, noRemovalPending
     }
 
     private let code: Code
@@ -75,7 +78,7 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
     public static let extensionNotSupportedByMembers = Self(.extensionNotSupportedByMembers)
     /// A member does not meet the new `required_capabilities` (§11.1, §12.1.7).
     public static let requiredCapabilitiesNotMet = Self(.requiredCapabilitiesNotMet)
-    /// The `external_senders` or `required_capabilities` extension does not decode.
+    /// The `external_senders` extension does not decode.
     public static let externalSendersMalformed = Self(.externalSendersMalformed)
 
     /// §12.2: the list holds an Update from the committer.
@@ -150,6 +153,25 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
     /// Serialized state that does not decode or is inconsistent.
     public static let malformedState = Self(.malformedState)
 
+    /// The group's ``GroupPolicy`` refused what a non-member asked (§12.1.8, §12.4.3.2).
+    public static let notAuthorized = Self(.notAuthorized)
+    /// The epoch already holds ``MLSGroup/Configuration/maximumCachedProposals`` proposals.
+    public static let proposalCacheFull = Self(.proposalCacheFull)
+    /// §12.4: proposals are pending in this epoch; commit them before sending application data.
+    public static let commitRequired = Self(.commitRequired)
+    /// The epoch counter is at its maximum: the group cannot advance.
+    public static let epochExhausted = Self(.epochExhausted)
+    /// A Welcome names a `reinit` or `branch` resumption PSK: joining a reinitialized or
+    /// branched group is not supported (its §12.4.3.1 checks need the old group).
+    public static let reInitOrBranchNotSupported = Self(.reInitOrBranchNotSupported)
+    /// A GroupContext extension this implementation interprets (`required_capabilities`) does not decode.
+    public static let malformedGroupContextExtension = Self(.malformedGroupContextExtension)
+    /// A Commit that adds members cannot inject this group's own resumption PSK: the joiners do
+    /// not have it, so the Welcome would be unusable.
+    public static let resumptionPSKWithAdds = Self(.resumptionPSKWithAdds)
+    /// ``MLSGroup/confirmRemoval()`` without an unconfirmed removal.
+    public static let noRemovalPending = Self(.noRemovalPending)
+
     public var description: String {
         switch code {
         case .wrongGroup: "group: message for another group"
@@ -173,7 +195,7 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
         case .reInitVersion: "group: reinit to an older protocol version"
         case .extensionNotSupportedByMembers: "group: group context extension not supported by every member"
         case .requiredCapabilitiesNotMet: "group: a member does not meet the required capabilities"
-        case .externalSendersMalformed: "group: group context extension does not decode"
+        case .externalSendersMalformed: "group: external_senders extension does not decode"
         case .updateByCommitter: "group: proposal list: update from the committer"
         case .removesCommitter: "group: proposal list: removes the committer"
         case .duplicateUpdateOrRemove: "group: proposal list: several updates/removes for one leaf"
@@ -207,6 +229,14 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
         case .invalidArgument: "group: invalid argument"
         case .unsupportedStateVersion(let version): "group: unsupported state format version \(version)"
         case .malformedState: "group: malformed state"
+        case .notAuthorized: "group: not authorized by the group policy"
+        case .proposalCacheFull: "group: too many proposals cached in this epoch"
+        case .commitRequired: "group: proposals are pending; commit before sending application data"
+        case .epochExhausted: "group: epoch counter exhausted"
+        case .reInitOrBranchNotSupported: "group: welcome with a reinit or branch PSK is not supported"
+        case .malformedGroupContextExtension: "group: malformed group context extension"
+        case .resumptionPSKWithAdds: "group: own resumption PSK together with adds"
+        case .noRemovalPending: "group: no unconfirmed removal"
         }
     }
 }

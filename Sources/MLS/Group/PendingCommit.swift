@@ -9,4 +9,6 @@ struct PendingCommit: Sendable {
     var summary: CommitSummary
     /// The next epoch's status (a ReInit makes the group inactive once merged).
     var reInit: ReInit?
+    /// The Welcome for the added members, released by the merge.
+    var welcome: MLSMessage?
 }

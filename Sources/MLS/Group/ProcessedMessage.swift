@@ -56,6 +56,10 @@ public struct CommitSummary: Sendable {
     public var psks: [PreSharedKeyID]
     /// A committed ReInit: the group must not be used to send any more (§12.4.2).
     public var reInit: ReInit?
-    /// Whether this member was removed: the group is now inactive.
+    /// Whether this member was removed: the group is ``MLSGroup/Status/removalUnconfirmed``
+    /// until ``MLSGroup/confirmRemoval()`` (or another Commit of the epoch is processed).
     public var removedUs: Bool
+    /// From ``MLSGroup/mergePendingCommit()`` only: the Welcome for the members our Commit
+    /// added, to send now that the Delivery Service accepted the Commit.
+    public var welcome: MLSMessage? = nil
 }

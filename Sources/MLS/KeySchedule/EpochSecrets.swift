@@ -32,6 +32,14 @@ public struct EpochSecrets: Sendable {
 
     /// ``export(label:context:length:)`` with a label of arbitrary bytes.
     public func export(labelBytes label: some Collection<UInt8>, context: [UInt8], length: Int) throws(MLSCryptoError) -> Secret {
+        try Self.export(crypto: crypto, exporterSecret: exporterSecret, labelBytes: label, context: context, length: length)
+    }
+
+    /// `MLS-Exporter` from an epoch's `exporter_secret` (§8.5): the one implementation, shared
+    /// with ``MLSGroup/export(label:context:length:)`` so the key-schedule vectors check both.
+    public static func export(
+        crypto: CryptoSuite, exporterSecret: Secret, labelBytes label: some Collection<UInt8>, context: [UInt8], length: Int
+    ) throws(MLSCryptoError) -> Secret {
         let derived = try crypto.deriveSecret(secret: exporterSecret, labelBytes: label)
         return try crypto.expandWithLabel(secret: derived, label: "exported", context: crypto.hash(context), length: length)
     }

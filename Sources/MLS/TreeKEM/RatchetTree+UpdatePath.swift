@@ -114,7 +114,7 @@ extension RatchetTree {
     /// `parent_hash` matches. Also checks the path's shape against the tree: one node per
     /// filtered-direct-path node, one ciphertext per copath resolution node (without
     /// `excludedLeaves`), every public key decodes with the suite's KEM, and no public key
-    /// already appears in the tree.
+    /// already appears in the tree (the sender's old direct path included).
     ///
     /// Validating the leaf node itself (signature, credential, capabilities) is the caller's
     /// job, with ``LeafNodeValidator`` in the `.commit` context. On error the tree is unchanged.
@@ -139,7 +139,11 @@ extension RatchetTree {
             guard crypto.isValidHPKEPublicKey(key) else { throw .invalidPublicKey }
             guard newKeys.insert(key).inserted else { throw .keyAlreadyInTree }
         }
-        for node in candidate.nodes {
+        // §12.4.2: "none of the public keys in the UpdatePath appear in any node of the new
+        // ratchet tree", the tree before the merge: the sender's old direct-path keys included
+        // (re-sending them would give no post-compromise security). The sender's leaf slot is
+        // skipped: for an external joiner it already holds the path's leaf.
+        for (index, node) in nodes.enumerated() where index != leafNodeIndex {
             if let key = node?.encryptionKey, newKeys.contains(key) { throw .keyAlreadyInTree }
         }
         let computed = candidate.setPathNodes(filtered, publicKeys: path.nodes.map(\.encryptionKey), sender: leafNodeIndex)

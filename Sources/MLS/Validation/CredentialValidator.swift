@@ -9,6 +9,20 @@ import WireFormat
 public protocol CredentialValidator: Sendable {
     /// Throws ``CredentialValidationError`` when `credential` is not acceptable with `signatureKey`.
     func validate(_ credential: Credential, signatureKey: [UInt8]) throws(CredentialValidationError)
+
+    /// Throws when `new` is not a valid successor of `old` (§5.3.1: "In cases where a member's
+    /// credential is being replaced, such as the Update and Commit cases above, the AS MUST
+    /// also verify that the set of presented identifiers in the new credential is valid as a
+    /// successor to the set of presented identifiers in the old credential"). Called for
+    /// Update leaves, Commit path leaves and the leaf of an external resync, after
+    /// ``validate(_:signatureKey:)`` accepted `new`. The default requires the same credential.
+    func validateSuccessor(_ new: Credential, of old: Credential) throws(CredentialValidationError)
+}
+
+extension CredentialValidator {
+    public func validateSuccessor(_ new: Credential, of old: Credential) throws(CredentialValidationError) {
+        guard new == old else { throw CredentialValidationError(reason: "credential is not a valid successor") }
+    }
 }
 
 /// Why a ``CredentialValidator`` rejected a credential.
@@ -43,4 +57,6 @@ public struct AcceptAllCredentialsValidator: CredentialValidator {
     public init() {}
 
     public func validate(_ credential: Credential, signatureKey: [UInt8]) throws(CredentialValidationError) {}
+
+    public func validateSuccessor(_ new: Credential, of old: Credential) throws(CredentialValidationError) {}
 }

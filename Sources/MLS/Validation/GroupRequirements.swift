@@ -9,6 +9,8 @@ public struct GroupRequirements: Sendable {
     public var credentialTypesSupportedByAll: Set<CredentialType>?
     /// Credential types some member uses.
     public var credentialTypesInUse: Set<CredentialType>
+    /// The types of the GroupContext's extensions: every member must support each (§13.4).
+    public var groupContextExtensionTypes: [ExtensionType] = []
 
     /// No requirements: for a KeyPackage checked on its own.
     public static let none = GroupRequirements(requiredCapabilities: nil, credentialTypesSupportedByAll: nil, credentialTypesInUse: [])
@@ -38,5 +40,6 @@ public struct GroupRequirements: Sendable {
         }
         credentialTypesSupportedByAll = supportedByAll
         credentialTypesInUse = inUse
+        groupContextExtensionTypes = extensions.map(\.extensionType)
     }
 }

@@ -17,6 +17,7 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
         case encryptionKeyUnchanged
         case invalidEncryptionKey
         case unsupportedCredentialType
+        case groupContextExtensionNotSupported
     }
 
     private let code: Code
@@ -24,6 +25,8 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
 
     /// The credential validator rejected the credential.
     public static func credentialRejected(_ error: CredentialValidationError) -> Self { Self(.credentialRejected(error.reason)) }
+    /// The capabilities do not list an extension of the GroupContext (§13.4).
+    public static let groupContextExtensionNotSupported = Self(.groupContextExtensionNotSupported)
     /// The signature over LeafNodeTBS does not verify.
     public static let badSignature = Self(.badSignature)
     /// The signature key is not a valid key for the suite's signature scheme.
@@ -66,6 +69,7 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
         case .encryptionKeyUnchanged: "leaf node: encryption key not changed"
         case .unsupportedCredentialType: "leaf node: unsupported credential type"
         case .invalidEncryptionKey: "leaf node: encryption key is not a valid public key for the cipher suite"
+        case .groupContextExtensionNotSupported: "leaf node: a group context extension is not in its capabilities"
         }
     }
 }

@@ -86,6 +86,10 @@ public struct LeafNodeValidator: Sendable {
         if let required = requirements.requiredCapabilities, !required.isSatisfied(by: leaf.capabilities) {
             throw .requiredCapabilities
         }
+        // §13.4: "The capabilities field MUST indicate support for each extension in the GroupContext".
+        for type in requirements.groupContextExtensionTypes where !leaf.capabilities.supports(extension: type) {
+            throw .groupContextExtensionNotSupported
+        }
         if let supported = requirements.credentialTypesSupportedByAll, !supported.contains(leaf.credential.credentialType) {
             throw .credentialTypeNotSupportedByGroup
         }
@@ -104,6 +108,13 @@ public struct LeafNodeValidator: Sendable {
         }
         do {
             try credentialValidator.validate(leaf.credential, signatureKey: leaf.signatureKey)
+            // §5.3.1: a replaced credential must have a valid successor.
+            switch context {
+            case .update(_, _, let replaced), .commit(_, _, .some(let replaced)):
+                try credentialValidator.validateSuccessor(leaf.credential, of: replaced.credential)
+            case .commit, .keyPackage, .tree:
+                break
+            }
         } catch {
             throw .credentialRejected(error)
         }
