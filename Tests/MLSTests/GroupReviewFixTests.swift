@@ -418,7 +418,7 @@ func commitContent(_ message: MLSMessage) throws -> Commit {
             return
         }
         let crypto = try world.suite.crypto()
-        let keyPackage = try world.keyPackage(bob).validate(validator: world.configuration.leafValidator(crypto))
+        let keyPackage = try world.keyPackage(bob).validate(validator: world.configuration.leafValidator(crypto), requirements: .none)
         let secrets = try welcome.decryptGroupSecrets(keyPackageRef: keyPackage.reference, initKey: world.clients[bob].initKey, crypto: crypto)
         let withPSK = GroupSecrets(joinerSecret: secrets.joinerSecret, pathSecret: secrets.pathSecret, psks: [reinitPSK])
         let sealed = try crypto.encryptWithLabel(
@@ -516,8 +516,8 @@ func commitContent(_ message: MLSMessage) throws -> Commit {
     ) throws -> Welcome {
         let crypto = invitation.crypto, world = invitation.world
         let validator = world.configuration.leafValidator(crypto)
-        let original = try world.keyPackage(3).validate(validator: validator)
-        let destination = try (target ?? world.keyPackage(3)).validate(validator: validator)
+        let original = try world.keyPackage(3).validate(validator: validator, requirements: .none)
+        let destination = try (target ?? world.keyPackage(3)).validate(validator: validator, requirements: .none)
         var secrets = try invitation.welcome.decryptGroupSecrets(keyPackageRef: original.reference, initKey: world.clients[3].initKey, crypto: crypto)
         var info = try invitation.welcome.decryptGroupInfo(joinerSecret: secrets.joinerSecret, pskSecret: nil, crypto: crypto)
         change(&info)
