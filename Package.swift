@@ -196,18 +196,26 @@ targets += [
     .target(
         name: "LetterlockKit",
         dependencies: [
-            "RelayAPI", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
+            "RelayAPI", "MLS", "WireFormat", "LetterlockFiles", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ] + crypto,
         swiftSettings: strictSettings
     ),
     /// The commands of `letterlock`, as a library so tests can run them without a process.
-    .target(name: "LetterlockCommands", dependencies: ["LetterlockKit", argumentParser], swiftSettings: strictSettings),
+    /// `letterlock demo` runs a relay in-process, hence Relay and its SQLite store here.
+    .target(
+        name: "LetterlockCommands",
+        dependencies: [
+            "LetterlockKit", "LetterlockFiles", "Relay", "RelayStorage", "RelayAPI", argumentParser, grdb, hummingbird, logging, serviceLifecycle, nioCore,
+        ],
+        swiftSettings: strictSettings
+    ),
     .executableTarget(name: "Letterlock", dependencies: ["LetterlockCommands"], swiftSettings: strictSettings),
     .testTarget(
         name: "LetterlockKitTests",
         dependencies: [
-            "LetterlockKit", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging, nioCore, serviceLifecycle,
+            "LetterlockKit", "LetterlockCommands", "LetterlockFiles", "MLS", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging, nioCore,
+            serviceLifecycle,
         ] + crypto,
         swiftSettings: strictSettings
     ),

@@ -30,6 +30,7 @@ extension LetterlockClient {
     @discardableResult
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
+        _ = try? await refillKeyPackages()  // conversations: others can add this device only with a KeyPackage
         for queue in [RelayClient.Queue.requests, .inbox] {
             var after: Int64?
             while true {
