@@ -262,6 +262,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
     ("FuzzEnvelope", ["LetterlockKit"] + crypto),
+    ("FuzzConversationMessage", ["LetterlockKit"]),
     ("FuzzFileManifest", ["LetterlockFiles"]),
     ("FuzzFileStream", ["LetterlockFiles"] + crypto),
 ]

@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run a relay in-process and walk three people through chats, a group, a file and a block (seconds).")
     @Flag(help: "Keep the temporary directory (relay data and the four homes) and print where it is.") var keep = false
-    @Flag(help: "Print the final server view as JSON.") var json = false
+    @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("letterlock-demo-\(UUID().uuidString.prefix(8))", isDirectory: true)
@@ -35,6 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
             continuation.yield(channel.localAddress?.port ?? 0)
         }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let json = options.json
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -70,6 +71,8 @@ struct DemoScript {
     /// Everything secret the people sent: searched for in the relay's files at the end.
     final class Plaintexts: @unchecked Sendable {
         var values: [String] = []
+        /// The demo knows everyone: names for accounts that are not each other's contacts.
+        var names: [String: String] = [:]
     }
     let sent = Plaintexts()
 
@@ -82,6 +85,7 @@ struct DemoScript {
     func person(_ name: String) async throws -> LetterlockClient {
         let client = try await LetterlockClient.register(
             home: root.appendingPathComponent(name, isDirectory: true), relayURL: relayURL, username: name)
+        sent.names[client.identity.accountID] = name
         say("   @\(name)  account \(client.identity.accountID.prefix(12))…  device \(client.identity.deviceID.prefix(12))…")
         return client
     }
@@ -95,7 +99,7 @@ struct DemoScript {
     func receive(_ client: LetterlockClient, _ name: String) async throws {
         let report = try await client.receive()
         for entry in report.messages {
-            let who = entry.senderAccount == client.identity.accountID ? "you" : (try? client.store.contact(entry.senderAccount)?.username).flatMap { $0 }.map { "@\($0)" } ?? "a member"
+            let who = entry.senderAccount == client.identity.accountID ? "you" : sent.names[entry.senderAccount].map { "@\($0)" } ?? "a member"
             let what: String =
                 switch entry.kind {
                 case .text: "\"\(entry.text ?? "")\""
