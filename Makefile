@@ -42,6 +42,7 @@ run: deps
 BENCH ?= --help
 bench: deps
 	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product letterlock-bench $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product letterlock-relay $(SWIFT_BUILD_FLAGS)  # `bench relay` runs it
 	$(SCRATCH)/release/letterlock-bench $(BENCH)
 
 ## Every MLS vector file through the conformance tool.

@@ -127,7 +127,8 @@ let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-h
 
 targets += [
     /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
-    .target(name: "RelayAPI", dependencies: crypto, swiftSettings: strictSettings),
+    /// The framing header is read with the MLS module's codec (a pure library).
+    .target(name: "RelayAPI", dependencies: ["MLS", "WireFormat"] + crypto, swiftSettings: strictSettings),
     /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
     .target(name: "RelayStorage", dependencies: [grdb] + crypto, swiftSettings: strictSettings),
     /// The delivery service and key directory: routes, auth, push, services.
@@ -146,11 +147,11 @@ targets += [
         swiftSettings: strictSettings
     ),
     .testTarget(name: "RelayStorageTests", dependencies: ["RelayStorage", grdb], swiftSettings: strictSettings),
-    .testTarget(name: "RelayAPITests", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
+    .testTarget(name: "RelayAPITests", dependencies: ["RelayAPI", "MLS", "WireFormat"] + crypto, swiftSettings: strictSettings),
     .testTarget(
         name: "RelayTests",
         dependencies: [
-            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes,
+            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes, grdb,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -169,17 +170,20 @@ let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", packa
 // MARK: Client: encrypted files (format, streaming cipher, resumable blob transfer)
 
 targets += [
-    /// The encrypted file format (chunked STREAM over AES-256-GCM), manifests, public links,
-    /// resumable blob upload and download over the relay, and the CLI's progress bar.
+    /// The encrypted file format (chunked STREAM over AES-256-GCM, key-committing header), the
+    /// streaming encryptor and decryptor, manifests and public links: no networking, fuzzed.
+    .target(name: "FileCipher", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
+    /// Resumable blob upload and download over the relay (async-http-client), whole-file send and
+    /// receive, and the CLI's progress bar. Re-exports FileCipher.
     .target(
         name: "LetterlockFiles",
-        dependencies: ["RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
+        dependencies: ["FileCipher", "RelayAPI", asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")] + crypto,
         swiftSettings: strictSettings
     ),
     .testTarget(
         name: "LetterlockFilesTests",
         dependencies: [
-            "LetterlockFiles", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
+            "LetterlockFiles", "FileCipher", "Relay", "RelayAPI", "RelayStorage", asyncHTTPClient, hummingbird, logging, serviceLifecycle, nioCore,
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ] + crypto,
         swiftSettings: strictSettings
@@ -191,12 +195,16 @@ targets += [
 let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
 
 targets += [
+    /// What Letterlock clients send each other (the versioned envelope, contact cards, invite
+    /// links, link codes) and safety numbers: pure values and codecs, no I/O, so they fuzz cheaply.
+    .target(name: "LetterlockEnvelope", dependencies: ["RelayAPI"] + crypto, swiftSettings: strictSettings),
     /// The client SDK: device state (GRDB), the signed relay client and push connection, identity,
     /// contacts, requests, blocks, device linking and safety numbers. No CLI code.
     .target(
         name: "LetterlockKit",
         dependencies: [
-            "RelayAPI", "MLS", "WireFormat", "LetterlockFiles", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
+            "LetterlockEnvelope", "RelayAPI", "MLS", "WireFormat", "LetterlockFiles", "FileCipher", grdb, asyncHTTPClient, webSocketClient, logging,
+            nioCore, httpTypes,
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ] + crypto,
         swiftSettings: strictSettings
@@ -206,7 +214,7 @@ targets += [
     .target(
         name: "LetterlockCommands",
         dependencies: [
-            "LetterlockKit", "LetterlockFiles", "Relay", "RelayStorage", "RelayAPI", argumentParser, grdb, hummingbird, logging, serviceLifecycle, nioCore,
+            "LetterlockKit", "LetterlockFiles", "FileCipher", "Relay", "RelayStorage", "RelayAPI", argumentParser, grdb, hummingbird, logging, serviceLifecycle, nioCore,
         ],
         swiftSettings: strictSettings
     ),
@@ -214,8 +222,8 @@ targets += [
     .testTarget(
         name: "LetterlockKitTests",
         dependencies: [
-            "LetterlockKit", "LetterlockCommands", "LetterlockFiles", "MLS", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging, nioCore,
-            serviceLifecycle,
+            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "LetterlockFiles", "FileCipher", "MLS", "Relay", "RelayAPI", "RelayStorage",
+            hummingbird, grdb, logging, nioCore, serviceLifecycle,
         ] + crypto,
         swiftSettings: strictSettings
     ),
@@ -255,16 +263,17 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzKeyPackage", ["MLS", "WireFormat"]),
     ("FuzzGroupInfo", ["MLS", "WireFormat"]),
     ("FuzzRatchetTree", ["MLS", "WireFormat"]),
+    ("FuzzUpdatePath", ["MLS", "WireFormat"]),
     ("FuzzMessageProtection", ["MLS", "WireFormat"]),
     ("FuzzGroupState", ["MLS", "WireFormat"]),
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
-    ("FuzzEnvelope", ["LetterlockKit"] + crypto),
+    ("FuzzEnvelope", ["LetterlockEnvelope"] + crypto),
     ("FuzzConversationMessage", ["LetterlockKit"]),
-    ("FuzzFileManifest", ["LetterlockFiles"]),
-    ("FuzzFileStream", ["LetterlockFiles"] + crypto),
+    ("FuzzFileManifest", ["FileCipher"]),
+    ("FuzzFileStream", ["FileCipher"] + crypto),
 ]
 if ProcessInfo.processInfo.environment["LETTERLOCK_FUZZ"] == "1" {
     for fuzz in fuzzTargets {

@@ -18,8 +18,9 @@ MAGIC = b"LLFS"
 TAG = 16
 
 
-def header(chunk_log2, salt):
-    return MAGIC + bytes([1, chunk_log2, 0, 0]) + salt
+def header(chunk_log2, salt, file_key):
+    commitment = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"letterlock-file-v1 key commitment").derive(file_key)
+    return MAGIC + bytes([1, chunk_log2, 0, 0]) + salt + commitment
 
 
 def chunk_key(file_key, salt):
@@ -32,7 +33,7 @@ def nonce(index, final):
 
 def encrypt(file_key, salt, plaintext, chunk_log2):
     size = 1 << chunk_log2
-    head = header(chunk_log2, salt)
+    head = header(chunk_log2, salt, file_key)
     aead = AESGCM(chunk_key(file_key, salt))
     chunks = [plaintext[i:i + size] for i in range(0, len(plaintext), size)] or [b""]
     out = bytearray(head)

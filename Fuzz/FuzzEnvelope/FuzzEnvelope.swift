@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import LetterlockKit
+import LetterlockEnvelope
 
 /// Feeds arbitrary bytes to every decoder of untrusted client input: the envelope framing
 /// (`EnvelopeIn`), its three openings with fixed keys, the signed content (length, JSON,

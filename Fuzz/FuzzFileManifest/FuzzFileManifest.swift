@@ -1,4 +1,4 @@
-import LetterlockFiles
+import FileCipher
 
 /// libFuzzer entry point: the manifest decoder and the public-link parser must return a value or
 /// a typed error for any input, never crash; a decoded manifest must re-encode to the same bytes.

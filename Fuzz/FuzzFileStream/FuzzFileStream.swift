@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import LetterlockFiles
+import FileCipher
 
 /// libFuzzer entry point: the header decoder and the streaming decryptor must reject any
 /// ciphertext they cannot authenticate with a typed error and leave no output, never crash.

@@ -95,9 +95,3 @@ final class BenchHTTPConnection: Sendable {
     /// Closes the connection once the queued requests are answered.
     func close() { requests.finish() }
 }
-
-/// A benchmark that cannot go on, with the reason.
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

@@ -113,7 +113,7 @@ struct FilesBench: ParsableCommand {
         let chunk = 1 << Int(FileFormat.defaultChunkSizeLog2)
         let count = Int(bytes) / chunk
         let key = SymmetricKey(size: .bits256)
-        let header = try FileHeader().encoded
+        let header = try FileHeader(fileKey: key).encoded
         let plaintext = Data((0..<chunk).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         var nonce = [UInt8](repeating: 0, count: 12)
         var boxes: [AES.GCM.SealedBox] = []

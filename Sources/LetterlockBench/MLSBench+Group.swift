@@ -101,7 +101,7 @@ extension MLSBench {
         // 2. Join from the Welcome as the member in the middle (the tree given out of band).
         guard case .welcome(let welcome) = created?.welcome?.body else { throw BenchError("no welcome") }
         let joiner = clients[size / 2]
-        let keys = MLSGroup.MemberKeys(initKey: joiner.initKey, encryptionKey: joiner.encryptionKey, signatureKey: joiner.signer)
+        let keys = KeyPackagePrivateKeys(initKey: joiner.initKey, encryptionKey: joiner.encryptionKey, signatureKey: joiner.signer)
         var member: MLSGroup?
         let joinSeconds = try Stopwatch.seconds {
             member = try MLSGroup(joining: welcome, keyPackage: joiner.keyPackage, privateKeys: keys, ratchetTree: tree, configuration: configuration)
@@ -142,9 +142,4 @@ extension MLSBench {
                 reference: "2 verifications + 1 HPKE decryption (\(String(format: "%.2f", processReference * 1e3)) ms)",
                 ratio: processSeconds / processReference))
     }
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

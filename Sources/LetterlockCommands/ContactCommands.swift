@@ -37,7 +37,8 @@ struct ContactsCommand: AsyncParsableCommand {
                     let state = row.state == "outgoing" ? "  (request sent, waiting)" : ""
                     Output.print("\(name)  \(row.devices) device\(row.devices == 1 ? "" : "s")\(state)")
                     if row.devicesChanged {
-                        Output.print("  WARNING: \(name)'s devices changed. Compare safety numbers: letterlock verify \(row.username ?? row.accountID)")
+                        Output.print(
+                            "  WARNING: \(name)'s devices changed. Compare safety numbers: letterlock verify \(row.username ?? row.accountID)")
                     }
                 }
             }
@@ -60,11 +61,15 @@ struct ContactsCommand: AsyncParsableCommand {
                     contact = try await client.addContact(username: target.hasPrefix("@") ? String(target.dropFirst()) : target)
                 }
                 if options.json {
-                    return Output.print(Output.json(Row(accountID: contact.accountID, username: contact.username, state: contact.state.rawValue,
-                        devices: contact.devices.count, devicesChanged: false)))
+                    return Output.print(
+                        Output.json(
+                            Row(
+                                accountID: contact.accountID, username: contact.username, state: contact.state.rawValue,
+                                devices: contact.devices.count, devicesChanged: false)))
                 }
                 switch contact.state {
-                case .outgoing: Output.print("Message request sent to @\(contact.username ?? contact.accountID). They appear as a contact once they accept.")
+                case .outgoing:
+                    Output.print("Message request sent to @\(contact.username ?? contact.accountID). They appear as a contact once they accept.")
                 case .accepted: Output.print("Added \(contact.username.map { "@\($0)" } ?? contact.accountID) from the invite link.")
                 }
             }
@@ -110,7 +115,9 @@ struct RequestsCommand: AsyncParsableCommand {
             try await options.run {
                 let requests = try await options.openClient().requests()
                 let rows = requests.map {
-                    Row(entryID: $0.entryID, accountID: $0.senderAccount, username: $0.card.username, devices: $0.card.devices.count, receivedAt: $0.receivedAt)
+                    Row(
+                        entryID: $0.entryID, accountID: $0.senderAccount, username: $0.senderUsername, devices: $0.card.devices.count,
+                        receivedAt: $0.receivedAt)
                 }
                 if options.json { return Output.print(Output.json(rows)) }
                 if rows.isEmpty { Output.print("No message requests.") }
@@ -219,7 +226,9 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             Output.print("Safety number with \(display):")
             let groups = verification.safetyNumber.split(separator: " ")
-            for line in stride(from: 0, to: groups.count, by: 4) { Output.print("  " + groups[line..<min(line + 4, groups.count)].joined(separator: " ")) }
+            for line in stride(from: 0, to: groups.count, by: 4) {
+                Output.print("  " + groups[line..<min(line + 4, groups.count)].joined(separator: " "))
+            }
         }
     }
 }

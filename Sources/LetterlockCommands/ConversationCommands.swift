@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LetterlockFiles
+import FileCipher
 import LetterlockKit
 
 extension GlobalOptions {

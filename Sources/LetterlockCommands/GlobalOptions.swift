@@ -47,7 +47,8 @@ struct GlobalOptions: ParsableArguments {
         } catch let error as LetterlockError {
             throw fail(code: error.name, message: error.description, exit: Self.exitCode(error))
         } catch let error as RelayClientError {
-            throw fail(code: error.code ?? (error == .unreachable ? "unreachable" : "relay_error"), message: error.description, exit: Self.exitCode(error))
+            throw fail(
+                code: error.code ?? (error == .unreachable ? "unreachable" : "relay_error"), message: error.description, exit: Self.exitCode(error))
         }
     }
 

@@ -30,7 +30,9 @@ struct RegisterCommand: AsyncParsableCommand {
             } else {
                 Output.print("Registered account \(me.accountID)\(me.username.map { " as @\($0)" } ?? "")")
                 Output.print("This device: \(me.deviceID)")
-                Output.print("Keys: \(passphrase == nil ? "stored unencrypted (file mode 0600)" : "sealed under your passphrase (scrypt)") in \(options.homeURL.path)")
+                Output.print(
+                    "Keys: \(passphrase == nil ? "stored unencrypted (file mode 0600)" : "sealed under your passphrase (scrypt)") in \(options.homeURL.path)"
+                )
             }
         }
     }
@@ -125,6 +127,53 @@ struct DevicesCommand: AsyncParsableCommand {
                 if options.json { return Output.print(Output.json(["revoked": deviceID])) }
                 Output.print("Revoked device \(deviceID).")
             }
+        }
+    }
+}
+
+struct UsernameCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "username", abstract: "Claim or change this account's username.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "3-32 characters of a-z, 0-9 and _.") var name: String
+
+    func run() async throws {
+        try await options.run {
+            try await options.openClient().setUsername(name)
+            if options.json { return Output.print(Output.json(["username": name])) }
+            Output.print("Your username is now @\(name).")
+        }
+    }
+}
+
+struct ListenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listen", abstract: "Stay connected (WebSocket push) and print requests and contacts as they arrive. Ctrl-C stops.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await options.run {
+            let client = try options.openClient()
+            try await client.sync()
+            let json = options.json
+            if !json { Output.print("Listening on \(client.relay.baseURL) (Ctrl-C to stop)…") }
+            try await client.listen(
+                onEvent: { event in
+                    guard !json else { return }
+                    switch event {
+                    case .ready: Output.print("connected")
+                    case .disconnected: Output.print("disconnected; reconnecting…")
+                    case .refused(let code): Output.print("refused by the relay: \(code)")
+                    case .connecting: break
+                    }
+                },
+                onChange: { report in
+                    if json { return Output.print(Output.json(report)) }
+                    if report.newRequests > 0 { Output.print("new message request (see `letterlock requests`)") }
+                    for account in report.contactsUpdated {
+                        let name = (try? client.store.contact(account))??.username.map { "@\($0)" } ?? account
+                        Output.print("contact \(name) added or updated")
+                    }
+                })
         }
     }
 }

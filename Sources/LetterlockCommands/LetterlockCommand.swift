@@ -6,9 +6,9 @@ public struct LetterlockCommand: AsyncParsableCommand {
         commandName: "letterlock",
         abstract: "Letterlock: end-to-end encrypted messaging. Try `letterlock demo` first.",
         subcommands: [
-            RegisterCommand.self, WhoamiCommand.self, DevicesCommand.self, ContactsCommand.self, RequestsCommand.self, BlockCommand.self,
-            UnblockCommand.self, VerifyCommand.self, SendCommand.self, InboxCommand.self, ChatCommand.self, ConversationsCommand.self,
-            GroupCommand.self, FileCommand.self, DemoCommand.self,
+            RegisterCommand.self, WhoamiCommand.self, UsernameCommand.self, DevicesCommand.self, ContactsCommand.self, RequestsCommand.self,
+            BlockCommand.self, UnblockCommand.self, VerifyCommand.self, ListenCommand.self, SendCommand.self, InboxCommand.self, ChatCommand.self,
+            ConversationsCommand.self, GroupCommand.self, FileCommand.self, DemoCommand.self,
         ]
     )
 

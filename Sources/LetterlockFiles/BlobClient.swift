@@ -62,15 +62,28 @@ public struct BlobClient: Sendable {
         return try await withRetries {
             var state = try await uploadStatus(uploadID)
             progress?(TransferProgress(completed: state.offset, total: state.size))
+            var prepared: (offset: Int64, request: HTTPClientRequest)?
             while state.offset < state.size {
-                let part = try reader.read(Int(min(Int64(configuration.uploadPartSize), state.size - state.offset)), at: state.offset)
-                guard !part.isEmpty else { throw FileError.io }
-                let response = try await send(.PUT, "/v1/blobs/uploads/\(uploadID)?offset=\(state.offset)", body: part, expecting: [.ok])
+                let request = try prepared.flatMap { $0.offset == state.offset ? $0.request : nil } ?? uploadPart(uploadID, reader, at: state.offset, size: state.size)
+                // Read and sign the next part while this one is on the wire and in the relay.
+                let nextOffset = state.offset + Int64(configuration.uploadPartSize)
+                let total = state.size
+                async let next: HTTPClientRequest? = nextOffset < total ? (try? uploadPart(uploadID, reader, at: nextOffset, size: total)) : nil
+                let response = try await httpClient.execute(request, timeout: configuration.requestTimeout)
+                guard response.status == .ok else { throw try await relayError(response) }
                 state = try await decode(BlobUploadResponse.self, response)
+                prepared = await next.map { (nextOffset, $0) }
                 progress?(TransferProgress(completed: state.offset, total: state.size))
             }
             return try await decode(BlobResponse.self, try await send(.POST, "/v1/blobs/uploads/\(uploadID)/complete", expecting: [.created]))
         }
+    }
+
+    /// The signed `PUT` of the part of `file` starting at `offset`.
+    private func uploadPart(_ uploadID: String, _ file: LocalFile, at offset: Int64, size: Int64) throws -> HTTPClientRequest {
+        let part = try file.read(Int(min(Int64(configuration.uploadPartSize), size - offset)), at: offset)
+        guard !part.isEmpty else { throw FileError.io }
+        return try signedRequest(.PUT, "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: part)
     }
 
     /// Drops this account's reference to a blob.

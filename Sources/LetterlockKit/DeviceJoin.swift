@@ -26,8 +26,10 @@ public final class DeviceJoin: Sendable {
     let agreementKey: Curve25519.KeyAgreement.PrivateKey
     let http: HTTPClient
 
-    init(code: LinkCode, home: URL, store: DeviceStore, temporary: RelayClient, signingKey: Curve25519.Signing.PrivateKey,
-         agreementKey: Curve25519.KeyAgreement.PrivateKey, http: HTTPClient) {
+    init(
+        code: LinkCode, home: URL, store: DeviceStore, temporary: RelayClient, signingKey: Curve25519.Signing.PrivateKey,
+        agreementKey: Curve25519.KeyAgreement.PrivateKey, http: HTTPClient
+    ) {
         self.code = code
         self.home = home
         self.store = store

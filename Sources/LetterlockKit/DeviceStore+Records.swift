@@ -172,7 +172,8 @@ extension DeviceStore {
     }
 
     public func isBlocked(_ account: String) throws -> Bool {
-        try queue.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM blocks WHERE account_id = ?)", arguments: [account]) ?? false }
+        try queue.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM blocks WHERE account_id = ?)", arguments: [account]) ?? false
+        }
     }
 
     /// Records a block and drops everything pending from that account, in one transaction.
@@ -201,6 +202,12 @@ extension DeviceStore {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO processed_entries (entry_id, processed_at) VALUES (?, ?)",
                 arguments: [entryID, Int64(date.timeIntervalSince1970)])
+        }
+    }
+
+    func forgetProcessedEntries(before date: Date) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM processed_entries WHERE processed_at < ?", arguments: [Int64(date.timeIntervalSince1970)])
         }
     }
 }

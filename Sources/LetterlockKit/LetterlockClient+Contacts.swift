@@ -34,7 +34,7 @@ extension LetterlockClient {
     public func resolve(_ name: String) async throws -> String {
         if RelayClient.isRelayID(name) { return name }
         if let contact = try store.contact(username: name) { return contact.accountID }
-        if let request = try store.pendingRequests().first(where: { $0.senderUsername == name || $0.card.username == name }) {
+        if let request = try store.pendingRequests().first(where: { $0.senderUsername == name }) {
             return request.senderAccount
         }
         guard Username.isValid(name) else { throw LetterlockError.invalidUsername }
@@ -49,7 +49,8 @@ extension LetterlockClient {
 
     /// Sends a message request to the account named `username` (exact match): a signed,
     /// identified envelope carrying this account's card without its delivery token (the relay
-    /// can read requests). The contact is `outgoing` until they accept.
+    /// can read requests). The contact is `outgoing` until they accept. If they have a pending
+    /// request to us, this accepts it instead.
     @discardableResult
     public func addContact(username: String) async throws -> Contact {
         guard Username.isValid(username) else { throw LetterlockError.invalidUsername }
@@ -62,6 +63,8 @@ extension LetterlockClient {
         guard account != identity.accountID else { throw LetterlockError.unknownContact }
         guard try !store.isBlocked(account) else { throw LetterlockError.blocked }
         if let existing = try store.contact(account), existing.state == .accepted { throw LetterlockError.alreadyContact }
+        // They already asked us: adding them is accepting.
+        if try store.pendingRequests().contains(where: { $0.senderAccount == account }) { return try await accept(account) }
         let directory = try await relay.devices(of: account)
         let payload = try Envelope.seal(
             content(.contactRequest, to: account, card: try ownCard(includingToken: false)), signer: signingKey, protection: .signed)
@@ -167,7 +170,7 @@ extension LetterlockClient {
         try store.removePendingRequests(from: account)
         let existing = try store.contact(account)
         let contact = Contact(
-            accountID: account, username: latest.card.username, state: .accepted, deliveryToken: existing?.deliveryToken, devices: devices,
+            accountID: account, username: latest.senderUsername, state: .accepted, deliveryToken: existing?.deliveryToken, devices: devices,
             addedAt: existing?.addedAt ?? now(), devicesChangedAt: nil)
         try store.saveContact(contact)
         return contact

@@ -31,6 +31,9 @@ extension LetterlockClient {
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
         _ = try? await refillKeyPackages()  // conversations: others can add this device only with a KeyPackage
+        // The relay keeps an entry at most its retention (30 days by default): ids older than
+        // that cannot come again.
+        try store.forgetProcessedEntries(before: now().addingTimeInterval(-31 * 86_400))
         for queue in [RelayClient.Queue.requests, .inbox] {
             var after: Int64?
             while true {
@@ -95,7 +98,10 @@ extension LetterlockClient {
             throw LetterlockError.unknownSenderDevice
         }
         let content = try signed.verified(with: device.publicKey)
-        if let card = content.card, card.accountID != content.senderAccount { throw LetterlockError.badEnvelopeSignature }
+        if let card = content.card {
+            guard card.version == ContactCard.currentVersion else { throw LetterlockError.unsupportedEnvelopeVersion }
+            guard card.accountID == content.senderAccount else { throw LetterlockError.badEnvelopeSignature }
+        }
         return content
     }
 
@@ -122,7 +128,8 @@ extension LetterlockClient {
             let directory = try await relay.devices(of: sender)
             let existing = try store.contact(sender)
             let contact = Contact(
-                accountID: sender, username: card.username ?? existing?.username, state: .accepted, deliveryToken: token,
+                accountID: sender, username: try await verifiedUsername(card.username, of: sender) ?? existing?.username, state: .accepted,
+                deliveryToken: token,
                 devices: Self.merge(directory: directory, card: card), addedAt: existing?.addedAt ?? now(), devicesChangedAt: nil)
             try store.saveContact(contact)
             try await sendCard(to: contact)
@@ -132,7 +139,7 @@ extension LetterlockClient {
         case .contactRequest, .contactAccept:
             try store.savePendingRequest(
                 PendingRequest(
-                    entryID: entry.id, senderAccount: sender, senderUsername: card.username, card: card,
+                    entryID: entry.id, senderAccount: sender, senderUsername: try await verifiedUsername(card.username, of: sender), card: card,
                     receivedAt: Date(timeIntervalSince1970: TimeInterval(entry.receivedAt))))
             report.newRequests += 1
             return .keep
@@ -175,12 +182,24 @@ extension LetterlockClient {
         }
         let directory = try await relay.devices(of: sender)
         let contact = Contact(
-            accountID: sender, username: card.username ?? existing?.username, state: .accepted, deliveryToken: token,
+            accountID: sender, username: try await verifiedUsername(card.username, of: sender) ?? existing?.username, state: .accepted,
+            deliveryToken: token,
             devices: Self.merge(directory: directory, card: card), addedAt: existing?.addedAt ?? now(),
             devicesChangedAt: existing?.devicesChangedAt)
         try store.saveContact(contact)
         if content.kind == .contactIntroduction { try await sendCard(to: contact) }
         report.contactsUpdated.append(sender)
         return .acknowledge
+    }
+
+    /// A username a card claims, kept only if the relay's exact lookup gives the same account:
+    /// cards are self-asserted, and a stranger must not appear in the contact list as "@bob".
+    func verifiedUsername(_ claimed: String?, of account: String) async throws -> String? {
+        guard let claimed, Username.isValid(claimed) else { return nil }
+        do {
+            return try await relay.lookUp(username: claimed) == account ? claimed : nil
+        } catch let error as RelayClientError where error == .notFound {
+            return nil
+        }
     }
 }

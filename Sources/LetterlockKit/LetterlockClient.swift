@@ -61,7 +61,8 @@ public final class LetterlockClient: Sendable {
     ///   - relayURL: overrides the relay recorded at registration (for this session only).
     ///   - passphrase: required when the keys are protected; a wrong one is ``LetterlockError/wrongPassphrase``.
     public static func open(
-        home: URL, relayURL: String? = nil, passphrase: String? = nil, http: HTTPClient = .letterlock, now: @escaping @Sendable () -> Date = { Date() }
+        home: URL, relayURL: String? = nil, passphrase: String? = nil, http: HTTPClient = .letterlock,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> LetterlockClient {
         let store = try DeviceStore(home: home)
         guard let stored = try store.storedIdentity() else { throw LetterlockError.notRegistered }

@@ -41,7 +41,8 @@ public struct PushConnection: Sendable {
         self.configuration = configuration
     }
 
-    /// Runs until cancelled. `handler` returns true when the entry should be acknowledged.
+    /// Runs until its task is cancelled, then returns. `handler` returns true when the entry
+    /// should be acknowledged; an error from it drops the connection (the entry comes again).
     public func run(
         onEvent: @escaping @Sendable (Event) -> Void = { _ in }, handler: @escaping @Sendable (MailboxEntryBody) async throws -> Bool
     ) async throws {
@@ -94,7 +95,7 @@ public struct PushConnection: Sendable {
             onEvent(.disconnected)
             if wasReady.load(ordering: .relaxed) { backoff = configuration.initialBackoff }
             let jitter = Double.random(in: 0.5...1.0)
-            try await Task.sleep(for: backoff * jitter)
+            try? await Task.sleep(for: backoff * jitter)  // cancellation ends the loop above
             backoff = min(backoff * 2, configuration.maximumBackoff)
         }
     }
@@ -106,39 +107,5 @@ public struct PushConnection: Sendable {
 
     private static func write(_ frame: PushFrame, _ outbound: WebSocketOutboundWriter) async throws {
         try await outbound.write(.text(String(decoding: try JSONEncoder().encode(frame), as: UTF8.self)))
-    }
-}
-
-/// Ids handled so far (bounded, oldest forgotten first) and whether each was acknowledged.
-final class HandledIDs: Sendable {
-    private let state = Mutex<(order: [Int64], outcome: [Int64: Bool])>(([], [:]))
-
-    func outcome(of id: Int64) -> Bool? { state.withLock { $0.outcome[id] } }
-
-    func record(_ id: Int64, acknowledged: Bool, limit: Int) {
-        state.withLock { state in
-            if state.outcome.updateValue(acknowledged, forKey: id) == nil { state.order.append(id) }
-            if state.order.count > limit {
-                let excess = state.order.count - limit
-                for old in state.order.prefix(excess) { state.outcome[old] = nil }
-                state.order.removeFirst(excess)
-            }
-        }
-    }
-}
-
-extension LetterlockClient {
-    /// Listens on the push connection until cancelled, handling each entry as ``sync()`` does.
-    /// `onChange` runs after each entry that changed something (a request, a contact).
-    public func listen(
-        configuration: PushConnection.Configuration = .init(), onEvent: @escaping @Sendable (PushConnection.Event) -> Void = { _ in },
-        onChange: @escaping @Sendable (SyncReport) -> Void = { _ in }
-    ) async throws {
-        try await PushConnection(relay: relay, configuration: configuration).run(onEvent: onEvent) { entry in
-            var report = SyncReport()
-            let outcome = try await self.handle(entry, report: &report)
-            if report.newRequests > 0 || !report.contactsUpdated.isEmpty { onChange(report) }
-            return outcome == .acknowledge
-        }
     }
 }

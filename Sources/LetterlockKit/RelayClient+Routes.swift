@@ -98,6 +98,6 @@ extension RelayClient {
 
     /// Relay ids are 32 lowercase hex characters; anything else never reaches a URL path.
     public static func isRelayID(_ id: String) -> Bool {
-        id.utf8.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        RelayID.isValid(id)
     }
 }

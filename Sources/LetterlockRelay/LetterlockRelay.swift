@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
@@ -10,73 +9,61 @@ import RelayStorage
 import ServiceLifecycle
 import UnixSignals
 
-/// `letterlock-relay`: the composition root. It picks the SQLite driver and the configuration,
-/// and runs the relay, its admin (metrics) server and the expiry sweeper in one ServiceGroup that
-/// shuts down gracefully on SIGINT or SIGTERM. No logic lives here.
+/// `letterlock-relay`: the composition root. It reads the settings (``RelayOptions``: flags over
+/// environment over defaults), picks the SQLite driver, and runs the relay, its admin (metrics)
+/// server and the expiry sweeper in one ServiceGroup that shuts down gracefully on SIGINT or
+/// SIGTERM. No logic lives here. A refused setting exits with status 64 (EX_USAGE) and one
+/// line on standard error naming the flag or variable.
 @main
-struct LetterlockRelay: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "letterlock-relay",
-        abstract: "The Letterlock relay: delivery service and key directory holding only ciphertext."
-    )
-
-    @Option(name: .customLong("data-dir"), help: "Data directory (env LETTERLOCK_DATA_DIR, default ./letterlock-data).")
-    var dataDirectory: String?
-
-    @Option(help: "Address to listen on (env LETTERLOCK_HOST, default 127.0.0.1).")
-    var host: String?
-
-    @Option(help: "HTTP/WebSocket port; 0 picks a free port and prints it (env LETTERLOCK_PORT, default 8080).")
-    var port: Int?
-
-    @Option(name: .customLong("admin-port"), help: "Admin port serving /metrics; 0 picks a free port (env LETTERLOCK_ADMIN_PORT, default 9090).")
-    var adminPort: Int?
-
-    @Option(name: .customLong("retention-days"), help: "Days an unfetched message is kept (env LETTERLOCK_RETENTION_DAYS, default 30).")
-    var retentionDays: Double?
-
-    @Option(name: .customLong("device-limit"), help: "Devices per account (env LETTERLOCK_DEVICE_LIMIT, default 6).")
-    var deviceLimit: Int?
-
-    func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let dataDirectory = self.dataDirectory ?? environment["LETTERLOCK_DATA_DIR"] ?? "./letterlock-data"
-        let host = self.host ?? environment["LETTERLOCK_HOST"] ?? "127.0.0.1"
-        let port = try self.port ?? Self.integer(environment, "LETTERLOCK_PORT") ?? 8080
-        let adminPort = try adminPort ?? Self.integer(environment, "LETTERLOCK_ADMIN_PORT") ?? 9090
-        guard (0...65535).contains(port), (0...65535).contains(adminPort) else { throw ValidationError("ports are 0 to 65535") }
-        var relayConfiguration = Relay.Configuration()
-        if let days = try retentionDays ?? environment["LETTERLOCK_RETENTION_DAYS"].map(Self.positive) {
-            relayConfiguration.messageRetention = days * 86_400
+struct LetterlockRelay {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.contains("--help") || arguments.contains("-h") {
+            announce(RelayOptions.usage)
+            return
         }
-        if let limit = try deviceLimit ?? Self.integer(environment, "LETTERLOCK_DEVICE_LIMIT") {
-            guard limit > 0 else { throw ValidationError("the device limit must be positive") }
-            relayConfiguration.deviceLimit = limit
+        let options: RelayOptions
+        do {
+            options = try RelayOptions.parse(arguments: arguments, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("letterlock-relay: \(error.message)\n".utf8))
+            exit(64)
         }
+        do {
+            try await run(options)
+        } catch {
+            // Only the type: descriptions of system and storage errors can hold paths or SQL.
+            FileHandle.standardError.write(Data("letterlock-relay: stopped after an error (\(type(of: error)))\n".utf8))
+            exit(1)
+        }
+    }
 
+    static func run(_ options: RelayOptions) async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var logger = Logger(label: "letterlock.relay")
-        logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel = options.logLevel
+        let host = options.host
 
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteRelayStore(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("relay.sqlite").path)
-        let blobs = try FileBlobContentStore(directory: URL(fileURLWithPath: dataDirectory))
-        let relay = Relay(store: store, blobContent: blobs, configuration: relayConfiguration, logger: logger)
+        try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
+        let dataDirectory = URL(fileURLWithPath: options.dataDirectory)
+        let store = try SQLiteRelayStore(path: dataDirectory.appendingPathComponent("relay.sqlite").path)
+        let blobs = try FileBlobContentStore(directory: dataDirectory)
+        let relay = Relay(store: store, blobContent: blobs, configuration: options.relay, logger: logger)
 
-        let app = relay.makeApplication(configuration: .init(address: .hostname(host, port: port))) { channel in
-            Self.announce("letterlock-relay listening on http://\(host):\(channel.localAddress?.port ?? port)")
+        let app = relay.makeApplication(configuration: .init(address: .hostname(host, port: options.port))) { channel in
+            Self.announce("letterlock-relay listening on http://\(host):\(channel.localAddress?.port ?? options.port)")
         }
         let admin = Application(
             router: Self.adminRouter(registry: registry),
-            configuration: .init(address: .hostname(host, port: adminPort)),
+            configuration: .init(address: .hostname(host, port: options.adminPort)),
             onServerRunning: { channel in
-                Self.announce("letterlock-relay metrics on http://\(host):\(channel.localAddress?.port ?? adminPort)/metrics")
+                Self.announce("letterlock-relay metrics on http://\(host):\(channel.localAddress?.port ?? options.adminPort)/metrics")
             },
             logger: logger
         )
-        let expiry = relay.makeExpiryService(afterSweep: { try await store.checkpoint() })
+        let expiry = relay.makeExpiryService(interval: options.sweepInterval, afterSweep: { try await store.checkpoint() })
         let group = ServiceGroup(
             configuration: .init(services: [app, admin, expiry], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
@@ -98,16 +85,5 @@ struct LetterlockRelay: AsyncParsableCommand {
 
     static func announce(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    static func integer(_ environment: [String: String], _ name: String) throws -> Int? {
-        guard let text = environment[name] else { return nil }
-        guard let value = Int(text) else { throw ValidationError("\(name) must be an integer") }
-        return value
-    }
-
-    static func positive(_ text: String) throws -> Double {
-        guard let value = Double(text), value > 0 else { throw ValidationError("LETTERLOCK_RETENTION_DAYS must be a positive number") }
-        return value
     }
 }

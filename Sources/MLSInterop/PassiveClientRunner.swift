@@ -58,7 +58,7 @@ public struct PassiveClientRunner: VectorRunner {
                 return ["key_package is not a KeyPackage"]
             }
             guard case .welcome(let welcome) = try MLSMessage(wireBytes: c.welcome.bytes).body else { return ["welcome is not a Welcome"] }
-            let keys = MLSGroup.MemberKeys(
+            let keys = KeyPackagePrivateKeys(
                 initKey: try HPKEPrivateKey(kem: crypto.kem, serialized: leftPadded(c.init_priv.bytes, crypto)),
                 encryptionKey: try HPKEPrivateKey(kem: crypto.kem, serialized: leftPadded(c.encryption_priv.bytes, crypto)),
                 signatureKey: try SignaturePrivateKey(scheme: crypto.signatureScheme, serialized: c.signature_priv.bytes))

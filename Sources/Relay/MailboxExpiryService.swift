@@ -16,6 +16,8 @@ public struct MailboxExpiryService: Service {
     let logger: Logger
     let afterSweep: (@Sendable () async throws -> Void)?
     let metrics = RelayMetrics()
+    /// Shared with the relay's blob routes, so that a blob being completed is never erased.
+    var blobLocks = KeyedMutex()
 
     public init(
         store: any RelayStore, blobContent: (any BlobContentStore)? = nil, interval: Duration, now: @escaping @Sendable () -> Date, logger: Logger,
@@ -60,10 +62,14 @@ public struct MailboxExpiryService: Service {
     /// mistaken for an orphan.
     private func sweepBlobs(_ content: any BlobContentStore, now: Date) async throws {
         let expired = try await store.expireBlobs(now: now)
-        for blob in expired.blobs { try await content.erase(blob: blob) }
-        for upload in expired.uploads { try await content.erase(upload: upload) }
         let stored = try await content.storedIDs(modifiedBefore: Date().addingTimeInterval(-3600))
-        for blob in stored.blobs where try await !store.blobExists(blob) { try await content.erase(blob: blob) }
+        // Checked again under the blob's lock: a completion may have referenced it meanwhile.
+        for blob in Set(expired.blobs + stored.blobs) {
+            try await blobLocks.withLock(blob) { [store] in
+                if try await !store.blobExists(blob) { try await content.erase(blob: blob) }
+            }
+        }
+        for upload in expired.uploads { try await content.erase(upload: upload) }
         for upload in stored.uploads where try await store.upload(upload) == nil { try await content.erase(upload: upload) }
     }
 }

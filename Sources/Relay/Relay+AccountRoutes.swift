@@ -14,9 +14,12 @@ extension Relay {
             var request = request
             let auth = try await self.authenticate(&request, bodyLimit: 0)
             let owned = try await self.store.blobAndUploadIDs(of: auth.device.accountID)
+            let devices = try await self.store.devices(of: auth.device.accountID).map(\.id.rawValue)
             try await self.store.deleteAccount(auth.device.accountID)
+            // Counters keyed by the account or its devices go with it (review L6).
+            try await self.store.deleteRateLimits(naming: [auth.device.accountID.rawValue] + devices)
             if let content = self.blobContent {
-                for blob in owned.blobs where try await !self.store.blobExists(blob) { try await content.erase(blob: blob) }
+                for blob in owned.blobs { try await self.eraseBlobIfUnreferenced(blob, content: content) }
                 for upload in owned.uploads { try await content.erase(upload: upload) }
             }
             self.logger.info("account deleted")
@@ -64,6 +67,7 @@ extension Relay {
                 let target = try await self.store.device(id), target.accountID == auth.device.accountID
             else { throw RelayError.notFound }
             try await self.storage { try await self.store.removeDevice(id) }
+            try await self.store.deleteRateLimits(naming: [id.rawValue])
             return Response(status: .noContent)
         }
         router.post("/v1/delivery-token") { request, _ in
@@ -111,7 +115,7 @@ extension Relay {
         // nonce (review H1): the caller picks the key, so its signature always verifies and
         // could otherwise fill the replay cache every device depends on. A replayed registration
         // is harmless: the key is unique, so it gets `device_exists`.
-        try await rateLimit("register:\(addressHasher.hash(context.remoteAddress))", configuration.registrationLimits)
+        try await rateLimit("register:\(clientKey(request, context))", configuration.registrationLimits)
         try verify(request, body: body, headers: headers, publicKey: registration.publicKey)
 
         var generator = SystemRandomNumberGenerator()

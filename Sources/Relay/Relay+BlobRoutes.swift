@@ -57,15 +57,20 @@ extension Relay {
                 throw RelayError.blobHashMismatch
             }
             let now = self.now()
-            try await content.promote(upload: upload.id, to: upload.sha256)
-            try await self.storage {
-                try await self.store.completeUpload(
-                    upload.id,
-                    as: BlobRecord(
-                        id: upload.sha256, owner: upload.owner, size: upload.size, createdAt: now,
-                        expiresAt: now.addingTimeInterval(self.configuration.blobRetention)
+            // Promoting the file and recording the reference happen under the blob's lock, so
+            // that a concurrent delete of the same blob by its last other owner, or the sweeper,
+            // cannot erase the file between the two (review L5).
+            try await self.blobLocks.withLock(upload.sha256) {
+                try await content.promote(upload: upload.id, to: upload.sha256)
+                try await self.storage {
+                    try await self.store.completeUpload(
+                        upload.id,
+                        as: BlobRecord(
+                            id: upload.sha256, owner: upload.owner, size: upload.size, createdAt: now,
+                            expiresAt: now.addingTimeInterval(self.configuration.blobRetention)
+                        )
                     )
-                )
+                }
             }
             return try self.json(BlobResponse(blobID: upload.sha256, size: upload.size), status: .created)
         }
@@ -95,8 +100,17 @@ extension Relay {
             guard id.utf8.count == 64, FileBlobContentStore.isID(id), try await self.store.blob(id, owner: auth.device.accountID) != nil else {
                 throw RelayError.notFound
             }
-            if try await !self.store.deleteBlob(id, owner: auth.device.accountID) { try await content.erase(blob: id) }
+            try await self.blobLocks.withLock(id) {
+                if try await !self.store.deleteBlob(id, owner: auth.device.accountID) { try await content.erase(blob: id) }
+            }
             return Response(status: .noContent)
+        }
+    }
+
+    /// Erases the blob's file if no account holds it any more, under the blob's lock.
+    func eraseBlobIfUnreferenced(_ id: String, content: any BlobContentStore) async throws {
+        try await blobLocks.withLock(id) {
+            if try await !self.store.blobExists(id) { try await content.erase(blob: id) }
         }
     }
 

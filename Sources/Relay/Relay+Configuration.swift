@@ -38,16 +38,33 @@ extension Relay {
         /// 507 `mailbox_full` (review M4). A request to a full request queue is answered like a
         /// delivered one and dropped, so that it reveals nothing about the recipient.
         public var maximumMailboxEntries = 10_000
+        /// Payload bytes queued for one account (all its devices, both queues, each entry
+        /// counted at its payload's full size). A sealed send beyond it gets 507 `mailbox_full`;
+        /// a request beyond it is answered like a delivered one and dropped (review M4).
+        public var maximumMailboxBytesPerAccount: Int64 = 512 << 20
         /// Entries per mailbox page and per WebSocket batch.
         public var maximumPageSize = 100
         /// First-contact requests one account may send (per hour and per day).
         public var requestLimits: [RateLimitWindow] = [.perHour(20), .perDay(100)]
+        /// Payload bytes one account may send as first-contact requests (payload size times
+        /// recipient devices), counted like ``requestLimits`` before any recipient check, so
+        /// that one sender's requests fill at most this much disk per window (review M4).
+        public var requestByteLimits: [RateLimitWindow] = [.perDay(64 << 20)]
         /// KeyPackage claims one device may make.
         public var keyPackageClaimLimits: [RateLimitWindow] = [.perHour(600)]
+        /// KeyPackage claims one account may make on one target device, so that one account
+        /// cannot drain a target's one-time packages (review L4).
+        public var keyPackageClaimLimitsPerTarget: [RateLimitWindow] = [.perDay(20)]
         /// Registrations per (hashed) client address.
         public var registrationLimits: [RateLimitWindow] = [.perHour(20)]
         /// Sealed sends per (hashed) client address.
         public var sealedSendLimits: [RateLimitWindow] = [RateLimitWindow(seconds: 60, limit: 600)]
+        /// Requests of any kind per (hashed) client address, checked in memory before anything
+        /// else (review L3); nil turns the check off.
+        public var addressRequestLimit: RateLimitWindow? = RateLimitWindow(seconds: 60, limit: 3_000)
+        /// Reverse proxies whose `X-Forwarded-For` names the client (see
+        /// ``Relay/clientAddress(peer:forwardedFor:trustedProxies:)``); empty: the header is ignored.
+        public var trustedProxies: [AddressPrefix] = []
         /// Signed requests per device.
         public var deviceRequestLimits: [RateLimitWindow] = [RateLimitWindow(seconds: 60, limit: 1_200)]
         /// Entries pushed on a WebSocket and not yet acknowledged; the relay stops sending (and

@@ -42,10 +42,10 @@ extension Relay {
         }
     }
 
-    /// Counts one event against `windows`; throws `rate_limited` when any is full.
-    func rateLimit(_ key: String, _ windows: [RateLimitWindow]) async throws {
+    /// Counts `cost` events (or bytes) against `windows`; throws `rate_limited` when any is full.
+    func rateLimit(_ key: String, _ windows: [RateLimitWindow], cost: Int = 1) async throws {
         guard !windows.isEmpty else { return }
-        guard try await store.consumeRateLimit(key, windows: windows, now: now()) else {
+        guard try await store.consumeRateLimit(key, cost: cost, windows: windows, now: now()) else {
             metrics.rateLimited.increment()
             throw RelayError.rateLimited
         }

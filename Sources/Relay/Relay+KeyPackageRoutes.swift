@@ -44,6 +44,9 @@ extension Relay {
                 throw RelayError.malformedRequest
             }
             try await self.rateLimit("claim:\(auth.device.id)", self.configuration.keyPackageClaimLimits)
+            // One account may not drain a target's one-time packages (review L4): claims are
+            // also counted per (claiming account, target device).
+            try await self.rateLimit("claim-target:\(auth.device.accountID):\(target)", self.configuration.keyPackageClaimLimitsPerTarget)
             guard let package = try await self.store.claimKeyPackage(of: target, cipherSuite: suite) else {
                 throw RelayError.noKeyPackage
             }

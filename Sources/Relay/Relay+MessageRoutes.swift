@@ -69,7 +69,7 @@ extension Relay {
     /// `unknown_recipient`, whichever recipient failed and why.
     private func sendSealed(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
         var request = request
-        try await rateLimit("sealed:\(addressHasher.hash(context.remoteAddress))", configuration.sealedSendLimits)
+        try await rateLimit("sealed:\(clientKey(request, context))", configuration.sealedSendLimits)
         let body = try await collectBody(&request, limit: configuration.maximumSendBodySize)
         let send = try decode(SealedSendRequest.self, from: body)
         guard (1...configuration.maximumRecipients).contains(send.recipients.count) else { throw RelayError.malformedRequest }
@@ -107,6 +107,12 @@ extension Relay {
         let auth = try await authenticate(&request, bodyLimit: configuration.maximumSendBodySize)
         let send = try decode(RequestSendRequest.self, from: auth.body)
         try await rateLimit("request:\(auth.device.accountID)", configuration.requestLimits)
+        // Bytes this sender may put into others' request queues (review M4): counted, like the
+        // request count, before any recipient check, so that it says nothing about blocks.
+        try await rateLimit(
+            "request-bytes:\(auth.device.accountID)", configuration.requestByteLimits,
+            cost: send.payload.count * max(1, min(send.recipients.count, configuration.deviceLimit))
+        )
         guard (1...configuration.deviceLimit).contains(send.recipients.count), Set(send.recipients).count == send.recipients.count else {
             throw RelayError.malformedRequest
         }
@@ -161,7 +167,7 @@ extension Relay {
             outcome = try await store.deliver(
                 Delivery(
                     recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim,
-                    mailboxLimit: configuration.maximumMailboxEntries
+                    mailboxLimit: configuration.maximumMailboxEntries, accountByteLimit: configuration.maximumMailboxBytesPerAccount
                 )
             )
         } catch let error as RelayStorageError where error == .unknownDevice {
@@ -179,6 +185,7 @@ extension Relay {
         }
         switch outcome {
         case .delivered(let ids):
+            // For a commit sent again, only the recipients it had not reached yet get entries.
             metrics.entriesStored.increment(by: ids.count)
             notifier.notify(recipients)
             return try json(SendResponse(delivered: ids.count, duplicate: false), status: .created)

@@ -58,39 +58,47 @@ extension Relay {
             let wake = subscription.continuation
             wake.yield()
 
-            // Sender: reads pages from the store after its cursors, never more than the window.
+            // Sender: reads pages from the store after its cursors, never more than the window. If the
+            // store fails, the device is told and the socket closed, so that it reconnects rather
+            // than wait on a session that no longer pushes (review L1).
             group.addTask {
-                var cursors: [MailboxQueue: MailboxEntryID] = [:]
-                for await _ in subscription.wakeUps {
-                    // Entries removed other than by a WebSocket ack (HTTP ack, request answers,
-                    // expiry) would hold their slots forever and stall the push (review L1).
-                    if session.inFlight.withLock({ $0.count }) >= self.configuration.webSocketWindow {
-                        for id in session.inFlight.withLock({ Array($0) })
-                        where try await self.store.entry(MailboxEntryID(id), for: device.id) == nil {
-                            session.inFlight.withLock { _ = $0.remove(id) }
-                        }
-                    }
-                    var progressed = true
-                    while progressed {
-                        progressed = false
-                        for queue in MailboxQueue.allCases {
-                            let room = self.configuration.webSocketWindow - session.inFlight.withLock { $0.count }
-                            guard room > 0 else { break }
-                            let page = try await self.store.entries(
-                                for: device.id, queue: queue, after: cursors[queue], limit: min(room, self.configuration.maximumPageSize)
-                            )
-                            let limit = min(room, self.configuration.maximumPageSize)
-                            for entry in page {
-                                session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
-                                try await self.send(PushFrame(type: "entry", entry: Self.body(of: entry)), on: outbound)
-                                cursors[queue] = entry.id
-                                self.metrics.entriesPushed.increment()
+                do {
+                    var cursors: [MailboxQueue: MailboxEntryID] = [:]
+                    for await _ in subscription.wakeUps {
+                        // Entries removed other than by a WebSocket ack (HTTP ack, request answers,
+                        // expiry) would hold their slots forever and stall the push (review L1).
+                        if session.inFlight.withLock({ $0.count }) >= self.configuration.webSocketWindow {
+                            for id in session.inFlight.withLock({ Array($0) })
+                            where try await self.store.entry(MailboxEntryID(id), for: device.id) == nil {
+                                session.inFlight.withLock { _ = $0.remove(id) }
                             }
-                            // A short page read the queue to its end: entries stored after it
-                            // come with their own wake-up, so only a full page reads again.
-                            progressed = progressed || page.count == limit
+                        }
+                        var progressed = true
+                        while progressed {
+                            progressed = false
+                            for queue in MailboxQueue.allCases {
+                                let room = self.configuration.webSocketWindow - session.inFlight.withLock { $0.count }
+                                guard room > 0 else { break }
+                                let page = try await self.store.entries(
+                                    for: device.id, queue: queue, after: cursors[queue], limit: min(room, self.configuration.maximumPageSize)
+                                )
+                                let limit = min(room, self.configuration.maximumPageSize)
+                                for entry in page {
+                                    session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
+                                    try await self.send(PushFrame(type: "entry", entry: Self.body(of: entry)), on: outbound)
+                                    cursors[queue] = entry.id
+                                    self.metrics.entriesPushed.increment()
+                                }
+                                // A short page read the queue to its end: entries stored after it
+                                // come with their own wake-up, so only a full page reads again.
+                                progressed = progressed || page.count == limit
+                            }
                         }
                     }
+                } catch {
+                    self.logger.warning("push session failed", metadata: ["error.type": "\(type(of: error))"])
+                    try? await self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
+                    try? await outbound.close(.unexpectedServerError, reason: "internal error")
                 }
             }
 

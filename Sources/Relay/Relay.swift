@@ -23,6 +23,9 @@ public struct Relay: Sendable {
     let replayCache: ReplayCache
     let notifier = MailboxNotifier()
     let addressHasher = AddressHasher()
+    let addressLimiter: AddressRateLimiter
+    /// Orders completing, deleting and erasing one blob (review L5).
+    let blobLocks = KeyedMutex()
     let metrics = RelayMetrics()
 
     /// - Parameters:
@@ -40,6 +43,7 @@ public struct Relay: Sendable {
             capacity: configuration.replayCacheCapacity, perDeviceCapacity: configuration.replayCachePerDevice,
             reservedPerDevice: configuration.replayCacheReservedPerDevice, lifetime: 2 * configuration.timestampSkew
         )
+        self.addressLimiter = AddressRateLimiter(window: configuration.addressRequestLimit)
     }
 
     /// Every HTTP route and the WebSocket upgrade.
@@ -47,6 +51,8 @@ public struct Relay: Sendable {
         let router = Router(context: RelayRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorMappingMiddleware(logger: logger))
+        router.add(middleware: AddressLimitMiddleware(relay: self))
         router.get("/healthz") { _, _ in HTTPResponse.Status.ok }
         router.get("/readyz") { _, _ in try await self.readiness() }
         let openAPI = Self.openAPIDocument()
@@ -82,7 +88,11 @@ public struct Relay: Sendable {
     public func makeExpiryService(interval: Duration = .seconds(60), afterSweep: (@Sendable () async throws -> Void)? = nil)
         -> MailboxExpiryService
     {
-        MailboxExpiryService(store: store, blobContent: blobContent, interval: interval, now: now, logger: logger, afterSweep: afterSweep)
+        var service = MailboxExpiryService(
+            store: store, blobContent: blobContent, interval: interval, now: now, logger: logger, afterSweep: afterSweep
+        )
+        service.blobLocks = blobLocks
+        return service
     }
 
     /// An id no account has (ids are random; this one is all zeros), read to probe the store.

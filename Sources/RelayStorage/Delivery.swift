@@ -14,10 +14,14 @@ public struct Delivery: Sendable {
     /// When set, the delivery is refused (``RelayStorageError/mailboxFull``, nothing stored) if a
     /// recipient's queue already holds this many entries: one sender cannot fill the disk.
     public var mailboxLimit: Int?
+    /// When set, the delivery is refused (``RelayStorageError/mailboxFull``, nothing stored) if
+    /// it would bring the payload bytes queued for any recipient *account* (all its devices,
+    /// both queues, each entry counted at its payload's full size) above this many (review M4).
+    public var accountByteLimit: Int64?
 
     public init(
         recipients: [DeviceID], payload: Data, queue: MailboxQueue, sender: AccountID? = nil, receivedAt: Date, expiresAt: Date,
-        commit: CommitClaim? = nil, mailboxLimit: Int? = nil
+        commit: CommitClaim? = nil, mailboxLimit: Int? = nil, accountByteLimit: Int64? = nil
     ) {
         self.recipients = recipients
         self.payload = payload
@@ -27,15 +31,20 @@ public struct Delivery: Sendable {
         self.expiresAt = expiresAt
         self.commit = commit
         self.mailboxLimit = mailboxLimit
+        self.accountByteLimit = accountByteLimit
     }
 }
 
-/// The claim a commit makes on its group's epoch (RFC 9750 §5.2.1, "strongly consistent"):
-/// the first commit for an epoch wins; a different one for the same epoch is refused. Once a
-/// group has claims, a claim beyond its highest claimed epoch + 1 is refused
-/// (``RelayStorageError/commitEpochAhead``), so nobody can claim a group's future epochs in one
-/// go. The header is unauthenticated, so this only slows a griefer down; checking that the
-/// committer is a member is still to do (docs/relay.md).
+/// The claim a commit makes on its group's epoch (RFC 9750 §5.2.1, "strongly consistent"), held
+/// per recipient device: the group id and epoch come from an unauthenticated header, so a claim
+/// binds only the devices the commit was delivered to (review H2). For each recipient, the
+/// first commit for (group id, epoch) wins; a delivery of a different commit for that epoch to
+/// any device already holding a claim is refused whole (``RelayStorageError/commitConflict``).
+/// The same commit sent again is delivered only to recipients not yet served with it
+/// (review M5). A claim more than one epoch past the highest claim any recipient holds for the
+/// group is refused (``RelayStorageError/commitEpochAhead``). Clients address every commit to
+/// every device of the group *including the committer's own*, and merge it when it comes back:
+/// then two racing commits always share a recipient and exactly one wins.
 public struct CommitClaim: Hashable, Sendable {
     public var groupID: Data
     public var epoch: UInt64
@@ -54,8 +63,9 @@ public struct CommitClaim: Hashable, Sendable {
 
 /// What a delivery did.
 public enum DeliveryOutcome: Hashable, Sendable {
-    /// Stored: one new entry per recipient, in the order of ``Delivery/recipients``.
+    /// Stored: one new entry per recipient, in the order of ``Delivery/recipients``, leaving
+    /// out recipients already served with the very same commit.
     case delivered([MailboxEntryID])
-    /// The very same commit was already accepted for this epoch: nothing stored again.
+    /// The very same commit was already delivered to every recipient: nothing stored again.
     case duplicateCommit
 }

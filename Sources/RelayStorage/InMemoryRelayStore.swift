@@ -5,6 +5,7 @@ public import Foundation
 public actor InMemoryRelayStore: RelayStore {
     struct ClaimKey: Hashable {
         var groupID: Data
+        var device: DeviceID
         var epoch: UInt64
     }
 
@@ -71,6 +72,7 @@ extension InMemoryRelayStore {
         for device in devices.values where device.accountID == id { erase(device.id) }
         tokenHashes[id] = nil
         blocks[id] = nil
+        for blocker in blocks.keys { blocks[blocker]?.remove(id) }
         for (blob, owners) in blobs where owners[id] != nil { blobs[blob]?[id] = nil }
         blobs = blobs.filter { !$0.value.isEmpty }
         uploads = uploads.filter { $0.value.owner != id }
@@ -119,6 +121,7 @@ extension InMemoryRelayStore {
         publicKeys.remove(device.publicKey)
         keyPackages[id] = nil
         mailboxes[id] = nil
+        commitClaims = commitClaims.filter { $0.key.device != id }
     }
 }
 
@@ -162,26 +165,43 @@ extension InMemoryRelayStore {
         guard delivery.recipients.allSatisfy({ devices[$0] != nil }) else { throw RelayStorageError.unknownDevice }
         guard Set(delivery.recipients).count == delivery.recipients.count else { throw RelayStorageError.invalidValue }
         guard (delivery.queue == .requests) == (delivery.sender != nil) else { throw RelayStorageError.invalidValue }
+        var recipients = delivery.recipients
+        if let claim = delivery.commit {
+            recipients = []
+            var highest: UInt64?
+            for recipient in delivery.recipients {
+                if let existing = commitClaims[ClaimKey(groupID: claim.groupID, device: recipient, epoch: claim.epoch)] {
+                    guard existing.payloadHash == claim.payloadHash else { throw RelayStorageError.commitConflict }
+                    continue
+                }
+                recipients.append(recipient)
+                if let top = commitClaims.keys.lazy.filter({ $0.groupID == claim.groupID && $0.device == recipient }).map(\.epoch).max() {
+                    highest = max(highest ?? top, top)
+                }
+            }
+            if let highest, claim.epoch > highest, claim.epoch - highest > 1 { throw RelayStorageError.commitEpochAhead }
+            if recipients.isEmpty { return .duplicateCommit }
+        }
         if let limit = delivery.mailboxLimit,
-            delivery.recipients.contains(where: { recipient in mailboxes[recipient, default: []].lazy.filter { $0.queue == delivery.queue }.count >= limit })
+            recipients.contains(where: { recipient in mailboxes[recipient, default: []].lazy.filter { $0.queue == delivery.queue }.count >= limit })
         {
             throw RelayStorageError.mailboxFull
         }
+        if let limit = delivery.accountByteLimit {
+            let perAccount = Dictionary(grouping: recipients, by: { devices[$0]?.accountID }).mapValues(\.count)
+            for (account, count) in perAccount {
+                let queued = devices.values.filter { $0.accountID == account }
+                    .flatMap { mailboxes[$0.id] ?? [] }.reduce(Int64(0)) { $0 + Int64($1.payload.count) }
+                guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
+            }
+        }
         if let claim = delivery.commit {
-            let key = ClaimKey(groupID: claim.groupID, epoch: claim.epoch)
-            if let existing = commitClaims[key] {
-                if existing.payloadHash == claim.payloadHash { return .duplicateCommit }
-                throw RelayStorageError.commitConflict
+            for recipient in recipients {
+                commitClaims[ClaimKey(groupID: claim.groupID, device: recipient, epoch: claim.epoch)] = claim
             }
-            if let highest = commitClaims.keys.lazy.filter({ $0.groupID == claim.groupID }).map(\.epoch).max(),
-                claim.epoch > highest, claim.epoch - highest > 1
-            {
-                throw RelayStorageError.commitEpochAhead
-            }
-            commitClaims[key] = claim
         }
         var ids: [MailboxEntryID] = []
-        for recipient in delivery.recipients {
+        for recipient in recipients {
             let id = MailboxEntryID(nextEntryID)
             nextEntryID += 1
             mailboxes[recipient, default: []].append(
@@ -265,14 +285,22 @@ extension InMemoryRelayStore {
         (blocks[blocker] ?? []).sorted { $0.rawValue < $1.rawValue }
     }
 
-    public func consumeRateLimit(_ key: String, windows: [RateLimitWindow], now: Date) -> Bool {
+    public func consumeRateLimit(_ key: String, cost: Int, windows: [RateLimitWindow], now: Date) throws -> Bool {
+        guard cost >= 0 else { throw RelayStorageError.invalidValue }
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         let keys = windows.map { window in
             RateLimitKey(key: key, windowSeconds: window.seconds, windowStart: seconds - seconds.modulo(window.seconds))
         }
-        for (window, key) in zip(windows, keys) where rateLimits[key, default: 0] >= window.limit { return false }
-        for key in keys { rateLimits[key, default: 0] += 1 }
+        for (window, key) in zip(windows, keys) where rateLimits[key, default: 0] > window.limit - cost { return false }
+        for key in keys { rateLimits[key, default: 0] += cost }
         return true
+    }
+
+    public func deleteRateLimits(naming subjects: [String]) {
+        let doomed = Set(subjects)
+        rateLimits = rateLimits.filter { entry in
+            !entry.key.key.split(separator: ":", omittingEmptySubsequences: false).contains { doomed.contains(String($0)) }
+        }
     }
 
     public func purgeRateLimits(now: Date) {

@@ -3,9 +3,10 @@ public import Foundation
 /// Durable per-device mailboxes holding opaque payloads until acknowledged or expired.
 public protocol MailboxStore: Sendable {
     /// Stores one payload for every recipient, atomically (all or none). With a commit claim, the
-    /// claim is taken in the same transaction.
+    /// claims (one per recipient device, see ``CommitClaim``) are taken in the same transaction.
     /// - Throws: ``RelayStorageError/unknownDevice`` if any recipient does not exist,
-    ///   ``RelayStorageError/commitConflict`` if another commit holds the epoch.
+    ///   ``RelayStorageError/commitConflict`` if another commit holds the epoch for a recipient,
+    ///   ``RelayStorageError/commitEpochAhead``, ``RelayStorageError/mailboxFull``.
     func deliver(_ delivery: Delivery) async throws -> DeliveryOutcome
 
     /// The device's entries in one queue with ids greater than `after`, ascending by id.

@@ -23,10 +23,11 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
     public static let lastDevice = RelayStorageError(.lastDevice)
     /// The device already stores as many KeyPackages for this cipher suite as allowed.
     public static let keyPackageLimitReached = RelayStorageError(.keyPackageLimitReached)
-    /// Another commit was already accepted for this (group id, epoch).
+    /// A recipient already holds a claim by another commit for this (group id, epoch).
     public static let commitConflict = RelayStorageError(.commitConflict)
-    /// A commit for an epoch more than one past the group's highest claimed epoch: no commit
-    /// can have led there, so it is refused rather than allowed to claim the future.
+    /// A commit for an epoch more than one past the highest epoch its recipients hold claims for
+    /// in the group: no commit can have led there, so it is refused rather than allowed to claim
+    /// the future.
     public static let commitEpochAhead = RelayStorageError(.commitEpochAhead)
     /// A recipient's queue already holds ``Delivery/mailboxLimit`` entries.
     public static let mailboxFull = RelayStorageError(.mailboxFull)

@@ -50,8 +50,10 @@ extension SQLiteRelayStore {
         try await pool.write { db in
             // Requests the account sent name it as sender: they go with it. Everything else it
             // owns goes through ON DELETE CASCADE (devices -> key packages, mailbox entries ->
-            // messages by trigger; delivery token; blocks it placed).
+            // messages by trigger; delivery token; blocks it placed). Blocks others placed on it
+            // protect nobody once it is gone (ids are never reused): they go too (review L6).
             try db.execute(sql: "DELETE FROM mailbox_entries WHERE sender_account_id = ?", arguments: [id.rawValue])
+            try db.execute(sql: "DELETE FROM blocks WHERE blocked_account_id = ?", arguments: [id.rawValue])
             try db.execute(sql: "DELETE FROM accounts WHERE id = ?", arguments: [id.rawValue])
         }
     }

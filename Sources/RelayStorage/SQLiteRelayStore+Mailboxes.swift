@@ -9,11 +9,18 @@ extension SQLiteRelayStore {
             (delivery.queue == .requests) == (delivery.sender != nil)
         else { throw RelayStorageError.invalidValue }
         return try await groupCommit.write { db in
+            var accounts: [DeviceID: String] = [:]
             for recipient in delivery.recipients {
-                guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM devices WHERE id = ?"), arguments: [recipient.rawValue]) != nil
-                else {
-                    throw RelayStorageError.unknownDevice
-                }
+                guard let account = try String.fetchOne(db, sql: "SELECT account_id FROM devices WHERE id = ?", arguments: [recipient.rawValue])
+                else { throw RelayStorageError.unknownDevice }
+                accounts[recipient] = account
+            }
+            var recipients = delivery.recipients
+            if let claim = delivery.commit {
+                recipients = try Self.unservedRecipients(db, of: claim, among: delivery.recipients)
+                if recipients.isEmpty { return .duplicateCommit }
+            }
+            for recipient in recipients {
                 if let limit = delivery.mailboxLimit,
                     try Int.fetchOne(
                         db.cachedStatement(sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?"),
@@ -23,47 +30,81 @@ extension SQLiteRelayStore {
                     throw RelayStorageError.mailboxFull
                 }
             }
+            if let limit = delivery.accountByteLimit {
+                let perAccount = Dictionary(grouping: recipients, by: { accounts[$0] ?? "" }).mapValues(\.count)
+                for (account, count) in perAccount {
+                    let queued =
+                        try Int64.fetchOne(
+                            db,
+                            sql: """
+                                SELECT COALESCE(SUM(u.bytes), 0) FROM mailbox_usage u JOIN devices d ON d.id = u.device_id
+                                WHERE d.account_id = ?
+                                """,
+                            arguments: [account]
+                        ) ?? 0
+                    guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
+                }
+            }
             if let claim = delivery.commit {
-                let epoch = Int64(bitPattern: claim.epoch)
-                if let existing = try Data.fetchOne(
-                    db, sql: "SELECT payload_hash FROM commit_claims WHERE group_id = ? AND epoch = ?", arguments: [claim.groupID, epoch]
-                ) {
-                    if existing == claim.payloadHash { return .duplicateCommit }
-                    throw RelayStorageError.commitConflict
+                for recipient in recipients {
+                    try db.execute(
+                        sql: "INSERT INTO commit_claims (group_id, device_id, epoch, payload_hash, expires_at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [
+                            claim.groupID, recipient.rawValue, Int64(bitPattern: claim.epoch), claim.payloadHash, claim.expiresAt.unixSeconds,
+                        ]
+                    )
                 }
-                // Epochs are stored as the bit pattern of a UInt64: the negative ones are the
-                // largest, so order by sign first.
-                if let highest = try Int64.fetchOne(
-                    db, sql: "SELECT epoch FROM commit_claims WHERE group_id = ? ORDER BY epoch < 0 DESC, epoch DESC LIMIT 1",
-                    arguments: [claim.groupID]
-                ).map({ UInt64(bitPattern: $0) }), claim.epoch > highest, claim.epoch - highest > 1 {
-                    throw RelayStorageError.commitEpochAhead
-                }
-                try db.execute(
-                    sql: "INSERT INTO commit_claims (group_id, epoch, payload_hash, expires_at) VALUES (?, ?, ?, ?)",
-                    arguments: [claim.groupID, epoch, claim.payloadHash, claim.expiresAt.unixSeconds]
-                )
             }
             try db.cachedStatement(sql: "INSERT INTO messages (payload) VALUES (?)").execute(arguments: [delivery.payload])
             let message = db.lastInsertedRowID
             var ids: [MailboxEntryID] = []
-            ids.reserveCapacity(delivery.recipients.count)
-            for recipient in delivery.recipients {
+            ids.reserveCapacity(recipients.count)
+            for recipient in recipients {
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO mailbox_entries (device_id, message_id, queue, sender_account_id, received_at, expires_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO mailbox_entries (device_id, message_id, queue, sender_account_id, received_at, expires_at, payload_size)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(
                     arguments: [
                         recipient.rawValue, message, delivery.queue.rawValue, delivery.sender?.rawValue,
-                        delivery.receivedAt.unixSeconds, delivery.expiresAt.unixSeconds,
+                        delivery.receivedAt.unixSeconds, delivery.expiresAt.unixSeconds, delivery.payload.count,
                     ]
                 )
                 ids.append(MailboxEntryID(db.lastInsertedRowID))
             }
             return .delivered(ids)
         }
+    }
+
+    /// The recipients a commit still has to reach: those holding no claim for its (group, epoch).
+    /// Throws if one holds a claim for another commit, or if the epoch is more than one past
+    /// the highest epoch any recipient holds a claim for in this group (see ``CommitClaim``).
+    private static func unservedRecipients(_ db: Database, of claim: CommitClaim, among recipients: [DeviceID]) throws -> [DeviceID] {
+        let epoch = Int64(bitPattern: claim.epoch)
+        var unserved: [DeviceID] = []
+        var highest: UInt64?
+        for recipient in recipients {
+            if let existing = try Data.fetchOne(
+                db, sql: "SELECT payload_hash FROM commit_claims WHERE group_id = ? AND device_id = ? AND epoch = ?",
+                arguments: [claim.groupID, recipient.rawValue, epoch]
+            ) {
+                guard existing == claim.payloadHash else { throw RelayStorageError.commitConflict }
+                continue
+            }
+            unserved.append(recipient)
+            // Epochs are stored as the bit pattern of a UInt64: the negative ones are the
+            // largest, so order by sign first.
+            if let top = try Int64.fetchOne(
+                db,
+                sql: "SELECT epoch FROM commit_claims WHERE group_id = ? AND device_id = ? ORDER BY epoch < 0 DESC, epoch DESC LIMIT 1",
+                arguments: [claim.groupID, recipient.rawValue]
+            ).map({ UInt64(bitPattern: $0) }) {
+                highest = max(highest ?? top, top)
+            }
+        }
+        if let highest, claim.epoch > highest, claim.epoch - highest > 1 { throw RelayStorageError.commitEpochAhead }
+        return unserved
     }
 
     public func entries(for device: DeviceID, queue: MailboxQueue, after: MailboxEntryID?, limit: Int) async throws -> [MailboxEntry] {
@@ -207,7 +248,8 @@ extension SQLiteRelayStore {
         }
     }
 
-    public func consumeRateLimit(_ key: String, windows: [RateLimitWindow], now: Date) async throws -> Bool {
+    public func consumeRateLimit(_ key: String, cost: Int, windows: [RateLimitWindow], now: Date) async throws -> Bool {
+        guard cost >= 0 else { throw RelayStorageError.invalidValue }
         let seconds = now.unixSeconds
         return try await groupCommit.write { db in
             let starts = windows.map { seconds - seconds.modulo($0.seconds) }
@@ -217,15 +259,15 @@ extension SQLiteRelayStore {
                         db.cachedStatement(sql: "SELECT count FROM rate_limits WHERE key = ? AND window_seconds = ? AND window_start = ?"),
                         arguments: [key, window.seconds, start]
                     ) ?? 0
-                if count >= window.limit { return false }
+                if count > window.limit - cost { return false }
             }
             for (window, start) in zip(windows, starts) {
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO rate_limits (key, window_seconds, window_start, count) VALUES (?, ?, ?, 1)
-                        ON CONFLICT (key, window_seconds, window_start) DO UPDATE SET count = count + 1
+                        INSERT INTO rate_limits (key, window_seconds, window_start, count) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (key, window_seconds, window_start) DO UPDATE SET count = count + excluded.count
                         """
-                ).execute(arguments: [key, window.seconds, start])
+                ).execute(arguments: [key, window.seconds, start, cost])
             }
             return true
         }
@@ -234,6 +276,17 @@ extension SQLiteRelayStore {
     public func purgeRateLimits(now: Date) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM rate_limits WHERE window_start + window_seconds <= ?", arguments: [now.unixSeconds])
+        }
+    }
+
+    public func deleteRateLimits(naming subjects: [String]) async throws {
+        guard !subjects.isEmpty else { return }
+        try await pool.write { db in
+            // instr, not LIKE: a subject may hold LIKE's wildcards. A key is "a:b:c"; wrapping
+            // it in colons makes every component ":x:".
+            for subject in Set(subjects) where !subject.isEmpty {
+                try db.execute(sql: "DELETE FROM rate_limits WHERE instr(':' || key || ':', ':' || ? || ':') > 0", arguments: [subject])
+            }
         }
     }
 }

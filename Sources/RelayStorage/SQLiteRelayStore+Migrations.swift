@@ -118,6 +118,51 @@ extension SQLiteRelayStore {
                     """
             )
         }
+        migrator.registerMigration("2026-11-21 relay v3: per-device commit claims, mailbox byte counts, no blocks of deleted accounts") { db in
+            try db.execute(
+                sql: """
+                    -- A commit claim binds the devices the commit was delivered to, not the whole
+                    -- group id, which is unauthenticated (review H2). Claims of v1 named no device:
+                    -- they are dropped (at worst a commit racing the upgrade is not ordered).
+                    DROP TABLE commit_claims;
+                    CREATE TABLE commit_claims (
+                        group_id BLOB NOT NULL CHECK (length(group_id) BETWEEN 1 AND 255),
+                        device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                        epoch INTEGER NOT NULL,
+                        payload_hash BLOB NOT NULL CHECK (length(payload_hash) = 32),
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (group_id, device_id, epoch)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX commit_claims_by_expiry ON commit_claims(expires_at);
+                    CREATE INDEX commit_claims_by_device ON commit_claims(device_id);
+
+                    -- Bytes queued per device, kept by triggers, so that a per-account byte cap
+                    -- costs a few row reads per send (review M4).
+                    ALTER TABLE mailbox_entries ADD COLUMN payload_size INTEGER NOT NULL DEFAULT 0;
+                    UPDATE mailbox_entries SET payload_size = (SELECT length(payload) FROM messages WHERE id = message_id);
+                    CREATE TABLE mailbox_usage (
+                        device_id TEXT PRIMARY KEY NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                        bytes INTEGER NOT NULL CHECK (bytes >= 0)
+                    ) STRICT, WITHOUT ROWID;
+                    INSERT INTO mailbox_usage (device_id, bytes)
+                        SELECT device_id, SUM(payload_size) FROM mailbox_entries GROUP BY device_id;
+                    CREATE TRIGGER mailbox_entries_count_bytes AFTER INSERT ON mailbox_entries
+                    BEGIN
+                        INSERT OR IGNORE INTO mailbox_usage (device_id, bytes) VALUES (NEW.device_id, 0);
+                        UPDATE mailbox_usage SET bytes = bytes + NEW.payload_size WHERE device_id = NEW.device_id;
+                    END;
+                    CREATE TRIGGER mailbox_entries_uncount_bytes AFTER DELETE ON mailbox_entries
+                    BEGIN
+                        UPDATE mailbox_usage SET bytes = bytes - OLD.payload_size WHERE device_id = OLD.device_id;
+                    END;
+
+                    -- Blocks naming an account that no longer exists protect nobody (ids are
+                    -- random and never reused): they go with the account (review L6).
+                    DELETE FROM blocks WHERE blocked_account_id NOT IN (SELECT id FROM accounts);
+                    CREATE INDEX blocks_by_blocked ON blocks(blocked_account_id);
+                    """
+            )
+        }
         return migrator
     }
 }

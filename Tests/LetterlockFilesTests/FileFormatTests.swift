@@ -112,7 +112,7 @@ import Testing
         #expect(try reject(headerSwapped, manifest, scratch) == .authenticationFailed)
     }
 
-    @Test(arguments: [0, 5, 7, 8, 23, 24, 100, 3 * (1 << 16) + 40, -1])
+    @Test(arguments: [0, 5, 7, 8, 23, 24, 40, 55, 56, 100, 3 * (1 << 16) + 40, -1])
     func bitFlipIsRejected(position: Int) throws {
         let scratch = try Scratch()
         let (manifest, bytes, _, _) = try sealedPair(scratch)
@@ -132,15 +132,30 @@ import Testing
         #expect(try reject(bytes, wrong, scratch) == .authenticationFailed)
     }
 
+    /// AES-GCM alone is not key-committing: a crafted ciphertext can open under two keys
+    /// (Dodis, Grubbs, Ristenpart, Woodage 2018). The header's commitment refuses every key but one
+    /// before any chunk is opened.
+    @Test func theHeaderCommitsToOneKey() throws {
+        let key = SymmetricKey(size: .bits256)
+        let header = try FileHeader(fileKey: key)
+        #expect(header.commits(to: key))
+        #expect(!header.commits(to: SymmetricKey(size: .bits256)))
+        #expect(throws: FileError.authenticationFailed) { try ChunkOpener(fileKey: SymmetricKey(size: .bits256), header: header) }
+        // A header re-encoded with another commitment is refused too.
+        var forged = header.encoded
+        forged[40] ^= 1
+        #expect(throws: FileError.authenticationFailed) { try ChunkOpener(fileKey: key, header: FileHeader(parsing: forged)) }
+    }
+
     @Test func aChunkSealedNonFinalCannotEndTheStream() throws {
         let key = SymmetricKey(size: .bits256)
-        let header = try FileHeader(chunkSizeLog2: 12)
+        let header = try FileHeader(fileKey: key, chunkSizeLog2: 12)
         var sealer = ChunkSealer(fileKey: key, header: header)
         var sealed = Data()
         try sealer.seal(Data(repeating: 1, count: 4096), isFinal: false, into: &sealed)
-        var opener = ChunkOpener(fileKey: key, header: header)
+        var opener = try ChunkOpener(fileKey: key, header: header)
         #expect(throws: FileError.authenticationFailed) { try opener.open(sealed, isFinal: true) }
-        var again = ChunkOpener(fileKey: key, header: header)
+        var again = try ChunkOpener(fileKey: key, header: header)
         #expect(try again.open(sealed, isFinal: false) == Data(repeating: 1, count: 4096))
         // The sealer enforces the shape: a short non-final chunk, an empty final chunk after others, anything after the final one.
         #expect(throws: FileError.sizeMismatch) { try sealer.seal(Data(count: 10), isFinal: false, into: &sealed) }
@@ -150,7 +165,7 @@ import Testing
     }
 
     @Test func headerDecoderIsStrict() throws {
-        let good = try FileHeader().encoded
+        let good = try FileHeader(fileKey: SymmetricKey(size: .bits256)).encoded
         #expect(try FileHeader(parsing: good) == FileHeader(parsing: good))
         var badMagic = good
         badMagic[0] = 0
@@ -176,10 +191,10 @@ import Testing
             let sealed = FileFormat.ciphertextSize(plaintextSize: size, chunkSize: chunk)
             #expect(FileFormat.plaintextSize(ciphertextSize: sealed, chunkSize: chunk) == size)
         }
-        #expect(FileFormat.ciphertextSize(plaintextSize: 0, chunkSize: chunk) == 40)
+        #expect(FileFormat.ciphertextSize(plaintextSize: 0, chunkSize: chunk) == 72)
         // A lone tag after a full chunk (an empty final chunk) is not a canonical file.
-        #expect(FileFormat.plaintextSize(ciphertextSize: 24 + Int64(chunk) + 32, chunkSize: chunk) == nil)
-        #expect(FileFormat.plaintextSize(ciphertextSize: 39, chunkSize: chunk) == nil)
+        #expect(FileFormat.plaintextSize(ciphertextSize: 56 + Int64(chunk) + 32, chunkSize: chunk) == nil)
+        #expect(FileFormat.plaintextSize(ciphertextSize: 71, chunkSize: chunk) == nil)
     }
 }
 
@@ -189,13 +204,13 @@ import Testing
     static let key = SymmetricKey(data: Array(0..<32) as [UInt8])
     static let salt = Data(Array(100..<116) as [UInt8])
     static let plaintext = Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
-    static let ciphertextSHA256 = "c3911afb9717a2d35003fc3521126954215ae5d5b7692fe4fb1fbbabc8c295a0"
+    static let ciphertextSHA256 = "ea4ae6861465552adaf97dc082575e634c7c23c82ea8b6821106a6e46016ce84"
     static let manifestHex =
-        "4c4c464d010c0000000000001388c3911afb9717a2d35003fc3521126954215ae5d5b7692fe4fb1fbbabc8c295a0000102030405060708090a0b0c0d0e0f"
+        "4c4c464d010c0000000000001388ea4ae6861465552adaf97dc082575e634c7c23c82ea8b6821106a6e46016ce84000102030405060708090a0b0c0d0e0f"
         + "101112131415161718191a1b1c1d1e1f000a766563746f722e62696e186170706c69636174696f6e2f6f637465742d73747265616d"
 
     @Test func sealingMatchesTheReferenceImplementation() throws {
-        let header = try FileHeader(chunkSizeLog2: 12, salt: Self.salt)
+        let header = try FileHeader(fileKey: Self.key, chunkSizeLog2: 12, salt: Self.salt)
         var sealer = ChunkSealer(fileKey: Self.key, header: header)
         var sealed = header.encoded
         try sealer.seal(Self.plaintext.prefix(4096), isFinal: false, into: &sealed)

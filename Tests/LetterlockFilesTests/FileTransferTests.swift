@@ -92,6 +92,30 @@ import Testing
         }
     }
 
+    /// The file part of issue 5's canary test: a random canary in the file's content and name
+    /// never appears in anything the relay wrote (blob files, uploads); the in-memory store
+    /// holds only ids and sizes.
+    @Test func theRelayNeverSeesTheFilesCanary() async throws {
+        let scratch = try Scratch()
+        let canary = "canary-" + UUID().uuidString
+        try await LiveRelay.with { relay in
+            let alice = relay.transfer(signer: try await relay.register(), staging: scratch.url)
+            let input = scratch.file("plain")
+            try Data(String(repeating: canary + "\n", count: 20_000).utf8).write(to: input)
+            let manifest = try await alice.send(input, name: "\(canary).txt", mediaType: "text/plain")
+            let link = PublicLink(relay: relay.url, manifest: manifest).url
+            #expect(!link.prefix { $0 != "#" }.contains(canary))
+            var searched = 0
+            let files = FileManager.default.enumerator(at: relay.directory, includingPropertiesForKeys: nil)
+            while let url = files?.nextObject() as? URL {
+                guard let bytes = try? Data(contentsOf: url) else { continue }
+                searched += bytes.count
+                #expect(bytes.range(of: Data(canary.utf8)) == nil, "canary found in \(url.lastPathComponent)")
+            }
+            #expect(searched >= Int(manifest.ciphertextSize), "the stored blob was searched")
+        }
+    }
+
     @Test func aTamperedBlobIsRejectedWithNoOutput() async throws {
         let scratch = try Scratch()
         try await LiveRelay.with { relay in

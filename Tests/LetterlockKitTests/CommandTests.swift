@@ -86,4 +86,29 @@ struct CLI {
             await #expect(throws: LetterlockError.blocked) { try await client.addContact(username: "bob") }
         }
     }
+
+    @Test func usernameAndListen() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = CLI(relay: url, home: LiveRelay.temporaryDirectory("cli-alice"))
+            let bob = CLI(relay: url, home: LiveRelay.temporaryDirectory("cli-bob"))
+            #expect(await alice("register").code == 0)
+            #expect(await alice("username", "alice").code == 0)
+            #expect(await alice("whoami").out.contains("@alice"))
+            #expect(await bob("register", "--username", "alice").code == 1)  // taken
+            #expect(await bob("register", "--username", "bob").code == 0)
+
+            let out = Mutex("")
+            let console = Console(out: { line in out.withLock { $0 += line + "\n" } }, err: { _ in })
+            let listener = Task {
+                await Console.$current.withValue(console) {
+                    await LetterlockCommand.run(arguments: ["listen", "--relay", url, "--home", alice.home.path])
+                }
+            }
+            try await waitUntil { out.withLock { $0.contains("connected") } }
+            #expect(await bob("contacts", "add", "alice").code == 0)
+            try await waitUntil { out.withLock { $0.contains("new message request") } }
+            listener.cancel()
+            #expect(await listener.value == 0)
+        }
+    }
 }

@@ -74,10 +74,43 @@ import Testing
         #expect(number.groups.count == 12)
     }
 
+    /// Known answer from an independent Python (hashlib) implementation of the construction as
+    /// documented in docs/client.md, not from this code.
+    @Test func matchesAnIndependentImplementation() {
+        #expect(SafetyNumber(Self.a, Self.b).description == "44332 20318 85161 69533 88506 25387 01805 26552 56359 54156 74838 59122")
+    }
+
     @Test func changesWithAnyDeviceKey() {
         let number = SafetyNumber(Self.a, Self.b)
         #expect(number != SafetyNumber((Self.a.accountID, [Data(repeating: 1, count: 32)]), Self.b))
         #expect(number != SafetyNumber(Self.a, (Self.b.accountID, [Data(repeating: 4, count: 32)])))
         #expect(number != SafetyNumber(Self.a, (Self.b.accountID, Self.b.signingKeys + [Data(repeating: 5, count: 32)])))
+    }
+}
+
+@Suite struct SmallOrderKeyTests {
+    /// Under a small-order key, BoringSSL accepts the (identity, 0) or all-zero signature for a
+    /// share of all messages; the client refuses the key itself, whatever a key directory says.
+    @Test func aForgedSignatureUnderASmallOrderKeyIsRefused() throws {
+        let smallOrderKey = Data(repeating: 0, count: 32)
+        let raw = try Curve25519.Signing.PublicKey(rawRepresentation: smallOrderKey)
+        let candidates = [Data([1] + [UInt8](repeating: 0, count: 63)), Data(count: 64)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var forgery: (json: Data, signature: Data)?
+        for sentAt in Int64(0)..<256 where forgery == nil {
+            var content = EnvelopeTests.content
+            content.sentAt = sentAt
+            let json = try encoder.encode(content)
+            if let signature = candidates.first(where: { raw.isValidSignature($0, for: Data("letterlock-envelope-v1\n".utf8) + json) }) {
+                forgery = (json, signature)
+            }
+        }
+        // Without the client's check a forgery exists: swift-crypto accepts it.
+        let (json, signature) = try #require(forgery, "if this fails, swift-crypto now rejects small-order keys itself")
+        var forged = Data([0x00, 0x01, 0xF1, 0xE7, 1, 0])
+        forged.append(contentsOf: [0, 0, UInt8(json.count >> 8), UInt8(json.count & 0xff)])
+        forged += json + signature
+        #expect(throws: LetterlockError.badEnvelopeSignature) { try EnvelopeIn(parsing: forged).openSigned().verified(with: smallOrderKey) }
     }
 }

@@ -109,7 +109,8 @@ import Testing
 
             try await mallory.client.addContact(username: "alice")
             try await bob.client.addContact(username: "alice")
-            #expect(Set(try await alice.client.requests().map(\.senderAccount)) == [mallory.client.identity.accountID, bob.client.identity.accountID])
+            #expect(
+                Set(try await alice.client.requests().map(\.senderAccount)) == [mallory.client.identity.accountID, bob.client.identity.accountID])
             try await alice.client.ignore("bob")
             try await alice.client.blockRequest("mallory")
             #expect(try await alice.client.requests().isEmpty)
@@ -142,6 +143,25 @@ import Testing
         let home = LiveRelay.temporaryDirectory("home")
         await #expect(throws: RelayClientError.unreachable) {
             try await LetterlockClient.register(home: home, relayURL: "http://127.0.0.1:1", username: "alice")
+        }
+    }
+}
+
+@Suite struct CrossedRequestTests {
+    @Test func addingSomeoneWhoAlreadyAskedAcceptsTheirRequest() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            try await bob.client.addContact(username: "alice")
+            _ = try await alice.client.sync()
+            let contact = try await alice.client.addContact(username: "bob")
+            #expect(contact.state == .accepted)
+            #expect(try alice.client.store.pendingRequests().isEmpty)
+            _ = try await bob.client.sync()
+            _ = try await alice.client.sync()
+            #expect(try bob.client.store.contact(alice.client.identity.accountID)?.deliveryToken != nil)
+            #expect(try alice.client.store.contact(bob.client.identity.accountID)?.deliveryToken != nil)
+            #expect(try await bob.client.requests().isEmpty)
         }
     }
 }

@@ -9,11 +9,15 @@ import ServiceLifecycle
 /// A real relay (SQLite in a temporary directory, HTTP and WebSocket on a free loopback port)
 /// running in this process for the length of `body`.
 enum LiveRelay {
+    /// - Parameters:
+    ///   - data: a data directory to reuse (kept afterwards); a fresh one (removed) by default.
+    ///   - port: 0 for a free port.
     static func run(
-        configure: (inout Relay.Configuration) -> Void = { _ in }, _ body: @Sendable (_ url: String, _ data: URL) async throws -> Void
+        data given: URL? = nil, port: Int = 0, configure: (inout Relay.Configuration) -> Void = { _ in },
+        _ body: @Sendable (_ url: String, _ data: URL) async throws -> Void
     ) async throws {
-        let data = temporaryDirectory("relay")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let data = given ?? temporaryDirectory("relay")
+        defer { if given == nil { try? FileManager.default.removeItem(at: data) } }
         let store = try SQLiteRelayStore(path: data.appendingPathComponent("relay.sqlite").path)
         var configuration = Relay.Configuration()
         configuration.registrationLimits = [.perHour(1_000)]
@@ -22,7 +26,7 @@ enum LiveRelay {
         logger.logLevel = .critical
         let relay = Relay(store: store, blobContent: try FileBlobContentStore(directory: data), configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = relay.makeApplication(configuration: .init(address: .hostname("127.0.0.1", port: 0))) { channel in
+        let app = relay.makeApplication(configuration: .init(address: .hostname("127.0.0.1", port: port))) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))

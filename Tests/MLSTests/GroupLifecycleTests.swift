@@ -262,3 +262,34 @@ import WireFormat
         #expect(throws: MLSGroupError.pendingCommitExists) { try alice.serialized() }
     }
 }
+
+/// The KeyPackageBundle of the key-package API plugs straight into creating and joining groups.
+@Suite struct GroupKeyPackageBundleTests {
+    @Test(arguments: [CipherSuite.mls128DHKEMX25519AES128GCMSHA256Ed25519, .letterlockDefault])
+    func createAndJoinWithBundles(suite: CipherSuite) throws {
+        let crypto = try suite.crypto()
+        let now: UInt64 = 1_800_000_000
+        let configuration = MLSGroup.Configuration(lifetimePolicy: .check(now: { now }), credentialValidator: LetterlockIdentityValidator())
+        func identity(_ n: UInt8) -> LetterlockIdentity {
+            LetterlockIdentity(accountID: Array(repeating: n, count: 16), deviceID: Array(repeating: n &+ 1, count: 16))!
+        }
+        let alice = try KeyPackageBundle(crypto: crypto, identity: identity(1), now: now)
+        let bob = try KeyPackageBundle(crypto: crypto, identity: identity(2), now: now)
+        var group = try MLSGroup(
+            creating: [7, 7], cipherSuite: suite, leafNode: alice.keyPackage.leafNode, encryptionKey: alice.privateKeys.encryptionKey,
+            signer: alice.privateKeys.signatureKey, configuration: configuration)
+        let created = try group.commit(CommitOptions(adding: [bob.keyPackage.value]))
+        try group.mergePendingCommit()
+        guard case .welcome(let welcome) = try MLSMessage(wireBytes: try #require(created.welcome).wireBytes).body else {
+            Issue.record("no welcome")
+            return
+        }
+        var joined = try MLSGroup(joining: welcome, keyPackageBundle: bob, configuration: configuration)
+        #expect(joined.epochAuthenticator == group.epochAuthenticator)
+        guard case .application(let message) = try joined.process(try group.encrypt([4, 2])) else {
+            Issue.record("not application")
+            return
+        }
+        #expect(message.data == [4, 2])
+    }
+}

@@ -33,8 +33,8 @@ struct GroupWorld {
         return clients.count - 1
     }
 
-    func keys(_ client: Int) -> MLSGroup.MemberKeys {
-        MLSGroup.MemberKeys(initKey: clients[client].initKey, encryptionKey: clients[client].encryptionKey, signatureKey: clients[client].signer)
+    func keys(_ client: Int) -> KeyPackagePrivateKeys {
+        KeyPackagePrivateKeys(initKey: clients[client].initKey, encryptionKey: clients[client].encryptionKey, signatureKey: clients[client].signer)
     }
 
     /// Client 0 creates the group.

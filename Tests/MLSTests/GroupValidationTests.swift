@@ -92,6 +92,19 @@ extension MLSGroup {
         }
     }
 
+    @Test func addReusingAMembersEncryptionKey() throws {
+        try Self.expectRejected(.duplicateEncryptionKey) { world in
+            let dave = world.clients[3]
+            var keyPackage = KeyPackageIn(
+                cipherSuite: world.suite, initKey: dave.initKey.publicKey,
+                leafNode: try dave.leafNode(
+                    source: .keyPackage(Lifetime(notBefore: 1_000, notAfter: 2_000)), encryptionKey: world.clients[2].encryptionKey.publicKey),
+                extensions: [], signature: [])
+            keyPackage.signature = try dave.crypto.signWithLabel(privateKey: dave.signer, label: "KeyPackageTBS", content: keyPackage.toBeSigned)
+            return [.proposal(.add(Add(keyPackage: keyPackage)))]
+        }
+    }
+
     @Test func duplicatePSK() throws {
         try Self.expectRejected(.duplicatePSK) { world in
             [.proposal(.preSharedKey(PreSharedKey(psk: Self.psk(world)))), .proposal(.preSharedKey(PreSharedKey(psk: Self.psk(world))))]

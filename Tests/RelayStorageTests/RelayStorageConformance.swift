@@ -254,6 +254,71 @@ enum RelayStorageConformance {
         _ = ids(try await store.deliver(inbox([a[0].id], "c8'", commit: claim(8, 2))))
     }
 
+    /// Review H2 and M5: a claim binds only the devices the commit went to.
+    static func commitClaimsBindTheirRecipients(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, members) = try await f.makeAccount(in: store, devices: 3)
+        let (_, outsider) = try await f.makeAccount(in: store)
+        let (_, late) = try await f.makeAccount(in: store)
+        let m = members.map(\.id)
+        let group = Data("group-h2".utf8)
+        func claim(_ epoch: UInt64, _ hash: UInt8) -> CommitClaim {
+            CommitClaim(groupID: group, epoch: epoch, payloadHash: Data(repeating: hash, count: 32), expiresAt: later)
+        }
+        // Someone who knows the group id claims its next epochs, delivering to its own device...
+        _ = ids(try await store.deliver(inbox([outsider[0].id], "garbage 1", commit: claim(1, 9))))
+        _ = ids(try await store.deliver(inbox([outsider[0].id], "garbage 2", commit: claim(2, 9))))
+        // ...which does not stop the members' commit for those epochs.
+        #expect(ids(try await store.deliver(inbox(m, "c1", commit: claim(1, 1)))).count == 3)
+        // Two racing commits, each addressed to the whole group (committer included): the second
+        // loses, even when it is sent to part of the group only; nothing of it is stored.
+        await #expect(throws: RelayStorageError.commitConflict) { _ = try await store.deliver(inbox(m, "c1'", commit: claim(1, 2))) }
+        await #expect(throws: RelayStorageError.commitConflict) {
+            _ = try await store.deliver(inbox([late[0].id, m[2]], "c1'", commit: claim(1, 2)))
+        }
+        #expect(try await payloads(store, late[0].id) == [])
+        // The same commit sent again reaches the recipients it has not reached yet (M5)...
+        #expect(ids(try await store.deliver(inbox([m[0], late[0].id], "c1", commit: claim(1, 1)))).count == 1)
+        #expect(try await payloads(store, late[0].id) == ["c1"])
+        #expect(try await payloads(store, m[0]) == ["c1"], "served recipients get no second copy")
+        // ...and is a duplicate only when every recipient has it.
+        #expect(try await store.deliver(inbox(m + [late[0].id], "c1", commit: claim(1, 1))) == .duplicateCommit)
+        // Epochs ahead are judged by the recipients' own claims, not by the outsider's.
+        await #expect(throws: RelayStorageError.commitEpochAhead) { _ = try await store.deliver(inbox(m, "c3", commit: claim(3, 3))) }
+        _ = ids(try await store.deliver(inbox(m, "c2", commit: claim(2, 2))))
+        // A removed device's claims go with it.
+        try await store.removeDevice(m[2])
+        _ = ids(try await store.deliver(inbox([m[0]], "c3", commit: claim(3, 3))))
+    }
+
+    /// Review M4: the payload bytes queued for one account are capped.
+    static func accountsAreCappedInBytes(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, a) = try await f.makeAccount(in: store, devices: 2)
+        let (_, b) = try await f.makeAccount(in: store)
+        func capped(_ recipients: [DeviceID], _ payload: String, limit: Int64 = 10) -> Delivery {
+            var delivery = inbox(recipients, payload)
+            delivery.accountByteLimit = limit
+            return delivery
+        }
+        _ = ids(try await store.deliver(capped([a[0].id], "12345")))
+        await #expect(throws: RelayStorageError.mailboxFull, "both devices of the account count") {
+            _ = try await store.deliver(capped([b[0].id, a[1].id], "123456"))
+        }
+        #expect(try await payloads(store, b[0].id) == [], "all or nothing")
+        _ = ids(try await store.deliver(capped([a[1].id], "12345")))
+        await #expect(throws: RelayStorageError.mailboxFull) { _ = try await store.deliver(capped([a[0].id], "1")) }
+        let queued = try await store.entries(for: a[0].id, queue: .inbox, after: nil, limit: 10)
+        #expect(try await store.acknowledge(queued.map(\.id), for: a[0].id) == 1)
+        _ = ids(try await store.deliver(capped([a[0].id], "1")))
+        // Every recipient device is charged the whole payload: 6 + 2 x 7 > 19, 6 + 7 <= 19.
+        await #expect(throws: RelayStorageError.mailboxFull) { _ = try await store.deliver(capped(a.map(\.id), "1234567", limit: 19)) }
+        _ = ids(try await store.deliver(capped([a[0].id], "1234567", limit: 19)))
+        // Removing a device frees what was queued for it.
+        try await store.removeDevice(a[0].id)
+        _ = ids(try await store.deliver(capped([a[1].id], "12345", limit: 10)))
+    }
+
     static func requestsAndBlocks(_ store: any RelayStore) async throws {
         var f = Fixture()
         let (stranger, _) = try await f.makeAccount(in: store)
@@ -330,6 +395,21 @@ enum RelayStorageConformance {
         #expect(try await store.consumeRateLimit("k", windows: windows, now: start.addingTimeInterval(3600)), "next hour")
         try await store.purgeRateLimits(now: start.addingTimeInterval(7200))
         #expect(try await store.consumeRateLimit("k", windows: [RateLimitWindow(seconds: 60, limit: 1)], now: start.addingTimeInterval(3600)))
+        // Budgets in bytes: a cost either fits whole or counts nothing.
+        let bytes = [RateLimitWindow(seconds: 60, limit: 100)]
+        #expect(try await store.consumeRateLimit("bytes:b%", cost: 60, windows: bytes, now: start))
+        #expect(try await !store.consumeRateLimit("bytes:b%", cost: 41, windows: bytes, now: start))
+        #expect(try await store.consumeRateLimit("bytes:b%", cost: 40, windows: bytes, now: start))
+        #expect(try await !store.consumeRateLimit("bytes:b%", cost: 1, windows: bytes, now: start))
+        // Deleting the counters that name a subject (a deleted account or device).
+        let one = [RateLimitWindow(seconds: 60, limit: 1)]
+        for key in ["pair:b%:x", "b%", "bb%:x", "b:x"] { #expect(try await store.consumeRateLimit(key, windows: one, now: start)) }
+        try await store.deleteRateLimits(naming: ["b%"])
+        #expect(try await store.consumeRateLimit("bytes:b%", cost: 100, windows: bytes, now: start), "deleted counters start again")
+        #expect(try await store.consumeRateLimit("pair:b%:x", windows: one, now: start))
+        #expect(try await store.consumeRateLimit("b%", windows: one, now: start))
+        #expect(try await !store.consumeRateLimit("bb%:x", windows: one, now: start), "only whole components match")
+        #expect(try await !store.consumeRateLimit("b:x", windows: one, now: start), "no wildcards")
     }
 
     // MARK: deletion
@@ -366,7 +446,7 @@ enum RelayStorageConformance {
         #expect(try await store.blockedAccounts(by: doomed) == [])
         #expect(try await payloads(store, friendDevices[0].id, .requests) == [], "requests it sent are gone")
         #expect(try await payloads(store, friendDevices[0].id) == ["shared"], "other recipients keep their copy")
-        #expect(try await store.blockedAccounts(by: friend) == [doomed], "blocks others placed are theirs")
+        #expect(try await store.blockedAccounts(by: friend) == [], "blocks naming a deleted account go with it (L6)")
         // The id and the username are free again.
         _ = try await f.makeAccount(in: store, username: "doomed")
     }

@@ -27,6 +27,14 @@ import Testing
         try await driver.withStore(RelayStorageConformance.oneCommitPerEpoch)
     }
 
+    @Test(arguments: StoreDriver.allCases) func commitClaimsBindTheirRecipients(_ driver: StoreDriver) async throws {
+        try await driver.withStore(RelayStorageConformance.commitClaimsBindTheirRecipients)
+    }
+
+    @Test(arguments: StoreDriver.allCases) func accountsAreCappedInBytes(_ driver: StoreDriver) async throws {
+        try await driver.withStore(RelayStorageConformance.accountsAreCappedInBytes)
+    }
+
     @Test(arguments: StoreDriver.allCases) func requestsAndBlocks(_ driver: StoreDriver) async throws {
         try await driver.withStore(RelayStorageConformance.requestsAndBlocks)
     }

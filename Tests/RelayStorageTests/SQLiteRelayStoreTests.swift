@@ -27,7 +27,7 @@ import Testing
             // FULL (2) on the connection that writes: an acknowledged commit survives a power cut.
             let synchronous = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(synchronous == 2)
-            #expect(try await store.appliedMigrations().count == 2)
+            #expect(try await store.appliedMigrations().count == 3)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)
             #expect(try await again.appliedMigrations() == store.appliedMigrations())
@@ -63,6 +63,86 @@ import Testing
                 let bytes = try Data(contentsOf: directory.appendingPathComponent(file))
                 #expect(bytes.range(of: Data(marker.utf8)) == nil, "marker found in \(file)")
             }
+        }
+    }
+
+    /// Migration v3 on a database written by v2: queued bytes are counted, old claims (which
+    /// named no device) dropped, blocks of accounts that are gone removed.
+    @Test func migrationV3UpgradesAV2Database() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-v3-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("relay.sqlite").path
+        let old = try DatabaseQueue(path: path)
+        try SQLiteRelayStore.migrator.migrate(old, upTo: "2026-11-21 relay v2: blobs and resumable uploads")
+        let account = String(repeating: "a", count: 32), device = String(repeating: "d", count: 32)
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO accounts (id, created_at) VALUES (?, 0)", arguments: [account])
+            try db.execute(sql: "INSERT INTO devices (id, account_id, public_key, created_at) VALUES (?, ?, ?, 0)", arguments: [device, account, Data(count: 32)])
+            try db.execute(sql: "INSERT INTO messages (id, payload) VALUES (1, ?)", arguments: [Data(count: 700)])
+            for _ in 0..<2 {
+                try db.execute(
+                    sql: "INSERT INTO mailbox_entries (device_id, message_id, queue, received_at, expires_at) VALUES (?, 1, 0, 0, 9999999999)",
+                    arguments: [device])
+            }
+            try db.execute(sql: "INSERT INTO commit_claims (group_id, epoch, payload_hash, expires_at) VALUES (x'01', 1, ?, 9999999999)", arguments: [Data(count: 32)])
+            try db.execute(sql: "INSERT INTO blocks (blocker_account_id, blocked_account_id, created_at) VALUES (?, ?, 0)", arguments: [account, String(repeating: "f", count: 32)])
+        }
+        try old.close()
+        let store = try SQLiteRelayStore(path: path)
+        let (bytes, claims, blocks) = try await store.pool.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT bytes FROM mailbox_usage WHERE device_id = ?", arguments: [device]),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM commit_claims"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks")
+            )
+        }
+        #expect(bytes == 1_400, "two queued entries of 700 bytes")
+        #expect(claims == 0)
+        #expect(blocks == 0)
+        // The counters keep up with new entries and acknowledgements.
+        let entries = try await store.entries(for: DeviceID(rawValue: device)!, queue: .inbox, after: nil, limit: 10)
+        _ = try await store.acknowledge([entries[0].id], for: DeviceID(rawValue: device)!)
+        let after = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT bytes FROM mailbox_usage WHERE device_id = ?", arguments: [device]) }
+        #expect(after == 700)
+    }
+
+    /// Group commit: concurrent sends share transactions, but each keeps its own outcome. The
+    /// failing ones (an unknown recipient) roll back only themselves; every successful one is
+    /// stored exactly once, with distinct ascending ids; acknowledgements batch the same way.
+    @Test func concurrentWritesShareCommitsButNotOutcomes() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let (_, devices) = try await f.makeAccount(in: store)
+            let recipient = devices[0].id
+            let stranger = f.deviceID()
+            let outcomes = try await withThrowingTaskGroup(of: (Int, [MailboxEntryID]?).self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        let target = index % 5 == 0 ? [recipient, stranger] : [recipient]
+                        do {
+                            return (index, RelayStorageConformance.ids(try await store.deliver(RelayStorageConformance.inbox(target, "m\(index)"))))
+                        } catch let error as RelayStorageError where error == .unknownDevice {
+                            return (index, nil)
+                        }
+                    }
+                }
+                var all: [Int: [MailboxEntryID]?] = [:]
+                for try await (index, ids) in group { all[index] = ids }
+                return all
+            }
+            #expect(outcomes.count == 200)
+            #expect(outcomes.filter { $0.value == nil }.map(\.key).sorted() == Array(stride(from: 0, to: 200, by: 5)))
+            let stored = try await store.entries(for: recipient, queue: .inbox, after: nil, limit: 1_000)
+            #expect(stored.count == 160)
+            #expect(Set(stored.map { String(decoding: $0.payload, as: UTF8.self) }).count == 160)
+            #expect(Set(stored.map(\.id)) == Set(outcomes.values.compactMap { $0?.first }))
+
+            let acknowledged = try await withThrowingTaskGroup(of: Int.self) { group in
+                for entry in stored { group.addTask { try await store.acknowledge([entry.id], for: recipient) } }
+                return try await group.reduce(0, +)
+            }
+            #expect(acknowledged == 160)
+            #expect(try await store.mailboxDepth(of: recipient) == 0)
         }
     }
 }

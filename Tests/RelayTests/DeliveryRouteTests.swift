@@ -129,11 +129,13 @@ import Testing
         }
     }
 
-    /// Review H2 (minimal mitigation): anyone can mint a token and send a "commit" to its own
-    /// device with any group id in the clear header. It may no longer claim a group's future
-    /// epochs in one go, which would freeze the group: only the next epoch can be claimed.
-    @Test func nobodyCanClaimAGroupsFutureEpochsAhead() async throws {
+    /// Review H2: anyone can mint a token and send a "commit" to its own device with any group
+    /// id in the clear header. Such claims bind only the devices they were delivered to, so they
+    /// cannot freeze the group: its members' commits for the same epochs still go through.
+    @Test func anOutsiderCannotFreezeAGroupByClaimingItsEpochs() async throws {
         try await RelayHarness().withClient { client in
+            let alice = try await client.register()
+            let aliceToken = try await client.rotateToken(alice)
             let bob = try await client.register()
             let bobToken = try await client.rotateToken(bob)
             let mallory = try await client.register()
@@ -141,14 +143,41 @@ import Testing
             func commit(_ epoch: UInt64, _ body: String) -> Data {
                 MLSMessageBuilder.privateMessage(group: "victim-group", epoch: epoch, contentType: 3, body: body)
             }
-            #expect(try await client.sealed(commit(7, "real commit"), to: [(bob, bobToken)]).status == .created)
-            for epoch: UInt64 in [9, 10, 1_000, .max] {
-                let grab = try await client.sealed(commit(epoch, "garbage"), to: [(mallory, malloryToken)])
-                #expect(grab.status == .conflict && grab.errorCode == "commit_epoch_ahead")
+            let members = [(alice, aliceToken), (bob, bobToken)]
+            #expect(try await client.sealed(commit(7, "real commit"), to: members).status == .created)
+            for epoch: UInt64 in [8, 9, 10] {
+                #expect(try await client.sealed(commit(epoch, "garbage"), to: [(mallory, malloryToken)]).status == .created)
             }
-            #expect(try await client.mailbox(mallory) == [], "refused claims store nothing")
-            #expect(try await client.sealed(commit(8, "next real commit"), to: [(bob, bobToken)]).status == .created)
-            #expect(try await client.sealed(commit(9, "and the one after"), to: [(bob, bobToken)]).status == .created)
+            #expect(try await client.sealed(commit(8, "next real commit"), to: members).status == .created)
+            #expect(try await client.sealed(commit(9, "and the one after"), to: members).status == .created)
+            // Members' own claims still order their commits: a racing commit loses, and nobody
+            // can claim epochs beyond the next one for them.
+            let racing = try await client.sealed(commit(9, "racing commit"), to: members)
+            #expect(racing.status == .conflict && racing.errorCode == "commit_conflict")
+            let ahead = try await client.sealed(commit(11, "ahead"), to: members)
+            #expect(ahead.status == .conflict && ahead.errorCode == "commit_epoch_ahead")
+            #expect(try await client.mailbox(bob).count == 3, "refused commits store nothing")
+        }
+    }
+
+    /// Review M5: the same commit sent again to other recipients (fan-out split over several
+    /// sends, or a retry with another recipient list) is delivered to those it has not reached.
+    @Test func aCommitSentAgainReachesTheRecipientsItHasNotReached() async throws {
+        try await RelayHarness().withClient { client in
+            let bob = try await client.register()
+            let bobToken = try await client.rotateToken(bob)
+            let carol = try await client.register()
+            let carolToken = try await client.rotateToken(carol)
+            let commit = MLSMessageBuilder.privateMessage(group: "big-group", epoch: 3, contentType: 3)
+            #expect(try await client.sealed(commit, to: [(bob, bobToken)]).status == .created)
+            let second = try await client.sealed(commit, to: [(bob, bobToken), (carol, carolToken)])
+            #expect(second.status == .created)
+            #expect(try second.decode(SendResponse.self) == SendResponse(delivered: 1, duplicate: false))
+            #expect(try await client.mailbox(carol).map(\.payload) == [commit])
+            #expect(try await client.mailbox(bob).count == 1, "bob gets it once")
+            let third = try await client.sealed(commit, to: [(carol, carolToken), (bob, bobToken)])
+            #expect(third.status == .ok)
+            #expect(try third.decode(SendResponse.self) == SendResponse(delivered: 0, duplicate: true))
         }
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -176,5 +177,29 @@ final class ReceivedFrames: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         Issue.record("mailbox depth never reached \(depth)")
+    }
+
+    /// Review L1, rest: when the store fails under a push session, the device is told and the
+    /// socket closed, instead of a session that stays open and never pushes again.
+    @Test func aStoreFailureEndsThePushSessionVisibly() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-push-fail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("relay.sqlite").path
+        let harness = RelayHarness(store: try SQLiteRelayStore(path: path))
+        try await Self.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            // Reading entries now fails (their payloads' table is gone); devices still answer.
+            let saboteur = try DatabaseQueue(path: path)
+            try await saboteur.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                try db.execute(sql: "ALTER TABLE messages RENAME TO messages_gone")
+            }
+            try await Self.connect(client, as: bob) { _, received in
+                try await received.wait("an error frame") { $0.contains { $0.type == "error" && $0.code == "internal_error" } }
+            }
+            try await saboteur.close()
+        }
     }
 }

@@ -1,6 +1,8 @@
 public import Foundation
 import MLS
 import LetterlockFiles
+import FileCipher
+import LetterlockEnvelope
 import WireFormat
 public import RelayAPI
 

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import LetterlockFiles
+public import FileCipher
 import MLS
 import RelayAPI
 

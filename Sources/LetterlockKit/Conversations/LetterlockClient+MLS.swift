@@ -196,13 +196,13 @@ extension LetterlockClient {
 
 extension LetterlockClient {
     /// The private keys of a stored KeyPackage (`opaque init_key<V>`, `opaque encryption_key<V>`).
-    func keyPackageKeys(_ stored: DeviceStore.StoredKeyPackage, crypto: CryptoSuite) throws -> MLSGroup.MemberKeys {
+    func keyPackageKeys(_ stored: DeviceStore.StoredKeyPackage, crypto: CryptoSuite) throws -> KeyPackagePrivateKeys {
         var reader = WireReader(try sealer.open(stored.sealedPrivateKeys, context: "key-package " + Self.hex(stored.reference)))
         do {
             let initKey = try reader.readOpaque()
             let encryptionKey = try reader.readOpaque()
             try reader.expectEnd()
-            return MLSGroup.MemberKeys(
+            return KeyPackagePrivateKeys(
                 initKey: try HPKEPrivateKey(kem: crypto.kem, serialized: initKey),
                 encryptionKey: try HPKEPrivateKey(kem: crypto.kem, serialized: encryptionKey), signatureKey: try mlsSigner(crypto))
         } catch {

@@ -4,6 +4,10 @@ import Foundation
 /// AEAD with the suite's algorithm (RFC 9420 §5.1; ciphertext and tag as one output, per RFC 5116).
 extension CryptoSuite {
     /// `AEAD.Seal(key, nonce, aad, plaintext)`: the ciphertext with the tag appended.
+    ///
+    /// swift-crypto returns `nonce || ciphertext || tag` in one buffer; the result is copied once
+    /// from it into a buffer of the exact size (review L10: the previous `Array(ct) + Array(tag)`
+    /// copied a 1 MiB message three times).
     public func seal(key: Secret, nonce: [UInt8], aad: [UInt8], plaintext: [UInt8]) throws(MLSCryptoError) -> [UInt8] {
         guard key.count == aead.keyByteCount else { throw .invalidLength("AEAD key") }
         guard nonce.count == aead.nonceByteCount else { throw .invalidLength("AEAD nonce") }
@@ -11,14 +15,21 @@ extension CryptoSuite {
             switch aead {
             case .aes128GCM, .aes256GCM:
                 let box = try AES.GCM.seal(plaintext, using: key.symmetricKey, nonce: AES.GCM.Nonce(data: nonce), authenticating: aad)
-                return Array(box.ciphertext) + Array(box.tag)
+                // `combined` is nil only for nonces other than 12 bytes, which MLS never uses.
+                guard let combined = box.combined else { throw MLSCryptoError.encryptionFailed }
+                return Self.dropNonce(combined, nonceCount: nonce.count)
             case .chaCha20Poly1305:
                 let box = try ChaChaPoly.seal(plaintext, using: key.symmetricKey, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: aad)
-                return Array(box.ciphertext) + Array(box.tag)
+                return Self.dropNonce(box.combined, nonceCount: nonce.count)
             }
         } catch {
             throw .encryptionFailed
         }
+    }
+
+    /// `ciphertext || tag` out of swift-crypto's `nonce || ciphertext || tag`, in one copy.
+    private static func dropNonce(_ combined: Data, nonceCount: Int) -> [UInt8] {
+        combined.withUnsafeBytes { raw in Array(raw[nonceCount...]) }
     }
 
     /// `AEAD.Open(key, nonce, aad, ciphertext)`.

@@ -145,6 +145,18 @@ extension CryptoSuite {
         return try privateKey.sign(Self.signContent(label: label, content: content))
     }
 
+    /// `Signature.Sign` over an already encoded `SignContent` (for callers that build it in one
+    /// buffer with the content, see `MessageProtection.framedContentSignContent`).
+    func sign(privateKey: SignaturePrivateKey, signContent: [UInt8]) throws(MLSCryptoError) -> [UInt8] {
+        guard privateKey.scheme == signatureScheme else { throw .invalidPrivateKey }
+        return try privateKey.sign(signContent)
+    }
+
+    /// `Signature.Verify` over an already encoded `SignContent`.
+    func verify(publicKey: [UInt8], signContent: [UInt8], signature: [UInt8]) -> Bool {
+        signatureScheme.verify(publicKey: publicKey, message: signContent, signature: signature)
+    }
+
     /// `VerifyWithLabel(VerificationKey, Label, Content, SignatureValue)`.
     public func verifyWithLabel(publicKey: [UInt8], label: String, content: [UInt8], signature: [UInt8]) -> Bool {
         signatureScheme.verify(publicKey: publicKey, message: Self.signContent(label: label, content: content), signature: signature)

@@ -74,7 +74,7 @@ extension MLSGroup {
             } catch {
                 throw .treeKEM(error)
             }
-            try checkKeyUniqueness(applied.tree)
+            try checkSignatureKeyUnique(ofLeaf: ourLeaf, in: applied.tree)
         } else {
             privateState.prune(to: applied.tree)
             commitSecret = Secret(zeros: crypto.hashLength)

@@ -1,18 +1,14 @@
 import WireFormat
 
 extension MLSGroup {
-    /// The private keys that go with one of our KeyPackages (RFC 9420 §10): its init key, its
-    /// leaf's encryption key, and the signature key of its leaf.
-    public struct MemberKeys: Sendable {
-        public var initKey: HPKEPrivateKey
-        public var encryptionKey: HPKEPrivateKey
-        public var signatureKey: SignaturePrivateKey
-
-        public init(initKey: HPKEPrivateKey, encryptionKey: HPKEPrivateKey, signatureKey: SignaturePrivateKey) {
-            self.initKey = initKey
-            self.encryptionKey = encryptionKey
-            self.signatureKey = signatureKey
-        }
+    /// Joins a group from a Welcome addressed to the KeyPackage of `bundle` (see
+    /// ``init(joining:keyPackage:privateKeys:ratchetTree:configuration:)``).
+    public init(
+        joining welcome: Welcome, keyPackageBundle bundle: KeyPackageBundle, ratchetTree: RatchetTreeIn? = nil, configuration: Configuration
+    ) throws(MLSGroupError) {
+        try self.init(
+            joining: welcome, keyPackage: bundle.keyPackage.value, privateKeys: bundle.privateKeys, ratchetTree: ratchetTree,
+            configuration: configuration)
     }
 
     /// Joins a group from a Welcome addressed to `keyPackage` (RFC 9420 §12.4.3.1), checking
@@ -36,7 +32,7 @@ extension MLSGroup {
     /// Lifetimes of the tree's leaves are checked only for well-formedness (§7.3); the
     /// configuration's credential validator sees every leaf.
     public init(
-        joining welcome: Welcome, keyPackage: KeyPackageIn, privateKeys: MemberKeys, ratchetTree: RatchetTreeIn? = nil,
+        joining welcome: Welcome, keyPackage: KeyPackageIn, privateKeys: KeyPackagePrivateKeys, ratchetTree: RatchetTreeIn? = nil,
         configuration: Configuration
     ) throws(MLSGroupError) {
         let crypto: CryptoSuite

@@ -82,7 +82,9 @@ extension MLSGroup {
             } catch {
                 throw .treeKEM(error)
             }
-            try checkKeyUniqueness(applied.tree)
+            // Encryption keys: checked by the merge against every node (the Adds' and Updates'
+            // keys already were, by applyProposals). The path leaf's signature key remains.
+            try checkSignatureKeyUnique(ofLeaf: committerLeaf, in: applied.tree)
             provisional.treeHash = applied.tree.treeHash()
             privateState.prune(to: applied.tree)
             do {

@@ -9,6 +9,13 @@ public struct FramedContent: Hashable, Sendable {
         case proposal(Proposal)
         case commit(Commit)
 
+        /// Bytes to reserve when encoding the body: exact for application data (plus its
+        /// header), a small guess for proposals and commits (the writer grows if needed).
+        var sizeHint: Int {
+            if case .application(let data) = self { return data.count + 4 }
+            return 256
+        }
+
         /// The content type this body is sent as.
         public var contentType: ContentType {
             switch self {

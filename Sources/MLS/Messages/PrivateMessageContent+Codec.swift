@@ -18,7 +18,7 @@ extension PrivateMessageContent {
 
     /// The plaintext: body, auth data, then `paddingLength` zero bytes.
     public var encoded: [UInt8] {
-        var writer = WireWriter()
+        var writer = WireWriter(reservingCapacity: body.sizeHint + auth.signature.count + (auth.confirmationTag?.count ?? 0) + paddingLength + 16)
         body.encode(to: &writer)
         auth.encode(to: &writer)
         writer.writeBytes(repeatElement(UInt8(0), count: paddingLength))

@@ -13,7 +13,7 @@ public struct MessageProtection: Sendable {
     public let crypto: CryptoSuite
     public let groupContext: GroupContext
     /// `groupContext`, encoded once.
-    private let encodedGroupContext: [UInt8]
+    let encodedGroupContext: [UInt8]
 
     public init(crypto: CryptoSuite, groupContext: GroupContext) {
         self.crypto = crypto
@@ -26,7 +26,8 @@ public struct MessageProtection: Sendable {
     /// `FramedContentTBS`: version, wire format, content, and the GroupContext for member and
     /// new-member-commit senders.
     func framedContentTBS(_ content: FramedContent, wireFormat: MLSWireFormat) -> [UInt8] {
-        var writer = WireWriter(reservingCapacity: 64 + encodedGroupContext.count)
+        // Reserve for the whole TBS so a large application message is written once, not grown.
+        var writer = WireWriter(reservingCapacity: 64 + encodedGroupContext.count + content.groupID.count + content.authenticatedData.count + content.body.sizeHint)
         writer.write(ProtocolVersion.mls10)
         writer.write(wireFormat)
         writer.write(content)
@@ -161,7 +162,14 @@ public struct MessageProtection: Sendable {
         // writer traps on a longer vector, so caller input is refused here instead.
         guard Self.fitsInMessage(content, paddingLength: paddingLength) else { throw .invalidArgument }
         try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch)
-        let (_, auth) = try authenticate(content, wireFormat: .privateMessage, confirmationTag: confirmationTag, signer: signer)
+        guard (content.contentType == .commit) == (confirmationTag != nil) else { throw .confirmationTagMismatch }
+        guard let signContent = framedContentSignContent(content, wireFormat: .privateMessage) else { throw .invalidArgument }
+        let auth: FramedContentAuthData
+        do {
+            auth = FramedContentAuthData(signature: try crypto.sign(privateKey: signer, signContent: signContent), confirmationTag: confirmationTag)
+        } catch {
+            throw .signingFailed
+        }
         let plaintext = PrivateMessageContent(body: content.body, auth: auth, paddingLength: paddingLength).encoded
         let contentType = content.contentType
         do {
@@ -224,8 +232,8 @@ public struct MessageProtection: Sendable {
         let content = FramedContent(
             groupID: message.groupID, epoch: message.epoch, sender: .member(leafIndex: senderData.leafIndex.value),
             authenticatedData: message.authenticatedData, body: decrypted.body)
-        let tbs = framedContentTBS(content, wireFormat: .privateMessage)
-        guard crypto.verifyWithLabel(publicKey: publicKey, label: "FramedContentTBS", content: tbs, signature: decrypted.auth.signature)
+        guard let signContent = framedContentSignContent(content, wireFormat: .privateMessage),
+            crypto.verify(publicKey: publicKey, signContent: signContent, signature: decrypted.auth.signature)
         else { throw .invalidSignature }
         return AuthenticatedContent(wireFormat: .privateMessage, content: content, auth: decrypted.auth)
     }

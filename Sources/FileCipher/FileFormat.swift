@@ -5,9 +5,10 @@ public import Foundation
 ///
 /// ```
 /// file   = header || chunk_0 || … || chunk_{n-1}          (n ≥ 1)
-/// header = "LLFS" || 0x01 (version) || log2(chunk size) || 0x00 0x00 || salt (16 random bytes)
+/// header = "LLFS" || 0x01 (version) || log2(chunk size) || 0x00 0x00 || salt (16 random bytes) || commitment (32)
 /// chunk_i = AES-256-GCM(K, nonce_i, plaintext_i, aad = header)   (ciphertext || 16-byte tag)
 /// K       = HKDF-SHA256(ikm = file key, salt = salt, info = "letterlock-file-v1 chunk key", 32)
+/// commitment = HKDF-SHA256(ikm = file key, salt = salt, info = "letterlock-file-v1 key commitment", 32)
 /// nonce_i = 0x00 0x00 0x00 || uint64_be(i) || (0x01 if i = n-1 else 0x00)
 /// ```
 ///
@@ -16,13 +17,16 @@ public import Foundation
 /// construction (Hoang, Reyhanitabar, Rogaway, Vizár, "Online Authenticated-Encryption and its
 /// Nonce-Reuse Misuse-Resistance", CRYPTO 2015, §7): the counter stops reordering, the final
 /// flag stops truncation and extension, and the per-file key (bound to the header by HKDF and
-/// the associated data) stops chunks moving between files.
+/// the associated data) stops chunks moving between files. The commitment makes the ciphertext
+/// open under one key only (AES-GCM alone does not: "invisible salamanders", Dodis, Grubbs,
+/// Ristenpart and Woodage, CRYPTO 2018), so a reported file is the file everyone saw.
 public enum FileFormat {
     public static let magic: [UInt8] = Array("LLFS".utf8)
     public static let version: UInt8 = 1
-    public static let headerSize = 24
+    public static let headerSize = 56
     public static let saltSize = 16
     public static let keySize = 32
+    public static let commitmentSize = 32
     public static let tagSize = 16
     /// 64 KiB, as age uses: 0.02 % tag overhead, two chunks of memory per stream, and a
     /// verification unit small enough for range reads; see docs/file-format.md.
@@ -32,6 +36,7 @@ public enum FileFormat {
     /// At most 2^32 chunks per file, far below AES-GCM's limits for one key.
     public static let maximumChunkCount: UInt64 = 1 << 32
     static let keyInfo = Data("letterlock-file-v1 chunk key".utf8)
+    static let commitmentInfo = Data("letterlock-file-v1 key commitment".utf8)
 
     /// Chunks holding `plaintextSize` bytes: at least one (the empty file is one empty final chunk).
     public static func chunkCount(plaintextSize: Int64, chunkSize: Int) -> Int64 {
@@ -67,6 +72,12 @@ public enum FileFormat {
         bytes[11] = isFinal ? 1 : 0
         // 12 bytes is always a valid GCM nonce.
         return try! AES.GCM.Nonce(data: bytes)
+    }
+
+    /// The header's key commitment: binds the ciphertext to one file key.
+    static func commitment(fileKey: SymmetricKey, salt: some DataProtocol) -> Data {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: fileKey, salt: salt, info: commitmentInfo, outputByteCount: commitmentSize)
+            .withUnsafeBytes { Data($0) }
     }
 
     /// The per-file chunk key.

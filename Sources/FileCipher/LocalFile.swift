@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 #if canImport(Glibc)
 import Glibc
 private let systemRead = Glibc.read
@@ -13,22 +13,22 @@ private let systemClose = Darwin.close
 
 /// A POSIX file descriptor with the few operations the streaming cipher needs; every failure is
 /// ``FileError/io`` (the OS message could name a path, so it is not carried).
-final class LocalFile {
+package final class LocalFile: @unchecked Sendable {
     private var descriptor: Int32
 
-    init(reading url: URL) throws {
+    package init(reading url: URL) throws {
         descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError.io }
     }
 
     /// Creates (mode 0600) or truncates `url` for writing.
-    init(creating url: URL) throws {
+    package init(creating url: URL) throws {
         descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw FileError.io }
     }
 
     /// Opens `url` for appending, creating it (mode 0600) if absent, and truncates it to `length`.
-    init(appendingTo url: URL, truncatingTo length: Int64) throws {
+    package init(appendingTo url: URL, truncatingTo length: Int64) throws {
         descriptor = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw FileError.io }
         guard ftruncate(descriptor, off_t(length)) == 0, lseek(descriptor, off_t(length), SEEK_SET) == off_t(length) else {
@@ -38,13 +38,13 @@ final class LocalFile {
     }
 
     /// The file's current size, from fstat.
-    var size: Int64? {
+    package var size: Int64? {
         var info = stat()
         return fstat(descriptor, &info) == 0 ? Int64(info.st_size) : nil
     }
 
     /// Reads up to `count` bytes, fewer only at end of file.
-    func read(_ count: Int) throws -> Data {
+    package func read(_ count: Int) throws -> Data {
         var data = Data(count: count)
         var filled = 0
         try data.withUnsafeMutableBytes { buffer in
@@ -62,13 +62,27 @@ final class LocalFile {
         return data
     }
 
-    /// Reads up to `count` bytes starting at `offset`, fewer only at end of file.
-    func read(_ count: Int, at offset: Int64) throws -> Data {
-        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else { throw FileError.io }
-        return try read(count)
+    /// Reads up to `count` bytes starting at `offset` (pread: the file position is untouched),
+    /// fewer only at end of file.
+    package func read(_ count: Int, at offset: Int64) throws -> Data {
+        var data = Data(count: count)
+        var filled = 0
+        try data.withUnsafeMutableBytes { buffer in
+            while filled < count {
+                let result = pread(descriptor, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw FileError.io
+                }
+                if result == 0 { break }
+                filled += result
+            }
+        }
+        if filled < count { data.count = filled }
+        return data
     }
 
-    func write(_ data: some DataProtocol) throws {
+    package func write(_ data: some DataProtocol) throws {
         for region in data.regions {
             try region.withUnsafeBytes { buffer in
                 var written = 0
@@ -84,11 +98,11 @@ final class LocalFile {
         }
     }
 
-    func synchronize() throws {
+    package func synchronize() throws {
         guard fsync(descriptor) == 0 else { throw FileError.io }
     }
 
-    func close() {
+    package func close() {
         if descriptor >= 0 { _ = systemClose(descriptor) }
         descriptor = -1
     }

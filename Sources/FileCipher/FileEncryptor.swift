@@ -5,7 +5,7 @@ public import Foundation
 /// a bounded write buffer, whatever the file's size.
 public enum FileEncryptor {
     /// Bytes gathered before each write to the output.
-    static let writeBatch = 1 << 20
+    package static let writeBatch = 1 << 20
 
     /// Encrypts `input` into `output` (created with mode 0600, replaced if present) under a fresh
     /// random key, hashing the ciphertext on the way to give the relay's blob id.
@@ -20,17 +20,18 @@ public enum FileEncryptor {
     ) throws -> FileManifest {
         let reader = try LocalFile(reading: input)
         let writer = try LocalFile(creating: output)
+        let sink = HashingWriter(writer: writer)
         var succeeded = false
         defer {
+            _ = try? sink.finish()  // drain before closing, on every path
             reader.close()
             writer.close()
             if !succeeded { try? FileManager.default.removeItem(at: output) }
         }
-        let header = try FileHeader(chunkSizeLog2: chunkSizeLog2)
+        let header = try FileHeader(fileKey: key, chunkSizeLog2: chunkSizeLog2)
         let chunkSize = header.chunkSize
         let total = reader.size ?? 0
         var sealer = ChunkSealer(fileKey: key, header: header)
-        var hasher = SHA256()
         var batch = Data(capacity: writeBatch + chunkSize + FileFormat.tagSize)
         batch.append(header.encoded)
         var done: Int64 = 0
@@ -42,15 +43,15 @@ public enum FileEncryptor {
             try sealer.seal(current, isFinal: isFinal, into: &batch)
             done += Int64(current.count)
             if batch.count >= writeBatch || isFinal {
-                hasher.update(data: batch)
-                try writer.write(batch)
-                batch.removeAll(keepingCapacity: true)
+                // Hashing and writing run on another thread while the next batch is sealed.
+                sink.submit(batch)
+                batch = Data(capacity: writeBatch + chunkSize + FileFormat.tagSize)
                 progress?(TransferProgress(completed: done, total: max(total, done)))
             }
             if isFinal { break }
             current = next
         }
-        let blobID = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let blobID = try sink.finish().map { String(format: "%02x", $0) }.joined()
         let manifest = try FileManifest(
             name: name ?? input.lastPathComponent, mediaType: mediaType, plaintextSize: done, chunkSizeLog2: chunkSizeLog2, blobID: blobID, key: key)
         succeeded = true

@@ -22,7 +22,7 @@ public struct InviteLink: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix(Self.prefix) else { throw LetterlockError.invalidInvite }
         let parts = trimmed.dropFirst(Self.prefix.count).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, RelayClient.isRelayID(String(parts[0])), let token = Data(base64URLEncoded: String(parts[1])), token.count == 32
+        guard parts.count == 2, RelayID.isValid(String(parts[0])), let token = Data(base64URLEncoded: String(parts[1])), token.count == 32
         else { throw LetterlockError.invalidInvite }
         accountID = String(parts[0])
         deliveryToken = token

@@ -27,7 +27,7 @@ public final class FileDecryptor {
     private var failed = false
 
     /// The ciphertext offset where body bytes must continue after the header: the caller feeds
-    /// the 24 header bytes, then the ciphertext from this offset to the end.
+    /// the 56 header bytes, then the ciphertext from this offset to the end.
     public var resumeOffset: Int64 { Int64(FileFormat.headerSize) + startChunk * Int64(manifest.chunkSize + FileFormat.tagSize) }
 
     /// Plaintext bytes already verified from an earlier attempt.
@@ -117,7 +117,7 @@ public final class FileDecryptor {
             guard headerBytes.count == FileFormat.headerSize else { return }
             let header = try FileHeader(parsing: headerBytes)
             guard header.chunkSizeLog2 == manifest.chunkSizeLog2 else { throw FileError.malformedHeader }
-            opener = ChunkOpener(fileKey: manifest.key, header: header, startIndex: UInt64(startChunk))
+            opener = try ChunkOpener(fileKey: manifest.key, header: header, startIndex: UInt64(startChunk))
         }
         guard !input.isEmpty, var opener else { return }
         defer { self.opener = opener }

@@ -12,7 +12,9 @@ public struct ChunkOpener: Sendable {
 
     /// - Parameter startIndex: the first chunk to expect (non-zero when resuming a download whose
     ///   earlier chunks were verified before).
-    public init(fileKey: SymmetricKey, header: FileHeader, startIndex: UInt64 = 0) {
+    /// - Throws: ``FileError/authenticationFailed`` when the header commits to another key.
+    public init(fileKey: SymmetricKey, header: FileHeader, startIndex: UInt64 = 0) throws {
+        guard header.commits(to: fileKey) else { throw FileError.authenticationFailed }
         self.header = header
         self.key = FileFormat.chunkKey(fileKey: fileKey, salt: header.salt)
         self.associatedData = header.encoded

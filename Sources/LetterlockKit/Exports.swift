@@ -1,0 +1,2 @@
+// The envelope, cards, errors and safety numbers are part of LetterlockKit's API.
+@_exported public import LetterlockEnvelope

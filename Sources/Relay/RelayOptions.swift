@@ -1,0 +1,106 @@
+public import Foundation
+public import Logging
+public import RelayStorage
+
+/// Everything `letterlock-relay` can be told at start: where it listens and stores, and every
+/// ``Relay/Configuration`` limit. Each setting has a flag and an environment variable
+/// (``RelayOptions/settings``); a flag wins over its variable, which wins over the default.
+///
+/// Parsing lives here, not in the executable, so that tests reach it and the documentation
+/// table (``RelayOptions/markdownTable``) is generated from the same list.
+public struct RelayOptions: Sendable {
+    public var dataDirectory = "./letterlock-data"
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (printed once bound).
+    public var port = 8080
+    public var adminPort = 9090
+    public var logLevel: Logger.Level = .info
+    /// How often the expiry service sweeps.
+    public var sweepInterval: Duration = .seconds(60)
+    public var relay = Relay.Configuration()
+
+    public init() {}
+
+    /// Reads `arguments` (without the program name: `--name value` or `--name=value`) over
+    /// `environment` over the defaults, then checks the values against each other.
+    /// - Throws: ``RelayOptionsError`` naming the flag or variable and what it accepts.
+    public static func parse(arguments: [String], environment: [String: String]) throws(RelayOptionsError) -> RelayOptions {
+        var flags: [String: String] = [:]
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw RelayOptionsError("unexpected argument '\(argument)'; settings are --name value (see --help)")
+            }
+            var name = String(argument.dropFirst(2))
+            let value: String
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            } else {
+                index += 1
+                guard index < arguments.endIndex else { throw RelayOptionsError("--\(name) needs a value") }
+                value = arguments[index]
+            }
+            guard settings.contains(where: { $0.flag == name }) else { throw RelayOptionsError("unknown option --\(name) (see --help)") }
+            guard flags[name] == nil else { throw RelayOptionsError("--\(name) is given twice") }
+            flags[name] = value
+            index += 1
+        }
+        var options = RelayOptions()
+        for setting in settings {
+            let source: String
+            let value: String
+            if let flag = flags[setting.flag] {
+                (source, value) = ("--\(setting.flag)", flag)
+            } else if let variable = environment[setting.environment] {
+                (source, value) = (setting.environment, variable)
+            } else {
+                continue
+            }
+            do {
+                try setting.apply(&options, value)
+            } catch {
+                let reason = (error as? RelaySetting.InvalidValue)?.reason ?? "not accepted"
+                throw RelayOptionsError("\(source): '\(Self.printable(value))' is not valid: \(reason)")
+            }
+        }
+        try options.checkConsistency()
+        return options
+    }
+
+    /// Limits that only make sense together.
+    func checkConsistency() throws(RelayOptionsError) {
+        let c = relay
+        if c.replayCachePerDevice > c.replayCacheCapacity {
+            throw RelayOptionsError("--replay-cache-per-device (\(c.replayCachePerDevice)) exceeds --replay-cache-capacity (\(c.replayCacheCapacity))")
+        }
+        if c.replayCacheReservedPerDevice > c.replayCachePerDevice {
+            throw RelayOptionsError(
+                "--replay-cache-reserved-per-device (\(c.replayCacheReservedPerDevice)) exceeds --replay-cache-per-device (\(c.replayCachePerDevice))")
+        }
+        if Int64(c.maximumPayloadSize) > c.maximumMailboxBytesPerAccount {
+            throw RelayOptionsError("--max-payload-bytes exceeds --mailbox-bytes-per-account: no message could be delivered")
+        }
+        if c.maximumBlobSize > c.blobQuota {
+            throw RelayOptionsError("--max-blob-bytes exceeds --blob-quota-bytes: no blob of that size could be stored")
+        }
+        if port != 0, port == adminPort {
+            throw RelayOptionsError("--port and --admin-port are both \(port)")
+        }
+    }
+
+    /// A value as it may appear in an error message: short, printable ASCII only (values are
+    /// operator input, but a message must not carry control characters to a terminal).
+    static func printable(_ value: String) -> String {
+        let cleaned = String(value.unicodeScalars.prefix(64).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f ? Character($0) : "?" })
+        return value.unicodeScalars.count > 64 ? cleaned + "..." : cleaned
+    }
+}
+
+/// A refused setting: the message names the flag or environment variable and what it accepts.
+public struct RelayOptionsError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
