@@ -221,7 +221,12 @@ extension LetterlockClient {
         for _ in 0...conversationSettings.conflictRetries {
             var loaded = try loadGroup(conversationID)
             guard let options = try build(loaded.group) else { return nil }
-            let recipients = try recipients(loaded.group, loaded.stored)
+            // The relay orders commits per recipient device (docs/relay.md, commit ordering):
+            // a Commit goes to every member device, this one included, so that two members
+            // committing in the same epoch always share a recipient and the second gets the
+            // conflict. Our own copy comes back for an epoch we have left and is dropped.
+            guard let ownToken = deliveryToken else { throw ConversationError.missingDeliveryToken }
+            let recipients = try recipients(loaded.group, loaded.stored) + [(deviceID: identity.deviceID, token: ownToken)]
             let created = try loaded.group.commit(options)
             do {
                 try await deliver(created.commit, to: recipients)
