@@ -203,19 +203,27 @@ targets += [
     .target(
         name: "LetterlockKit",
         dependencies: [
-            "LetterlockEnvelope", "RelayAPI", grdb, asyncHTTPClient, webSocketClient, logging, nioCore, httpTypes,
+            "LetterlockEnvelope", "RelayAPI", "MLS", "WireFormat", "LetterlockFiles", "FileCipher", grdb, asyncHTTPClient, webSocketClient, logging,
+            nioCore, httpTypes,
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ] + crypto,
         swiftSettings: strictSettings
     ),
     /// The commands of `letterlock`, as a library so tests can run them without a process.
-    .target(name: "LetterlockCommands", dependencies: ["LetterlockKit", argumentParser], swiftSettings: strictSettings),
+    /// `letterlock demo` runs a relay in-process, hence Relay and its SQLite store here.
+    .target(
+        name: "LetterlockCommands",
+        dependencies: [
+            "LetterlockKit", "LetterlockFiles", "FileCipher", "Relay", "RelayStorage", "RelayAPI", argumentParser, grdb, hummingbird, logging, serviceLifecycle, nioCore,
+        ],
+        swiftSettings: strictSettings
+    ),
     .executableTarget(name: "Letterlock", dependencies: ["LetterlockCommands"], swiftSettings: strictSettings),
     .testTarget(
         name: "LetterlockKitTests",
         dependencies: [
-            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "Relay", "RelayAPI", "RelayStorage", hummingbird, grdb, logging,
-            nioCore, serviceLifecycle,
+            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "LetterlockFiles", "FileCipher", "MLS", "Relay", "RelayAPI", "RelayStorage",
+            hummingbird, grdb, logging, nioCore, serviceLifecycle,
         ] + crypto,
         swiftSettings: strictSettings
     ),
@@ -263,6 +271,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
     ("FuzzEnvelope", ["LetterlockEnvelope"] + crypto),
+    ("FuzzConversationMessage", ["LetterlockKit"]),
     ("FuzzFileManifest", ["FileCipher"]),
     ("FuzzFileStream", ["FileCipher"] + crypto),
 ]

@@ -4,11 +4,11 @@ public import ArgumentParser
 public struct LetterlockCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "letterlock",
-        abstract: "Letterlock: end-to-end encrypted messaging. Identity, contacts, requests, blocks and verification.",
+        abstract: "Letterlock: end-to-end encrypted messaging. Try `letterlock demo` first.",
         subcommands: [
             RegisterCommand.self, WhoamiCommand.self, UsernameCommand.self, DevicesCommand.self, ContactsCommand.self, RequestsCommand.self,
-            BlockCommand.self,
-            UnblockCommand.self, VerifyCommand.self, ListenCommand.self,
+            BlockCommand.self, UnblockCommand.self, VerifyCommand.self, ListenCommand.self, SendCommand.self, InboxCommand.self, ChatCommand.self,
+            ConversationsCommand.self, GroupCommand.self, FileCommand.self, DemoCommand.self,
         ]
     )
 

@@ -120,6 +120,7 @@ public final class DeviceStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("2026-11-21 conversations v1") { db in try createConversationTables(db) }
         return migrator
     }
 }

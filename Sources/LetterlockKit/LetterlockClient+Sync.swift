@@ -30,6 +30,7 @@ extension LetterlockClient {
     @discardableResult
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
+        _ = try? await refillKeyPackages()  // conversations: others can add this device only with a KeyPackage
         // The relay keeps an entry at most its retention (30 days by default): ids older than
         // that cannot come again.
         try store.forgetProcessedEntries(before: now().addingTimeInterval(-31 * 86_400))

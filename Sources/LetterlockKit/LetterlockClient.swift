@@ -106,8 +106,10 @@ public final class LetterlockClient: Sendable {
             signingKey: signingKey.rawRepresentation, agreementKey: agreementKey.rawRepresentation, deliveryToken: token)
         let protection = passphrase == nil ? nil : (keyProtection ?? .fresh())
         try store.saveIdentity(try sealed(identity: identity, secrets: secrets, protection: protection, passphrase: passphrase))
-        return try LetterlockClient(
+        let client = try LetterlockClient(
             store: store, identity: identity, secrets: secrets, protection: protection, passphrase: passphrase, relayURL: nil, http: http, now: now)
+        _ = try? await client.refillKeyPackages()  // so contacts can start conversations with this device
+        return client
     }
 
     static func sealed(identity: DeviceIdentity, secrets: DeviceSecrets, protection: KeyProtection?, passphrase: String?) throws

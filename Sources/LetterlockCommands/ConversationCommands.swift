@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import LetterlockFiles
+import FileCipher
+import LetterlockKit
+
+extension GlobalOptions {
+    /// ``run(_:)`` that also turns conversation and file errors into a clear message and an
+    /// exit code: 4 for an unknown conversation or a non-contact, 1 otherwise.
+    func runConversation(_ body: () async throws -> Void) async throws {
+        do {
+            try await run(body)
+        } catch let error as ConversationError {
+            let exit: Int32 =
+                switch error {
+                case .unknownConversation, .notAContact, .contactNotAccepted, .notAMember: 4
+                default: 1
+                }
+            throw failure(code: error.name, message: error.description, exit: exit)
+        } catch let error as FileError {
+            throw failure(code: "file", message: error.description, exit: 1)
+        }
+    }
+
+    func failure(code: String, message: String, exit: Int32) -> ExitCode {
+        if json {
+            Console.current.out(Output.json(["error": ["code": code, "message": message]]))
+        } else {
+            Console.current.err("letterlock: error: \(message)")
+        }
+        return ExitCode(exit)
+    }
+}
+
+/// How messages are shown.
+enum MessageFormat {
+    static let time: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return formatter
+    }()
+
+    /// `@name` for an account: ourselves as "you", contacts by username, others by a short id.
+    static func name(_ account: String, client: LetterlockClient) -> String {
+        if account == client.identity.accountID { return "you" }
+        if let username = try? client.store.contact(account)?.username { return "@\(username)" }
+        return String(account.prefix(8))
+    }
+
+    static func title(_ conversation: Conversation, client: LetterlockClient) -> String {
+        switch conversation.kind {
+        case .direct: conversation.peerAccount.map { name($0, client: client) } ?? "(1:1)"
+        case .group: "#\(conversation.name ?? String(conversation.id.prefix(8)))"
+        }
+    }
+
+    static func line(_ entry: ConversationEntry, client: LetterlockClient, showConversation: Bool) -> String {
+        let prefix = showConversation ? ((try? client.conversation(entry.conversationID)).map { "[\(title($0, client: client))] " } ?? "") : ""
+        let who = name(entry.senderAccount, client: client)
+        let body: String =
+            switch entry.kind {
+            case .text: entry.text ?? ""
+            case .rename: "renamed the group to \"\(entry.name ?? "")\""
+            case .file: "sent a file: \(entry.fileName ?? "?") (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file)))  [get: letterlock file get … \(entry.messageID.prefix(8))]"
+            case .info: "updated the conversation"
+            }
+        // Received text is untrusted: never let it drive the terminal.
+        let safe = String(String.UnicodeScalarView(body.unicodeScalars.map { $0.value < 0x20 || (0x7f..<0xa0).contains($0.value) ? "?" : $0 }))
+        return "\(time.string(from: entry.sentAt)) \(prefix)\(who): \(safe)"
+    }
+
+    struct Row: Encodable {
+        var conversation: String
+        var sequence: Int64
+        var id: String
+        var from: String
+        var device: String
+        var kind: String
+        var text: String?
+        var name: String?
+        var fileName: String?
+        var fileSize: Int64?
+        var sentAt: Date
+        var outgoing: Bool
+        init(_ e: ConversationEntry) {
+            conversation = e.conversationID
+            sequence = e.sequence
+            id = e.messageID
+            from = e.senderAccount
+            device = e.senderDevice
+            kind = e.kind.rawValue
+            text = e.text
+            name = e.name
+            fileName = e.fileName
+            fileSize = e.fileSize
+            sentAt = e.sentAt
+            outgoing = e.outgoing
+        }
+    }
+}
+
+extension LetterlockClient {
+    /// A conversation by name; a contact without a 1:1 chat gets one.
+    func conversationOrStart(_ name: String) async throws -> Conversation {
+        do {
+            return try await findConversation(name)
+        } catch let error as ConversationError where error == .unknownConversation {
+            return try await startConversation(with: name.hasPrefix("@") ? String(name.dropFirst()) : name)
+        }
+    }
+}
+
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send", abstract: "Send a message to a contact (starts your 1:1 chat) or a group.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "A contact's username, a group name, or a conversation id.") var name: String
+    @Argument(help: "The message.") var text: String
+
+    func run() async throws {
+        try await options.runConversation {
+            let client = try options.openClient()
+            _ = try await client.receive()  // be on the group's latest epoch first
+            let conversation = try await client.conversationOrStart(name)
+            let entry = try await client.sendText(text, to: conversation.id)
+            if options.json { return Output.print(Output.json(MessageFormat.Row(entry))) }
+            Output.print("Sent to \(MessageFormat.title(conversation, client: client)).")
+        }
+    }
+}
+
+struct InboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inbox", abstract: "Fetch and show new messages (catching up after being offline).")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Also show the last N messages already received.") var last: Int = 0
+
+    func run() async throws {
+        try await options.runConversation {
+            let client = try options.openClient()
+            let report = try await client.receive()
+            var entries = report.messages
+            if last > 0 {
+                let fresh = Set(entries.map(\.sequence))
+                let all = try client.messages()
+                entries = Array(all.filter { !fresh.contains($0.sequence) }.suffix(last)) + entries
+            }
+            if options.json {
+                struct Answer: Encodable {
+                    var joined: [String]
+                    var messages: [MessageFormat.Row]
+                    var newRequests: Int
+                }
+                return Output.print(
+                    Output.json(Answer(joined: report.joined, messages: entries.map(MessageFormat.Row.init), newRequests: report.contacts.newRequests)))
+            }
+            for id in report.joined {
+                if let conversation = try? client.conversation(id) {
+                    Output.print("You were added to \(MessageFormat.title(conversation, client: client)).")
+                }
+            }
+            if report.contacts.newRequests > 0 { Output.print("\(report.contacts.newRequests) new message request(s): letterlock requests") }
+            if entries.isEmpty { Output.print("No new messages.") }
+            for entry in entries { Output.print(MessageFormat.line(entry, client: client, showConversation: true)) }
+        }
+    }
+}
+
+struct ConversationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conversations", abstract: "List your chats and groups.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await options.runConversation {
+            let client = try options.openClient()
+            let all = try client.conversations()
+            if options.json { return Output.print(Output.json(all)) }
+            if all.isEmpty { Output.print("No conversations yet. Start one: letterlock chat NAME") }
+            for c in all {
+                let members = c.members.map { MessageFormat.name($0, client: client) }.joined(separator: ", ")
+                Output.print("\(MessageFormat.title(c, client: client))  \(c.kind.rawValue)  members: \(members)\(c.active ? "" : "  (left)")  id \(c.id)")
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import LetterlockFiles
+import FileCipher
+import LetterlockKit
+
+struct FileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "file", abstract: "Send and fetch end-to-end encrypted files in a conversation.", subcommands: [Send.self, Get.self])
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "send", abstract: "Encrypt a file on this device, upload it, and send its key in a file message.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "A contact's username, a group name, or a conversation id.") var name: String
+        @Argument(help: "The file to send.") var path: String
+
+        func run() async throws {
+            try await options.runConversation {
+                let client = try options.openClient()
+                _ = try await client.receive()
+                let conversation = try await client.conversationOrStart(name)
+                let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+                let bar = TerminalProgressBar(label: url.lastPathComponent, forceEnabled: options.json ? false : nil)
+                let entry = try await client.sendFile(url, to: conversation.id) { bar.update($0) }
+                bar.finish()
+                if options.json { return Output.print(Output.json(MessageFormat.Row(entry))) }
+                Output.print(
+                    "Sent \(entry.fileName ?? url.lastPathComponent) (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file))) to \(MessageFormat.title(conversation, client: client)).")
+            }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "get", abstract: "Download, verify and decrypt a file from a conversation (the latest one, or by message id prefix).")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The conversation (contact username, group name, or id).") var name: String
+        @Argument(help: "The file message's id (or its first characters); default: the latest file.") var message: String?
+        @Option(help: "Where to save (a directory or a file path; default: the current directory).") var output: String?
+
+        func run() async throws {
+            try await options.runConversation {
+                let client = try options.openClient()
+                _ = try await client.receive()
+                let conversation = try await client.findConversation(name)
+                let files = try client.messages(in: conversation.id).filter { $0.kind == .file }
+                guard let entry = message.map({ prefix in files.last { $0.messageID.hasPrefix(prefix) } }) ?? files.last else {
+                    throw ConversationError.unknownConversation
+                }
+                // The sender chose the name: use only its last path component, never a path.
+                let fileName = (entry.fileName ?? "file").replacingOccurrences(of: "/", with: "_")
+                var destination = URL(fileURLWithPath: ((output ?? ".") as NSString).expandingTildeInPath)
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    destination.appendPathComponent(fileName)
+                }
+                let bar = TerminalProgressBar(label: fileName, forceEnabled: options.json ? false : nil)
+                try await client.downloadFile(entry, to: destination) { bar.update($0) }
+                bar.finish()
+                if options.json { return Output.print(Output.json(["saved": destination.path, "messageID": entry.messageID])) }
+                Output.print("Saved \(destination.path) (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file)), verified).")
+            }
+        }
+    }
+}

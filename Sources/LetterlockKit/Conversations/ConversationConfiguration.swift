@@ -1,0 +1,27 @@
+/// Tunables of conversations on one device.
+public struct ConversationConfiguration: Sendable {
+    /// One-time KeyPackages kept on the relay; refilled when fewer than ``keyPackageLowWater`` remain.
+    public var keyPackageTarget = 20
+    public var keyPackageLowWater = 5
+    /// Post-compromise security: after this many messages sent by this device in a group, or
+    /// this many seconds since its last commit with a path, the next send first commits a
+    /// self-update (RFC 9420 §12.4, a Commit with an UpdatePath).
+    public var selfUpdateAfterMessages = 100
+    public var selfUpdateAfterSeconds: Int64 = 7 * 24 * 3600
+    /// How many times a commit is rebuilt after the relay answers `commit_conflict`.
+    public var conflictRetries = 5
+    /// How many times an application message is re-sent in a new epoch after a concurrent
+    /// commit may have made it unreadable (receivers drop duplicates by message id).
+    public var resendLimit = 2
+    /// The MLS cipher suite of new conversations. Suite 1 (X25519, AES-128-GCM, Ed25519): the
+    /// relay's default `acceptedCipherSuites` (RFC 9420's seven) does not yet admit KeyPackages of
+    /// the X-Wing suite 0xF0A1 that ARCHITECTURE.md names as the default.
+    public var cipherSuite: UInt16 = 0x0001
+
+    public init() {}
+}
+
+extension ConversationConfiguration {
+    /// The configuration conversations use in this task (inject another with `$current.withValue`).
+    @TaskLocal public static var current = ConversationConfiguration()
+}

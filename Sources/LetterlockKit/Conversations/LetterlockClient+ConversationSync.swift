@@ -1,0 +1,289 @@
+public import Foundation
+import MLS
+import LetterlockFiles
+import FileCipher
+import LetterlockEnvelope
+import WireFormat
+public import RelayAPI
+
+/// Receiving conversation messages: Welcomes, Commits, proposals and application messages from
+/// the mailbox, in the relay's order.
+extension LetterlockClient {
+    /// What one ``receive()`` did.
+    public struct ConversationReport: Sendable, Codable, Equatable {
+        /// Conversations joined from a Welcome.
+        public var joined: [String] = []
+        /// New messages (text, renames, files) stored in the history.
+        public var messages: [ConversationEntry] = []
+        /// Commits processed (membership changes, self-updates).
+        public var commits = 0
+        /// Entries dropped: unreadable, of an old epoch, for no group of ours, duplicates.
+        public var dropped = 0
+        /// Entries kept at the relay for later (a message that came before its Welcome).
+        public var deferred = 0
+        /// Contacts and requests (the envelope layer's report).
+        public var contacts = SyncReport()
+    }
+
+    enum ConversationOutcome {
+        case acknowledge
+        case deferred
+    }
+
+    /// Fetches and handles everything queued: contact envelopes first (``sync()``), then
+    /// conversation messages in mailbox order, each applied in one transaction with its entry
+    /// id before the entry is acknowledged; then re-sends what a concurrent commit may have made
+    /// unreadable, commits pending leave proposals, adds this account's new devices to its
+    /// groups, and refills KeyPackages.
+    @discardableResult
+    public func receive() async throws -> ConversationReport {
+        var report = try await receiveConversations(allowCommits: true, contacts: try await sync())
+        for conversation in try conversations() where conversation.active {
+            do {
+                try await retryUndelivered(conversation.id)
+                report.commits += try await addMissingOwnDevices(conversation.id) ? 1 : 0
+            } catch let error as RelayClientError where error.isTransient {
+                throw error
+            } catch {
+                continue  // one group's trouble must not stop the others
+            }
+        }
+        _ = try? await refillKeyPackages()
+        return report
+    }
+
+    /// Handles one pushed entry that is not an envelope (for ``PushConnection`` users).
+    public func handleConversationEntry(_ entry: MailboxEntryBody) async throws -> ConversationReport {
+        var report = ConversationReport()
+        var autoCommit: Set<String> = []
+        _ = try await handle(entry, report: &report, autoCommit: &autoCommit)
+        return report
+    }
+
+    func receiveConversations(allowCommits: Bool, contacts: SyncReport = SyncReport()) async throws -> ConversationReport {
+        var report = ConversationReport()
+        report.contacts = contacts
+        var autoCommit: Set<String> = []
+        var deferred: [MailboxEntryBody] = []
+        var after: Int64?
+        while true {
+            let page = try await relay.mailbox(.inbox, after: after)
+            guard let last = page.last else { break }
+            var acknowledged: [Int64] = []
+            for entry in page where !Envelope.isEnvelope(entry.payload) {
+                switch try await handle(entry, report: &report, autoCommit: &autoCommit) {
+                case .acknowledge: acknowledged.append(entry.id)
+                case .deferred: deferred.append(entry)
+                }
+            }
+            try await relay.acknowledge(acknowledged)
+            after = last.id
+        }
+        // A message that overtook its Welcome: try once more now that groups may have been joined.
+        if !report.joined.isEmpty, !deferred.isEmpty {
+            var acknowledged: [Int64] = []
+            var still: [MailboxEntryBody] = []
+            for entry in deferred {
+                switch try await handle(entry, report: &report, autoCommit: &autoCommit) {
+                case .acknowledge: acknowledged.append(entry.id)
+                case .deferred: still.append(entry)
+                }
+            }
+            try await relay.acknowledge(acknowledged)
+            deferred = still
+        }
+        report.deferred = deferred.count
+        if allowCommits {
+            for id in autoCommit.sorted() {
+                _ = try? await commit(in: id) { group in
+                    group.pendingProposals.isEmpty ? nil : CommitOptions(includePendingProposals: true, encrypted: true)
+                }
+            }
+        }
+        return report
+    }
+
+    func handle(_ entry: MailboxEntryBody, report: inout ConversationReport, autoCommit: inout Set<String>) async throws -> ConversationOutcome {
+        if try store.wasProcessed(entry.id) { return .acknowledge }
+        let drop = { (report: inout ConversationReport) throws -> ConversationOutcome in
+            report.dropped += 1
+            try self.store.markProcessed(entry.id, at: self.now())
+            return .acknowledge
+        }
+        guard let message = try? MLSMessage(wireBytes: Array(entry.payload)) else { return try drop(&report) }
+        let groupID: [UInt8]
+        switch message.body {
+        case .welcome(let welcome):
+            guard let id = try join(welcome, entryID: entry.id) else { return try drop(&report) }
+            report.joined.append(id)
+            return .acknowledge
+        case .privateMessage(let value): groupID = value.groupID
+        case .publicMessage(let value): groupID = value.content.groupID
+        case .groupInfo, .keyPackage: return try drop(&report)
+        }
+        let id = Self.hex(groupID)
+        guard let stored = try store.storedConversation(id) else {
+            // Maybe its Welcome is still on the way; give up after a day.
+            return now().timeIntervalSince1970 - TimeInterval(entry.receivedAt) > 86_400 ? try drop(&report) : .deferred
+        }
+        guard stored.conversation.active, stored.sealedState != nil else { return try drop(&report) }
+        var loaded = try loadGroup(id)
+        let previousEpoch = loaded.group.epochNumber
+        let result: ProcessedMessage
+        do {
+            result = try loaded.group.process(message)
+        } catch {
+            return try drop(&report)  // an old epoch, a forgery, our own commit echoed: nothing to apply
+        }
+        var updated = try record(loaded)
+        switch result {
+        case .application(let application):
+            guard let sender = LetterlockIdentity(credential: application.credential) else { return try drop(&report) }
+            let senderAccount = Self.hex(sender.accountID)
+            guard let content = try? ConversationMessageIn(application.data).validated() else {
+                try store.apply(.init(conversation: updated, processedEntry: entry.id))
+                report.dropped += 1
+                return .acknowledge
+            }
+            if try store.isBlocked(senderAccount) || store.hasMessage(groupID: id, messageID: content.id) {
+                try store.apply(.init(conversation: updated, processedEntry: entry.id))
+                report.dropped += 1
+                return .acknowledge
+            }
+            switch content.kind {
+            case .info:
+                updated.conversation.kind = content.conversation ?? updated.conversation.kind
+                if let name = content.name { updated.conversation.name = name }
+                if updated.conversation.kind == .direct {
+                    updated.conversation.peerAccount = updated.conversation.members.first { $0 != identity.accountID }
+                }
+                let members = Set(updated.conversation.members)
+                for (account, token) in content.tokens ?? [:] where members.contains(account) && account != identity.accountID {
+                    updated.tokens[account] = token
+                }
+                try store.apply(.init(conversation: updated, processedEntry: entry.id))
+                return .acknowledge
+            case .rename:
+                updated.conversation.name = content.name
+            case .text, .file:
+                break
+            }
+            var manifest: (name: String, size: Int64, sealed: Data)?
+            if let file = content.file {
+                guard let decoded = try? FileManifest(decoding: file) else {
+                    try store.apply(.init(conversation: updated, processedEntry: entry.id))
+                    report.dropped += 1
+                    return .acknowledge
+                }
+                manifest = (decoded.name, decoded.plaintextSize, try sealer.seal(Array(file), context: "file " + id + " " + content.id))
+            }
+            let stored = ConversationEntry(
+                sequence: 0, conversationID: id, messageID: content.id, senderAccount: senderAccount, senderDevice: Self.hex(sender.deviceID),
+                kind: content.kind, text: content.text, name: content.name, fileName: manifest?.name, fileSize: manifest?.size,
+                sentAt: Date(timeIntervalSince1970: TimeInterval(content.sentAt)), receivedAt: now(), outgoing: false)
+            if try store.apply(.init(conversation: updated, message: stored, sealedManifest: manifest?.sealed, processedEntry: entry.id)) {
+                report.messages.append(stored)
+            }
+            return .acknowledge
+        case .proposal(let proposal):
+            try store.apply(.init(conversation: updated, processedEntry: entry.id))
+            if case .remove(let remove) = proposal.proposal, case .member(let senderLeaf) = proposal.sender {
+                let members = Self.memberDevices(loaded.group)
+                if let from = members.first(where: { $0.leaf == senderLeaf }), let target = members.first(where: { $0.leaf == remove.removed }),
+                    from.account == target.account
+                {
+                    autoCommit.insert(id)  // a member leaving: commit it for them
+                }
+            }
+            return .acknowledge
+        case .commit(let summary):
+            report.commits += 1
+            if summary.removedUs {
+                updated.conversation.active = false
+                updated.sealedState = nil
+                try store.apply(.init(conversation: updated, processedEntry: entry.id))
+                return .acknowledge
+            }
+            let members = Set(updated.conversation.members)
+            updated.tokens = updated.tokens.filter { members.contains($0.key) }
+            // Messages we sent in the previous epoch may have reached the relay after this
+            // Commit: the others can no longer read them. Re-send them in the new epoch.
+            let resend = try store.outbox(id).filter { $0.epoch == previousEpoch && $0.attempts < conversationSettings.resendLimit }
+            try store.apply(.init(conversation: updated, processedEntry: entry.id, outboxPruneBelow: (id, previousEpoch)))
+            if !resend.isEmpty { try? await self.resend(resend, in: id) }
+            return .acknowledge
+        }
+    }
+
+    /// Joins a group from a Welcome addressed to one of our stored KeyPackages; nil when it is
+    /// for none of them (or for a group we are already in).
+    func join(_ welcome: Welcome, entryID: Int64) throws -> String? {
+        guard let stored = try welcome.secrets.lazy.compactMap({ try self.store.storedKeyPackage(reference: Data($0.newMember)) }).first else {
+            return nil
+        }
+        let crypto = try CryptoSuite(CipherSuite(rawValue: stored.cipherSuite))
+        let keys = try keyPackageKeys(stored, crypto: crypto)
+        guard let keyPackage = try? KeyPackageIn(wireBytes: Array(stored.keyPackage)),
+            let group = try? MLSGroup(joining: welcome, keyPackage: keyPackage, privateKeys: keys, configuration: mlsConfiguration())
+        else { return nil }
+        let id = Self.hex(group.groupID)
+        if let existing = try store.storedConversation(id), existing.conversation.active { return nil }
+        let conversation = Conversation(
+            id: id, kind: .group, name: nil, peerAccount: nil, members: [], epoch: group.epochNumber, active: true, createdAt: now())
+        let record = try record(
+            LoadedGroup(
+                stored: .init(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0), group: group))
+        // The init key is deleted with the join (RFC 9420 §16.8), in the same transaction.
+        try store.apply(.init(conversation: record, processedEntry: entryID, consumedKeyPackage: stored.reference))
+        return id
+    }
+
+    /// Re-encrypts outbox messages in the current epoch and sends them again.
+    func resend(_ items: [DeviceStore.OutboxItem], in conversationID: String) async throws {
+        var loaded = try loadGroup(conversationID)
+        var ciphertexts: [MLSMessage] = []
+        var updated: [DeviceStore.OutboxItem] = []
+        for item in items {
+            let plaintext = try sealer.open(item.sealedPlaintext, context: "outbox " + conversationID + " " + item.messageID)
+            ciphertexts.append(try loaded.group.encrypt(plaintext))
+            var next = item
+            next.epoch = loaded.group.epochNumber
+            next.attempts = max(0, item.attempts) + 1
+            updated.append(next)
+        }
+        let stored = try record(loaded)
+        try store.apply(.init(conversation: stored, outboxInsert: updated))
+        let recipients = try recipients(loaded.group, stored)
+        for ciphertext in ciphertexts { try await deliver(ciphertext, to: recipients) }
+    }
+
+    /// Sends again what a failed send left in the outbox (attempts -1).
+    func retryUndelivered(_ conversationID: String) async throws {
+        let pending = try store.outbox(conversationID).filter { $0.attempts < 0 }
+        guard !pending.isEmpty else { return }
+        try await resend(pending, in: conversationID)
+    }
+
+    /// A device newly linked to this account joins its groups: any device the relay lists for
+    /// this account that is not in the group's tree is added (its KeyPackage claimed and
+    /// checked). Returns true when a Commit was made.
+    func addMissingOwnDevices(_ conversationID: String) async throws -> Bool {
+        let loaded = try loadGroup(conversationID)
+        let inTree = Set(Self.memberDevices(loaded.group).map(\.device))
+        let listed = try await relay.ownDevices().devices.map(\.deviceID)
+        guard listed.contains(where: { !inTree.contains($0) }) else { return false }
+        let before = loaded.group.epochNumber
+        try await add(accounts: [identity.accountID], to: conversationID)
+        return try loadGroup(conversationID).group.epochNumber != before
+    }
+}
+
+extension LetterlockClient {
+    /// The light path for an interactive chat polling often: conversation messages only (one
+    /// mailbox fetch when nothing is queued), without the contact sync and maintenance of
+    /// ``receive()``.
+    @discardableResult
+    public func receiveMessages() async throws -> ConversationReport {
+        try await receiveConversations(allowCommits: true)
+    }
+}

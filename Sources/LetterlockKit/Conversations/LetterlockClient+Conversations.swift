@@ -1,0 +1,318 @@
+import Crypto
+public import Foundation
+public import LetterlockFiles
+public import FileCipher
+import MLS
+import RelayAPI
+
+/// Conversations over MLS (issue 5 item 3): 1:1 chats and groups, text, renames, files.
+///
+/// A conversation is an MLS group whose members are every device of every member account
+/// (RFC 9420; 1:1 chats are two-account groups). Handshake and application messages travel as
+/// MLS `PrivateMessage`s in sealed sends (the relay learns neither sender nor content; it reads
+/// only the framing header to order commits). See docs/client.md "Conversations".
+extension LetterlockClient {
+    // MARK: Reading
+
+    public func conversations() throws -> [Conversation] { try store.storedConversations().map(\.conversation) }
+
+    public func conversation(_ id: String) throws -> Conversation {
+        guard let stored = try store.storedConversation(id) else { throw ConversationError.unknownConversation }
+        return stored.conversation
+    }
+
+    /// The 1:1 conversation with `account`, if one exists and this device is in it.
+    public func directConversation(with account: String) throws -> Conversation? {
+        try conversations().first { $0.kind == .direct && $0.peerAccount == account && $0.active }
+    }
+
+    /// History, oldest first; `after` is a ``ConversationEntry/sequence``.
+    public func messages(in id: String? = nil, after: Int64 = 0, limit: Int = 1_000) throws -> [ConversationEntry] {
+        try store.conversationEntries(id, after: after, limit: limit)
+    }
+
+    /// A conversation named on the command line: a group name, a contact's username (their
+    /// 1:1 chat), an account id, or a conversation id.
+    public func findConversation(_ name: String) async throws -> Conversation {
+        let all = try conversations().filter(\.active)
+        if let match = all.first(where: { $0.id == name }) { return match }
+        if let match = all.first(where: { $0.kind == .group && $0.name == name }) { return match }
+        if let contact = try store.contact(username: name), let direct = try directConversation(with: contact.accountID) { return direct }
+        if RelayClient.isRelayID(name), let direct = try directConversation(with: name) { return direct }
+        throw ConversationError.unknownConversation
+    }
+
+    // MARK: Creating
+
+    /// The 1:1 chat with a contact (username or account id), created when there is none: a new
+    /// group with this device, then one Commit adding every device of theirs and every other
+    /// device of this account (KeyPackages claimed from the relay and checked against the key
+    /// directory), the Welcome sealed to the new devices, and an `info` message.
+    @discardableResult
+    public func startConversation(with name: String) async throws -> Conversation {
+        let account = try await acceptedContact(name)
+        if let existing = try directConversation(with: account) { return existing }
+        let id = try createGroup(kind: .direct, name: nil, peer: account)
+        try await add(accounts: [account, identity.accountID], to: id)
+        return try conversation(id)
+    }
+
+    /// A new group named `name` with the given contacts (and this account's other devices).
+    @discardableResult
+    public func createGroup(named name: String, members: [String]) async throws -> Conversation {
+        guard !name.isEmpty, name.utf8.count <= ConversationMessageIn.maximumNameBytes else { throw ConversationError.invalidName }
+        var accounts: [String] = []
+        for member in members { accounts.append(try await acceptedContact(member)) }
+        let id = try createGroup(kind: .group, name: name, peer: nil)
+        try await add(accounts: accounts + [identity.accountID], to: id)
+        return try conversation(id)
+    }
+
+    /// Adds contacts (every device of each) to a group.
+    public func addMembers(_ names: [String], to conversationID: String) async throws {
+        let current = try conversation(conversationID)
+        guard current.kind == .group else { throw ConversationError.notAGroup }
+        var accounts: [String] = []
+        for name in names {
+            let account = try await acceptedContact(name)
+            if current.members.contains(account) { throw ConversationError.alreadyMember }
+            accounts.append(account)
+        }
+        try await add(accounts: accounts, to: conversationID)
+    }
+
+    /// Removes an account (all its devices) from a group.
+    public func removeMember(_ name: String, from conversationID: String) async throws {
+        let current = try conversation(conversationID)
+        guard current.kind == .group else { throw ConversationError.notAGroup }
+        let account = try await resolve(name)
+        guard current.members.contains(account), account != identity.accountID else { throw ConversationError.notAMember }
+        _ = try await commit(in: conversationID) { group in
+            let leaves = Self.memberDevices(group).filter { $0.account == account }.map(\.leaf)
+            return leaves.isEmpty ? nil : CommitOptions(removing: leaves, encrypted: true)
+        }
+        var stored = try loadGroup(conversationID).stored
+        stored.tokens[account] = nil
+        try store.apply(.init(conversation: stored))
+    }
+
+    /// Leaves a conversation: sends Remove proposals for every device of this account (a
+    /// member cannot commit its own removal, RFC 9420 §12.2; the other members commit them on
+    /// receipt), then forgets the group state on this device.
+    public func leave(_ conversationID: String) async throws {
+        var loaded = try loadGroup(conversationID)
+        let recipients = try recipients(loaded.group, loaded.stored)
+        var proposals: [MLSMessage] = []
+        let own = Self.memberDevices(loaded.group).filter { $0.account == identity.accountID }
+        // Our own leaf last: proposals from a member are only valid while it is in the tree.
+        for member in own.sorted(by: { ($0.device == identity.deviceID ? 1 : 0) < ($1.device == identity.deviceID ? 1 : 0) }) {
+            proposals.append(try loaded.group.propose(.remove(Remove(removed: member.leaf)), encrypted: true))
+        }
+        for proposal in proposals { try await deliver(proposal, to: recipients) }
+        var stored = loaded.stored
+        stored.conversation.active = false
+        stored.sealedState = nil
+        try store.apply(.init(conversation: stored))
+    }
+
+    /// Renames a group. The name travels only inside the group (a `rename` application message).
+    public func rename(_ conversationID: String, to name: String) async throws {
+        guard !name.isEmpty, name.utf8.count <= ConversationMessageIn.maximumNameBytes else { throw ConversationError.invalidName }
+        guard try conversation(conversationID).kind == .group else { throw ConversationError.notAGroup }
+        try await send(ConversationMessage(kind: .rename, sentAt: Int64(now().timeIntervalSince1970), name: name), in: conversationID)
+    }
+
+    // MARK: Sending
+
+    /// Sends text to a conversation (creating the 1:1 chat with a contact on first use when
+    /// `name` is not a conversation).
+    @discardableResult
+    public func sendText(_ text: String, to conversationID: String) async throws -> ConversationEntry {
+        guard !text.isEmpty, text.utf8.count <= ConversationMessageIn.maximumTextBytes else { throw ConversationError.malformedMessage }
+        return try await send(ConversationMessage(kind: .text, sentAt: Int64(now().timeIntervalSince1970), text: text), in: conversationID)
+    }
+
+    /// Encrypts and uploads a file (LetterlockFiles), then sends a `file` message carrying its
+    /// manifest (blob id and key): only the group's members can fetch and decrypt it.
+    @discardableResult
+    public func sendFile(
+        _ file: URL, name: String? = nil, to conversationID: String, progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws -> ConversationEntry {
+        _ = try loadGroup(conversationID)  // fail before uploading
+        let manifest = try await fileTransfer().send(file, name: name, progress: progress)
+        return try await send(
+            ConversationMessage(kind: .file, sentAt: Int64(now().timeIntervalSince1970), file: manifest.encoded), in: conversationID)
+    }
+
+    /// Downloads, verifies and decrypts the file of a `file` message to `destination`.
+    public func downloadFile(
+        _ entry: ConversationEntry, to destination: URL, progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws {
+        guard entry.kind == .file, let sealed = try store.sealedManifest(groupID: entry.conversationID, messageID: entry.messageID) else {
+            throw ConversationError.unknownConversation
+        }
+        let manifest = try FileManifest(decoding: try sealer.open(sealed, context: "file " + entry.conversationID + " " + entry.messageID))
+        try await fileTransfer().receive(manifest, to: destination, progress: progress)
+    }
+
+    func fileTransfer() throws -> FileTransfer {
+        guard let url = URL(string: relay.baseURL) else { throw RelayClientError.invalidURL }
+        return FileTransfer(blobs: BlobClient(relay: url, signer: DeviceRequestSigner(deviceID: identity.deviceID, key: signingKey, now: now), httpClient: relay.http))
+    }
+
+    /// Encrypts `message` in the group's current epoch and sends it to every other member
+    /// device. The new group state (its sending ratchet moved on), the history entry and an
+    /// outbox copy are saved *before* the send, so a key is never used twice and a message
+    /// that fails to go out is retried by ``receive()``.
+    @discardableResult
+    func send(_ message: ConversationMessage, in conversationID: String) async throws -> ConversationEntry {
+        try await selfUpdateIfDue(conversationID)
+        var loaded = try loadGroup(conversationID)
+        let plaintext = try message.encoded()
+        let ciphertext = try loaded.group.encrypt(plaintext)
+        var stored = try record(loaded)
+        stored.messagesSinceUpdate += 1
+        if message.kind == .rename { stored.conversation.name = message.name }
+        if message.kind == .info, let tokens = message.tokens { stored.tokens.merge(tokens) { _, new in new } }
+        let entry = ConversationEntry(
+            sequence: 0, conversationID: conversationID, messageID: message.id, senderAccount: identity.accountID, senderDevice: identity.deviceID,
+            kind: message.kind, text: message.text, name: message.name, fileName: try message.file.map { try FileManifest(decoding: $0).name },
+            fileSize: try message.file.map { try FileManifest(decoding: $0).plaintextSize },
+            sentAt: Date(timeIntervalSince1970: TimeInterval(message.sentAt)), receivedAt: now(), outgoing: true)
+        let outbox = DeviceStore.OutboxItem(
+            groupID: conversationID, messageID: message.id, epoch: loaded.group.epochNumber,
+            sealedPlaintext: try sealer.seal(plaintext, context: "outbox " + conversationID + " " + message.id), attempts: -1)
+        try store.apply(
+            .init(
+                conversation: stored, message: message.kind == .info ? nil : entry,
+                sealedManifest: try message.file.map { try sealer.seal(Array($0), context: "file " + conversationID + " " + message.id) },
+                outboxInsert: [outbox]))
+        try await deliver(ciphertext, to: try recipients(loaded.group, stored))
+        var sent = outbox
+        sent.attempts = 0
+        try store.apply(.init(outboxInsert: [sent]))
+        return entry
+    }
+
+    // MARK: Commits
+
+    /// Post-compromise security: a Commit with a fresh UpdatePath when this device sent
+    /// ``ConversationConfiguration/selfUpdateAfterMessages`` messages or
+    /// ``ConversationConfiguration/selfUpdateAfterSeconds`` passed since its last path.
+    func selfUpdateIfDue(_ conversationID: String) async throws {
+        let settings = conversationSettings
+        let stored = try loadGroup(conversationID).stored
+        let age = Int64(now().timeIntervalSince(stored.lastUpdateAt))
+        guard stored.messagesSinceUpdate >= settings.selfUpdateAfterMessages || age >= settings.selfUpdateAfterSeconds else { return }
+        try await selfUpdate(conversationID)
+    }
+
+    /// Commits an UpdatePath now (a self-update), whatever the counters say.
+    public func selfUpdate(_ conversationID: String) async throws {
+        _ = try await commit(in: conversationID) { _ in CommitOptions(includePath: true, encrypted: true) }
+    }
+
+    /// Builds a Commit with `build` on the current state, sends it to the current members, and
+    /// merges it once the relay accepted it. On `commit_conflict` (another member's Commit won
+    /// the epoch, docs/relay.md) it discards ours, catches up (processing the winner), and
+    /// builds again on the new epoch; `build` returning nil means nothing is left to do. Added
+    /// devices get the Welcome after the merge. Returns the merged summary.
+    func commit(in conversationID: String, build: (MLSGroup) throws -> CommitOptions?) async throws -> CommitSummary? {
+        for _ in 0...conversationSettings.conflictRetries {
+            var loaded = try loadGroup(conversationID)
+            guard let options = try build(loaded.group) else { return nil }
+            // The relay orders commits per recipient device (docs/relay.md, commit ordering):
+            // a Commit goes to every member device, this one included, so that two members
+            // committing in the same epoch always share a recipient and the second gets the
+            // conflict. Our own copy comes back for an epoch we have left and is dropped.
+            guard let ownToken = deliveryToken else { throw ConversationError.missingDeliveryToken }
+            let recipients = try recipients(loaded.group, loaded.stored) + [(deviceID: identity.deviceID, token: ownToken)]
+            let created = try loaded.group.commit(options)
+            do {
+                try await deliver(created.commit, to: recipients)
+            } catch let error as RelayClientError where error == .commitConflict || error.code == "commit_epoch_ahead" {
+                _ = try await receiveConversations(allowCommits: false)
+                continue
+            }
+            let summary = try loaded.group.mergePendingCommit()
+            var stored = try record(loaded)
+            if summary.hadPath {
+                stored.lastUpdateAt = now()
+                stored.messagesSinceUpdate = 0
+            }
+            // Our earlier messages went out before this Commit reached the relay: readable.
+            try store.apply(.init(conversation: stored, outboxPruneBelow: (conversationID, loaded.group.epochNumber)))
+            if let welcome = created.welcome {
+                let newDevices = try summary.added.compactMap { member -> (deviceID: String, token: Data)? in
+                    guard let named = LetterlockIdentity(credential: member.credential) else { return nil }
+                    guard let token = try token(for: Self.hex(named.accountID), in: stored) else { throw ConversationError.missingDeliveryToken }
+                    return (Self.hex(named.deviceID), token)
+                }
+                try await deliver(welcome, to: newDevices)
+            }
+            return summary
+        }
+        throw ConversationError.conflictRetriesExhausted
+    }
+
+    /// Adds every device of `accounts` not yet in the group, then tells the group the
+    /// conversation's kind, name and every member account's delivery token (`info`).
+    func add(accounts: [String], to conversationID: String) async throws {
+        var packages: [KeyPackageIn] = []
+        let present = Set(Self.memberDevices(try loadGroup(conversationID).group).map(\.device))
+        for account in Set(accounts) { packages += try await claimKeyPackages(of: account, excludingDevices: present) }
+        if packages.isEmpty {
+            // Our own other devices may have none; another account with none cannot be added.
+            if accounts.contains(where: { $0 != identity.accountID }) { throw ConversationError.noKeyPackage }
+            return
+        }
+        let summary = try await commit(in: conversationID) { group in
+            let inTree = Set(Self.memberDevices(group).map(\.device))
+            let remaining = packages.filter { package in
+                LetterlockIdentity(credential: package.leafNode.credential).map { !inTree.contains(Self.hex($0.deviceID)) } ?? false
+            }
+            return remaining.isEmpty ? nil : CommitOptions(adding: remaining, encrypted: true)
+        }
+        guard summary != nil else { return }
+        try await sendInfo(conversationID)
+    }
+
+    /// The `info` message: kind, name, and the tokens of every member account this device knows.
+    func sendInfo(_ conversationID: String) async throws {
+        let loaded = try loadGroup(conversationID)
+        var tokens: [String: Data] = [:]
+        for account in loaded.stored.conversation.members {
+            if let token = try token(for: account, in: loaded.stored) { tokens[account] = token }
+        }
+        let c = loaded.stored.conversation
+        try await send(
+            ConversationMessage(kind: .info, sentAt: Int64(now().timeIntervalSince1970), name: c.name, conversation: c.kind, tokens: tokens),
+            in: conversationID)
+    }
+
+    /// A new empty group with only this device, saved.
+    func createGroup(kind: ConversationKind, name: String?, peer: String?) throws -> String {
+        let crypto = try CryptoSuite(conversationSuite)
+        let bundle = try KeyPackageBundle(crypto: crypto, identity: try mlsIdentity(), signatureKey: try mlsSigner(crypto), now: UInt64(now().timeIntervalSince1970))
+        var random = SystemRandomNumberGenerator()
+        let groupID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let group = try MLSGroup(
+            creating: groupID, cipherSuite: conversationSuite, leafNode: bundle.keyPackage.leafNode, encryptionKey: bundle.privateKeys.encryptionKey,
+            signer: bundle.privateKeys.signatureKey, configuration: mlsConfiguration())
+        let id = Self.hex(groupID)
+        let conversation = Conversation(
+            id: id, kind: kind, name: name, peerAccount: peer, members: [identity.accountID], epoch: 0, active: true, createdAt: now())
+        let stored = DeviceStore.StoredConversation(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0)
+        try store.apply(.init(conversation: try record(LoadedGroup(stored: stored, group: group))))
+        return id
+    }
+
+    /// An accepted contact's account (we hold their delivery token).
+    func acceptedContact(_ name: String) async throws -> String {
+        let account = try await resolve(name)
+        guard try !store.isBlocked(account) else { throw LetterlockError.blocked }
+        guard let contact = try store.contact(account) else { throw ConversationError.notAContact }
+        guard contact.state == .accepted, contact.deliveryToken != nil else { throw ConversationError.contactNotAccepted }
+        return account
+    }
+}
