@@ -13,7 +13,7 @@ TEST_FLAGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(notdir $(wildcard Fuzz/Fuzz*))
 
-.PHONY: all deps build release test run bench conformance fuzz fuzz-build vectors format clean
+.PHONY: all deps build release test run demo bench conformance fuzz fuzz-build vectors format clean
 
 all: build
 
@@ -37,6 +37,11 @@ run: deps
 	    echo "letterlock-relay is not built yet: see issue 3 and the README's status section." >&2; exit 1; fi
 	$(SWIFT) build --scratch-path $(SCRATCH) --product letterlock-relay $(SWIFT_BUILD_FLAGS)
 	$(SCRATCH)/debug/letterlock-relay --data-dir ./letterlock-data $(RUN_FLAGS)
+
+## The newcomer's tour: a relay in-process, three people, chats, a group, a file, a blocked request.
+demo: deps
+	$(SWIFT) build --scratch-path $(SCRATCH) --product letterlock $(SWIFT_BUILD_FLAGS)
+	$(SCRATCH)/debug/letterlock demo
 
 ## Benchmarks, release build: `make bench BENCH="pdq --json"`.
 BENCH ?= --help
