@@ -142,7 +142,9 @@ struct DemoScript {
         try await text(bob, "Yes, the usual place at noon.", to: chat.id)
         try await receive(alice, "alice")
         let epoch = try alice.conversation(chat.id).epoch
-        say("   (group \(chat.id.prefix(12))…, epoch \(epoch), cipher suite MLS 0x0001)")
+        let suite = try alice.cipherSuite(ofConversation: chat.id)
+        let suiteName = suite == 0xF0A1 ? "0xF0A1, post-quantum hybrid X-Wing (provisional codepoint)" : String(format: "0x%04X", suite)
+        say("   (group \(chat.id.prefix(12))…, epoch \(epoch), MLS cipher suite \(suiteName))")
 
         step(5, "A group: Alice creates \"Book club\" with Bob and Carol; Carol renames it (the name is encrypted too)")
         sent.values.append("Book club")

@@ -31,9 +31,12 @@ extension Relay {
         public var maximumKeyPackagesPerUpload = 100
         public var maximumKeyPackageSize = 16 * 1024
         public var keyPackageLimitPerSuite = 500
-        /// Cipher suites a KeyPackage may be uploaded for: the seven of RFC 9420 §17.1. With the
-        /// per-suite limit this bounds one device's key packages (7 x 500 x 16 KiB, about 56 MiB).
-        public var acceptedCipherSuites: Set<UInt16> = Set(1...7)
+        /// Cipher suites a KeyPackage may be uploaded for: the seven of RFC 9420 §17.1 and
+        /// Letterlock's post-quantum default, MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519 at its
+        /// provisional codepoint 0xF0A1 (`CipherSuite.provisionalMLKEM768X25519Codepoint`, README).
+        /// With the per-suite limit this bounds one device's key packages (8 x 500 x 16 KiB, about
+        /// 64 MiB).
+        public var acceptedCipherSuites: Set<UInt16> = Set(1...7).union([0xF0A1])
         /// Entries one device's queue (inbox or requests) may hold; a send to a full inbox gets
         /// 507 `mailbox_full` (review M4). A request to a full request queue is answered like a
         /// delivered one and dropped, so that it reveals nothing about the recipient.

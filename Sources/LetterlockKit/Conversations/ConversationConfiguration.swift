@@ -13,10 +13,10 @@ public struct ConversationConfiguration: Sendable {
     /// How many times an application message is re-sent in a new epoch after a concurrent
     /// commit may have made it unreadable (receivers drop duplicates by message id).
     public var resendLimit = 2
-    /// The MLS cipher suite of new conversations. Suite 1 (X25519, AES-128-GCM, Ed25519): the
-    /// relay's default `acceptedCipherSuites` (RFC 9420's seven) does not yet admit KeyPackages of
-    /// the X-Wing suite 0xF0A1 that ARCHITECTURE.md names as the default.
-    public var cipherSuite: UInt16 = 0x0001
+    /// The MLS cipher suite of new conversations: Letterlock's post-quantum hybrid default,
+    /// MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519 (X-Wing), at its provisional codepoint
+    /// 0xF0A1 (`CipherSuite.provisionalMLKEM768X25519Codepoint`; README, "Cipher suites").
+    public var cipherSuite: UInt16 = 0xF0A1
 
     public init() {}
 }

@@ -21,6 +21,11 @@ extension LetterlockClient {
         return stored.conversation
     }
 
+    /// The MLS cipher suite a conversation's group runs on (its GroupContext's `cipher_suite`).
+    public func cipherSuite(ofConversation id: String) throws -> UInt16 {
+        try loadGroup(id).group.cipherSuite.rawValue
+    }
+
     /// The 1:1 conversation with `account`, if one exists and this device is in it.
     public func directConversation(with account: String) throws -> Conversation? {
         try conversations().first { $0.kind == .direct && $0.peerAccount == account && $0.active }
