@@ -120,6 +120,13 @@ public final class DeviceStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("2026-11-21 contact secret") { db in
+            // The key material of envelopes sealed to a contact, apart from the delivery token
+            // the relay sees (docs/client.md, "Envelopes").
+            try db.execute(sql: "ALTER TABLE contacts ADD COLUMN contact_secret BLOB")
+            // The newest accepted card's signed time: replayed older cards are refused.
+            try db.execute(sql: "ALTER TABLE contacts ADD COLUMN last_card_sent_at INTEGER")
+        }
         return migrator
     }
 }

@@ -37,6 +37,7 @@ extension LetterlockClient {
         offer.offeringDevice = DeviceInfo(
             deviceID: identity.deviceID, signingKey: identity.signingPublicKey, agreementKey: identity.agreementPublicKey)
         offer.deliveryToken = deliveryToken
+        offer.contactSecret = contactSecret
         let offerPayload = try Envelope.seal(
             content(.linkOffer, to: code.temporaryAccount, link: offer), signer: signingKey,
             protection: .devices([(code.temporaryDevice, code.agreementKey)]))
@@ -78,6 +79,7 @@ extension LetterlockClient {
         complete.accountID = identity.accountID
         complete.deviceID = added.deviceID
         complete.deliveryToken = deliveryToken
+        complete.contactSecret = contactSecret
         complete.username = try store.storedIdentity()?.identity.username
         complete.devices = try ownCard(includingToken: false).devices
         complete.contacts = try store.contacts()
