@@ -192,6 +192,11 @@ extension LetterlockClient {
         }
         let content = try await verifiedContent(signed, expectedSender: sender)
         guard let card = content.card else { throw LetterlockError.malformedEnvelope }
+        // A card with a token or contact secret read by the relay would hand it both: such a card
+        // is only believed when it arrived sealed.
+        if envelope.protection == .signed, card.deliveryToken != nil || card.contactSecret != nil {
+            throw LetterlockError.malformedEnvelope
+        }
         switch content.kind {
         case .contactAccept where try store.contact(sender)?.state == .outgoing:
             // They accepted our request: keep their card and token, and send ours back.

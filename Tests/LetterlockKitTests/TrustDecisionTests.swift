@@ -104,4 +104,22 @@ import Testing
             #expect(try alice.client.store.contact(bob.client.identity.accountID)?.deliveryToken == rotated)
         }
     }
+
+    /// L1: an accept carries a token and a contact secret, so it must arrive sealed; one sent in
+    /// clear (readable by the relay) is not acted on.
+    @Test func anAcceptInClearIsRefused() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            try await alice.client.addContact(username: "bob")
+            let aliceAccount = alice.client.identity.accountID
+            let payload = try Envelope.seal(
+                bob.client.content(.contactAccept, to: aliceAccount, card: try bob.client.ownCard(includingToken: true)),
+                signer: bob.client.signingKey, protection: .signed)
+            try await bob.client.relay.sendRequest(payload, to: [alice.client.identity.deviceID])
+            let report = try await alice.client.sync()
+            #expect(report.dropped == 1 && report.contactsUpdated.isEmpty)
+            #expect(try alice.client.store.contact(bob.client.identity.accountID)?.state == .outgoing)
+        }
+    }
 }
