@@ -57,13 +57,19 @@ extension LetterlockClient {
         return changed
     }
 
-    /// Accepts the relay's current device set for a contact as the known set (after the user
-    /// compared safety numbers), clearing the warning. Agreement keys already known are kept.
+    /// Accepts the relay's current device set for a contact as the known set, clearing the
+    /// warning, provided it still gives `safetyNumber`, the number the user compared (digits;
+    /// spacing ignored). Otherwise ``LetterlockError/safetyNumberChanged``: the relay must not be
+    /// able to show one set while the user compares and another when they confirm. Agreement
+    /// keys already known are kept.
     @discardableResult
-    public func confirmDevices(of name: String) async throws -> Contact {
+    public func confirmDevices(of name: String, expecting safetyNumber: String) async throws -> Contact {
         let account = try await resolve(name)
         guard var contact = try store.contact(account) else { throw LetterlockError.unknownContact }
         let directory = try await relay.devices(of: account)
+        let mine = [identity.signingPublicKey] + (try store.ownDevices().filter { $0.deviceID != identity.deviceID }.map(\.signingKey))
+        let now = SafetyNumber((identity.accountID, mine), (account, directory.devices.map(\.publicKey))).description
+        guard now.filter(\.isNumber) == safetyNumber.filter(\.isNumber) else { throw LetterlockError.safetyNumberChanged }
         let card = ContactCard(accountID: account, username: contact.username, devices: contact.devices, deliveryToken: nil)
         contact.devices = Self.merge(directory: directory, card: card)
         contact.devicesChangedAt = nil

@@ -122,4 +122,26 @@ import Testing
             #expect(try alice.client.store.contact(bob.client.identity.accountID)?.state == .outgoing)
         }
     }
+
+    /// M1: confirming accepts the set whose number the user compared, not whatever the relay
+    /// lists at confirmation time.
+    @Test func confirmingRefusesASetThatChangedAfterTheComparison() async throws {
+        try await LiveRelay.run { url, _ in
+            let (alice, bob) = try await Self.contacts(url)
+            let phone = try await DeviceAndVerificationTests.link(bob, relay: url)
+            let compared = try await alice.client.verify("bob")
+            #expect(compared.addedDevices == [phone.identity.deviceID])
+
+            // Between the comparison and the confirmation, the relay lists one more device.
+            let rogue = Curve25519.Signing.PrivateKey()
+            let account = bob.client.identity.accountID
+            let proof = try rogue.signature(for: RequestSigning.addDeviceProof(account: account, publicKey: rogue.publicKey.rawRepresentation))
+            _ = try await bob.client.relay.addDevice(publicKey: rogue.publicKey.rawRepresentation, proof: proof)
+            await #expect(throws: LetterlockError.safetyNumberChanged) {
+                try await alice.client.confirmDevices(of: "bob", expecting: compared.safetyNumber)
+            }
+            #expect(try alice.client.store.contact(account)?.devices.count == 1)
+            #expect(try await alice.client.verify("bob").devicesChanged)
+        }
+    }
 }
