@@ -227,6 +227,12 @@ struct VerifyCommand: AsyncParsableCommand {
                 for id in verification.removedDevices { Output.print("  removed device: \(id)") }
                 Output.print("Compare the number below with theirs in person, then run `letterlock verify \(name) --confirm '<the number>'`.")
             }
+            if !verification.unknownOwnDevices.isEmpty {
+                // Not in the number: the relay lists devices of your account this device never saw linked.
+                Output.print("WARNING: the relay lists devices of your own account that this device does not know:")
+                for id in verification.unknownOwnDevices { Output.print("  unknown own device: \(id)") }
+                Output.print("If you did not link them on another device, revoke them: letterlock devices revoke ID")
+            }
             Output.print("Safety number with \(display):")
             let groups = verification.safetyNumber.split(separator: " ")
             for line in stride(from: 0, to: groups.count, by: 4) {
