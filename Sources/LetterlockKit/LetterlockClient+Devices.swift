@@ -60,7 +60,12 @@ extension LetterlockClient {
                     let candidate = content.link?.proof,
                     let key = try? Curve25519.Signing.PublicKey(rawRepresentation: code.signingKey),
                     key.isValidSignature(candidate, for: RequestSigning.addDeviceProof(account: identity.accountID, publicKey: code.signingKey))
-                else { throw LetterlockError.linkRejected }
+                else {
+                    // Anyone who saw the code can send a proof with the right pairing: a bad one is
+                    // discarded, not a reason to abort, so it cannot stop the real device linking.
+                    _ = try? await relay.acknowledge([entry.id])
+                    continue
+                }
                 try await relay.acknowledge([entry.id])
                 proof = candidate
                 break

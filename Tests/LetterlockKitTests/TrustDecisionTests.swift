@@ -144,4 +144,28 @@ import Testing
             #expect(try await alice.client.verify("bob").devicesChanged)
         }
     }
+
+    /// L8: someone who saw the link code sends a proof with the right pairing but a bad
+    /// signature first; linking skips it and completes with the real device's proof.
+    @Test func aForgedLinkProofDoesNotAbortLinking() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let join = try await DeviceJoin.begin(home: LiveRelay.temporaryDirectory("home2").appendingPathComponent("state"), relayURL: url)
+            var link = LinkMessage(pairing: join.code.pairing)
+            link.proof = Data(repeating: 1, count: 64)
+            let forger = Curve25519.Signing.PrivateKey()
+            let content = EnvelopeContent(
+                kind: .linkProof, senderAccount: join.code.temporaryAccount, senderDevice: join.code.temporaryDevice,
+                recipientAccount: alice.client.identity.accountID, sentAt: Int64(Date().timeIntervalSince1970), card: nil, link: link)
+            let payload = try Envelope.seal(
+                content, signer: forger,
+                protection: .devices([(alice.client.identity.deviceID, alice.client.identity.agreementPublicKey)]))
+            try await alice.client.relay.sendSealed(
+                payload, to: [(alice.client.identity.deviceID, try alice.client.inviteLink().deliveryToken)])
+
+            async let added = alice.client.linkDevice(code: join.code.description, timeout: .seconds(20), pollInterval: .milliseconds(50))
+            let joined = try await join.complete(timeout: .seconds(20), pollInterval: .milliseconds(50))
+            #expect(try await added.deviceID == joined.identity.deviceID)
+        }
+    }
 }
