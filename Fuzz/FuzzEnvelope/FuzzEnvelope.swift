@@ -16,7 +16,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     if let envelope = try? EnvelopeIn(parsing: bytes) {
         _ = try? envelope.openSigned().verified(with: signingKey)
-        _ = try? envelope.open(token: token).verified(with: signingKey)
+        _ = try? envelope.open(secret: token, recipientAccount: device).verified(with: signingKey)
         _ = try? envelope.open(deviceID: device, agreementKey: agreementKey).verified(with: signingKey)
     }
     let text = String(decoding: bytes, as: UTF8.self)

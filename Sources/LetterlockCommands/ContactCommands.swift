@@ -205,15 +205,18 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify", abstract: "Show a contact's safety number and warn if their devices changed.")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Username or account id of a contact.") var name: String
-    @Flag(help: "After comparing numbers: accept their current devices as known.") var confirm = false
+    @Option(
+        help: ArgumentHelp(
+            "After comparing numbers: the safety number you compared (as printed); accepts their current devices as known only if it still matches.",
+            valueName: "number")) var confirm: String?
 
     func run() async throws {
         try await options.run {
             let client = try options.openClient()
             try await client.sync()
             var verification = try await client.verify(name)
-            if confirm, verification.devicesChanged {
-                try await client.confirmDevices(of: name)
+            if let confirm, verification.devicesChanged {
+                try await client.confirmDevices(of: name, expecting: confirm)
                 verification = try await client.verify(name)
             }
             if options.json { return Output.print(Output.json(verification)) }
@@ -222,7 +225,13 @@ struct VerifyCommand: AsyncParsableCommand {
                 Output.print("WARNING: \(display)'s devices changed since you last verified them.")
                 for id in verification.addedDevices { Output.print("  new or changed device: \(id)") }
                 for id in verification.removedDevices { Output.print("  removed device: \(id)") }
-                Output.print("Compare the number below with theirs in person, then run `letterlock verify \(name) --confirm`.")
+                Output.print("Compare the number below with theirs in person, then run `letterlock verify \(name) --confirm '<the number>'`.")
+            }
+            if !verification.unknownOwnDevices.isEmpty {
+                // Not in the number: the relay lists devices of your account this device never saw linked.
+                Output.print("WARNING: the relay lists devices of your own account that this device does not know:")
+                for id in verification.unknownOwnDevices { Output.print("  unknown own device: \(id)") }
+                Output.print("If you did not link them on another device, revoke them: letterlock devices revoke ID")
             }
             Output.print("Safety number with \(display):")
             let groups = verification.safetyNumber.split(separator: " ")

@@ -2,10 +2,10 @@ public import Crypto
 public import Foundation
 
 /// An envelope as received: parsed, not yet decrypted or verified (unverified input has its own
-/// type). ``open(deviceID:agreementKey:)`` or ``open(token:)`` decrypts; ``verified(with:)``
+/// type). ``open(deviceID:agreementKey:)`` or ``open(secret:recipientAccount:)`` decrypts; ``verified(with:)``
 /// checks the signature and only then decodes the content.
 public struct EnvelopeIn: Sendable {
-    public enum Protection: UInt8, Sendable { case signed = 0, devices = 1, token = 2 }
+    public enum Protection: UInt8, Sendable { case signed = 0, devices = 1, contactSecret = 3 }
 
     public let protection: Protection
     /// Protection `devices`: each recipient's (device id, enc, wrapped key).
@@ -67,11 +67,12 @@ public struct EnvelopeIn: Sendable {
         return try decrypt(key: SymmetricKey(data: keyBytes))
     }
 
-    /// Protection `token`: decrypts with the key derived from this account's delivery token.
-    public func open(token: Data) throws -> SignedEnvelope {
-        guard protection == .token else { throw LetterlockError.malformedEnvelope }
+    /// Protection `contactSecret`: decrypts with the key derived from this account's contact
+    /// secret and id.
+    public func open(secret: Data, recipientAccount: String) throws -> SignedEnvelope {
+        guard protection == .contactSecret else { throw LetterlockError.malformedEnvelope }
         do {
-            return try decrypt(key: Envelope.tokenKey(token))
+            return try decrypt(key: Envelope.contactSecretKey(secret, recipientAccount: recipientAccount))
         } catch let error as LetterlockError where error == .malformedEnvelope {
             throw error
         } catch {

@@ -8,7 +8,7 @@ public struct LetterlockError: Error, Hashable, Sendable, CustomStringConvertibl
     private enum Code: String, Hashable, Sendable {
         case notRegistered, alreadyRegistered, passphraseRequired, wrongPassphrase, unsupportedStateVersion
         case unknownContact, unknownRequest, blocked, alreadyContact, invalidInvite, invalidLinkCode, linkTimedOut, linkRejected
-        case malformedEnvelope, unsupportedEnvelopeVersion, badEnvelopeSignature, notForThisDevice, unknownSenderDevice
+        case malformedEnvelope, unsupportedEnvelopeVersion, badEnvelopeSignature, notForThisDevice, unknownSenderDevice, staleEnvelope, safetyNumberChanged
         case invalidUsername, homeNotAccessible
     }
 
@@ -39,6 +39,8 @@ public struct LetterlockError: Error, Hashable, Sendable, CustomStringConvertibl
         case .badEnvelopeSignature: "a received envelope's signature does not verify"
         case .notForThisDevice: "a received envelope is not encrypted to this device"
         case .unknownSenderDevice: "a received envelope names a device its account does not have"
+        case .safetyNumberChanged: "the contact's devices changed again since the safety number you compared; compare the new one"
+        case .staleEnvelope: "a received envelope is older than one already accepted from its sender"
         case .invalidUsername: "usernames are 3 to 32 characters of a-z, 0-9 and _"
         case .homeNotAccessible: "the home directory cannot be created or opened"
         }
@@ -60,6 +62,11 @@ public struct LetterlockError: Error, Hashable, Sendable, CustomStringConvertibl
     public static let malformedEnvelope = Self(.malformedEnvelope)
     public static let unsupportedEnvelopeVersion = Self(.unsupportedEnvelopeVersion)
     public static let badEnvelopeSignature = Self(.badEnvelopeSignature)
+    /// A card older than the newest accepted from the same account (a replay), or an
+    /// introduction older than the relay's retention.
+    public static let staleEnvelope = Self(.staleEnvelope)
+    /// ``LetterlockClient/confirmDevices(of:expecting:)``: the set no longer gives the number compared.
+    public static let safetyNumberChanged = Self(.safetyNumberChanged)
     public static let notForThisDevice = Self(.notForThisDevice)
     public static let unknownSenderDevice = Self(.unknownSenderDevice)
     public static let invalidUsername = Self(.invalidUsername)

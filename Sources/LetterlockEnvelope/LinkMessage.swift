@@ -10,6 +10,8 @@ public struct LinkMessage: Sendable, Hashable, Codable {
     public var offeringDevice: DeviceInfo?
     /// Offer and complete: the account's delivery token.
     public var deliveryToken: Data?
+    /// Offer and complete: the account's contact secret.
+    public var contactSecret: Data?
     /// Proof: the new device's signature over `RequestSigning.addDeviceProof`.
     public var proof: Data?
     /// Complete: the id the relay gave the new device.

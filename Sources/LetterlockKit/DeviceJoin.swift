@@ -107,7 +107,8 @@ public final class DeviceJoin: Sendable {
             createdAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         let secrets = DeviceSecrets(
             signingKey: signingKey.rawRepresentation, agreementKey: agreementKey.rawRepresentation,
-            deliveryToken: complete.deliveryToken ?? offer.link.deliveryToken)
+            deliveryToken: complete.deliveryToken ?? offer.link.deliveryToken,
+            contactSecret: complete.contactSecret ?? offer.link.contactSecret)
         let protection = passphrase == nil ? nil : (keyProtection ?? .fresh())
         try store.replaceOwnDevices((complete.devices ?? []).filter { $0.deviceID != deviceID })
         for contact in complete.contacts ?? [] where RelayClient.isRelayID(contact.accountID) { try store.saveContact(contact) }

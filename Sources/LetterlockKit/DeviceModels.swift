@@ -19,4 +19,7 @@ struct DeviceSecrets: Codable, Sendable {
     var agreementKey: Data
     /// The account's current delivery token (shared by its devices and given to contacts).
     var deliveryToken: Data?
+    /// The account's current contact secret (shared by its devices, given to contacts, never
+    /// sent to the relay): envelopes sealed to this account are encrypted under it.
+    var contactSecret: Data?
 }

@@ -97,12 +97,14 @@ extension DeviceStore {
             DeviceInfo(deviceID: $0["device_id"], signingKey: $0["signing_key"], agreementKey: $0["agreement_key"])
         }
         let changed: Int64? = row["devices_changed_at"]
-        return Contact(
+        var contact = Contact(
             accountID: account, username: row["username"], state: Contact.State(rawValue: row["state"]) ?? .outgoing,
-            deliveryToken: row["delivery_token"], devices: devices,
+            deliveryToken: row["delivery_token"], contactSecret: row["contact_secret"], devices: devices,
             addedAt: Date(timeIntervalSince1970: TimeInterval(row["added_at"] as Int64)),
             devicesChangedAt: changed.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         )
+        contact.lastCardSentAt = row["last_card_sent_at"]
+        return contact
     }
 
     /// Inserts or replaces a contact and its known device set, atomically.
@@ -110,13 +112,17 @@ extension DeviceStore {
         try queue.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO contacts (account_id, username, state, delivery_token, added_at, devices_changed_at) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO contacts (account_id, username, state, delivery_token, contact_secret, added_at, devices_changed_at,
+                        last_card_sent_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (account_id) DO UPDATE SET username = excluded.username, state = excluded.state,
-                        delivery_token = excluded.delivery_token, devices_changed_at = excluded.devices_changed_at
+                        delivery_token = excluded.delivery_token, contact_secret = excluded.contact_secret,
+                        devices_changed_at = excluded.devices_changed_at, last_card_sent_at = excluded.last_card_sent_at
                     """,
                 arguments: [
-                    contact.accountID, contact.username, contact.state.rawValue, contact.deliveryToken, Int64(contact.addedAt.timeIntervalSince1970),
-                    contact.devicesChangedAt.map { Int64($0.timeIntervalSince1970) },
+                    contact.accountID, contact.username, contact.state.rawValue, contact.deliveryToken, contact.contactSecret,
+                    Int64(contact.addedAt.timeIntervalSince1970),
+                    contact.devicesChangedAt.map { Int64($0.timeIntervalSince1970) }, contact.lastCardSentAt,
                 ]
             )
             try db.execute(sql: "DELETE FROM contact_devices WHERE account_id = ?", arguments: [contact.accountID])

@@ -42,6 +42,10 @@ public final class DeviceStore: Sendable {
         configuration.publicStatementArguments = false  // no user data in errors or logs
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(5)
+        // Deleted and replaced rows (rotated tokens and secrets, removed contacts) are zeroed, not
+        // left in free pages. This SQLite already defaults to it; pinned so a build without
+        // SQLITE_SECURE_DELETE keeps the property.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         // GRDB lowers `synchronous` to NORMAL when it turns WAL on; FULL makes every commit durable.
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -121,6 +125,13 @@ public final class DeviceStore: Sendable {
             )
         }
         migrator.registerMigration("2026-11-21 conversations v1") { db in try createConversationTables(db) }
+        migrator.registerMigration("2026-11-21 contact secret") { db in
+            // The key material of envelopes sealed to a contact, apart from the delivery token
+            // the relay sees (docs/client.md, "Envelopes").
+            try db.execute(sql: "ALTER TABLE contacts ADD COLUMN contact_secret BLOB")
+            // The newest accepted card's signed time: replayed older cards are refused.
+            try db.execute(sql: "ALTER TABLE contacts ADD COLUMN last_card_sent_at INTEGER")
+        }
         return migrator
     }
 }

@@ -29,9 +29,15 @@ public struct KeyProtection: Sendable, Hashable {
         KeyProtection(salt: SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }, logN: logN, blockSize: blockSize, parallelism: parallelism)
     }
 
+    /// At most 256 MiB of scrypt work (128 · N · r · p bytes): the parameters are read from the
+    /// state file before anything is authenticated, so they must not be able to make the client
+    /// allocate gigabytes or run for minutes.
+    static let maximumWorkBytes = 256 << 20
+
     /// True when the stored parameters are within what this version accepts.
     var isWithinBounds: Bool {
-        salt.count == 16 && (10...20).contains(logN) && (1...32).contains(blockSize) && (1...4).contains(parallelism)
+        guard salt.count == 16, (10...20).contains(logN), (1...32).contains(blockSize), (1...4).contains(parallelism) else { return false }
+        return 128 * (1 << logN) * blockSize * parallelism <= Self.maximumWorkBytes
     }
 
     private var associatedData: Data {

@@ -77,14 +77,16 @@ extension LetterlockClient {
     }
 
     /// This account's invite link: whoever holds it can reach this account sealed at once (it
-    /// carries the delivery token). Share it privately; ``rotateDeliveryToken()`` revokes it.
+    /// carries the delivery token and the contact secret). Share it privately;
+    /// ``rotateDeliveryToken()`` revokes it.
     public func inviteLink() throws -> InviteLink {
-        guard let token = deliveryToken else { throw LetterlockError.notRegistered }
-        return InviteLink(accountID: identity.accountID, deliveryToken: token)
+        guard let token = deliveryToken, let secret = contactSecret else { throw LetterlockError.notRegistered }
+        return InviteLink(accountID: identity.accountID, deliveryToken: token, contactSecret: secret)
     }
 
-    /// Adds the account behind an invite link: sends it an introduction sealed under its token
-    /// (the relay learns neither sender nor content) and records it as a contact.
+    /// Adds the account behind an invite link: sends it an introduction sealed under its contact
+    /// secret, authorised by its delivery token (the relay learns neither sender nor content),
+    /// and records it as a contact.
     @discardableResult
     public func addContact(invite: InviteLink) async throws -> Contact {
         guard invite.accountID != identity.accountID else { throw LetterlockError.invalidInvite }
@@ -97,7 +99,7 @@ extension LetterlockClient {
         }
         let payload = try Envelope.seal(
             content(.contactIntroduction, to: invite.accountID, card: try ownCard(includingToken: true)), signer: signingKey,
-            protection: .token(invite.deliveryToken))
+            protection: .contactSecret(invite.contactSecret, recipientAccount: invite.accountID))
         do {
             try await relay.sendSealed(payload, to: directory.devices.map { ($0.deviceID, invite.deliveryToken) })
         } catch let error as RelayClientError where error == .unknownRecipient {
@@ -106,28 +108,30 @@ extension LetterlockClient {
         let existing = try store.contact(invite.accountID)
         let contact = Contact(
             accountID: invite.accountID, username: existing?.username, state: .accepted, deliveryToken: invite.deliveryToken,
-            devices: directory.devices.map { DeviceInfo(deviceID: $0.deviceID, signingKey: $0.publicKey) }, addedAt: existing?.addedAt ?? now(),
+            contactSecret: invite.contactSecret, devices: directory.devices.map { DeviceInfo(deviceID: $0.deviceID, signingKey: $0.publicKey) }, addedAt: existing?.addedAt ?? now(),
             devicesChangedAt: nil)
         try store.saveContact(contact)
         return contact
     }
 
-    /// A new delivery token: revokes every invite link and the old token held by contacts.
-    /// Accepted contacts get the new one in a card sealed under their own token.
+    /// A new delivery token and contact secret: revokes every invite link and the old ones held
+    /// by contacts. Accepted contacts get the new ones in a card sealed under their own secret.
     public func rotateDeliveryToken() async throws {
         let token = try await relay.rotateDeliveryToken()
-        try update(deliveryToken: token)
+        try update(deliveryToken: token, contactSecret: Self.newContactSecret())
         for contact in try store.contacts() where contact.state == .accepted && contact.deliveryToken != nil {
             try? await sendCard(to: contact)
         }
     }
 
-    /// Sends this account's card (with the current token) to a contact, sealed under their token.
+    /// Sends this account's card (with the current token and secret) to a contact, sealed under
+    /// their contact secret and authorised by their token.
     func sendCard(to contact: Contact) async throws {
-        guard let token = contact.deliveryToken else { return }
+        guard let token = contact.deliveryToken, let secret = contact.contactSecret else { return }
         let directory = try await relay.devices(of: contact.accountID)
         let payload = try Envelope.seal(
-            content(.contactCard, to: contact.accountID, card: try ownCard(includingToken: true)), signer: signingKey, protection: .token(token))
+            content(.contactCard, to: contact.accountID, card: try ownCard(includingToken: true)), signer: signingKey,
+            protection: .contactSecret(secret, recipientAccount: contact.accountID))
         try await relay.sendSealed(payload, to: directory.devices.map { ($0.deviceID, token) })
     }
 
@@ -170,7 +174,8 @@ extension LetterlockClient {
         try store.removePendingRequests(from: account)
         let existing = try store.contact(account)
         let contact = Contact(
-            accountID: account, username: latest.senderUsername, state: .accepted, deliveryToken: existing?.deliveryToken, devices: devices,
+            accountID: account, username: latest.senderUsername, state: .accepted, deliveryToken: existing?.deliveryToken,
+            contactSecret: existing?.contactSecret, devices: devices,
             addedAt: existing?.addedAt ?? now(), devicesChangedAt: nil)
         try store.saveContact(contact)
         return contact

@@ -37,6 +37,7 @@ extension LetterlockClient {
         offer.offeringDevice = DeviceInfo(
             deviceID: identity.deviceID, signingKey: identity.signingPublicKey, agreementKey: identity.agreementPublicKey)
         offer.deliveryToken = deliveryToken
+        offer.contactSecret = contactSecret
         let offerPayload = try Envelope.seal(
             content(.linkOffer, to: code.temporaryAccount, link: offer), signer: signingKey,
             protection: .devices([(code.temporaryDevice, code.agreementKey)]))
@@ -59,7 +60,12 @@ extension LetterlockClient {
                     let candidate = content.link?.proof,
                     let key = try? Curve25519.Signing.PublicKey(rawRepresentation: code.signingKey),
                     key.isValidSignature(candidate, for: RequestSigning.addDeviceProof(account: identity.accountID, publicKey: code.signingKey))
-                else { throw LetterlockError.linkRejected }
+                else {
+                    // Anyone who saw the code can send a proof with the right pairing: a bad one is
+                    // discarded, not a reason to abort, so it cannot stop the real device linking.
+                    _ = try? await relay.acknowledge([entry.id])
+                    continue
+                }
                 try await relay.acknowledge([entry.id])
                 proof = candidate
                 break
@@ -78,6 +84,7 @@ extension LetterlockClient {
         complete.accountID = identity.accountID
         complete.deviceID = added.deviceID
         complete.deliveryToken = deliveryToken
+        complete.contactSecret = contactSecret
         complete.username = try store.storedIdentity()?.identity.username
         complete.devices = try ownCard(includingToken: false).devices
         complete.contacts = try store.contacts()

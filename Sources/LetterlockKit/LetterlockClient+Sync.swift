@@ -9,11 +9,16 @@ extension LetterlockClient {
         public var newRequests: Int = 0
         /// Accounts that became (or were updated as) accepted contacts.
         public var contactsUpdated: [String] = []
-        /// Entries dropped: unreadable, badly signed, or from blocked accounts.
+        /// Entries dropped: unreadable, badly signed, from blocked accounts, or refused for good
+        /// by the relay while being handled (never their content: only this count is reported).
         public var dropped: Int = 0
         /// Entries left for other layers (MLS messages, device linking).
         public var leftForLater: Int = 0
     }
+
+    /// Seconds: the relay keeps an entry at most 30 days, so an introduction signed longer ago
+    /// than this (31 days) can only be a replay.
+    static let replayHorizon: Int64 = 31 * 86_400
 
     /// What to do with one mailbox entry once handled.
     public enum EntryOutcome: Sendable, Equatable {
@@ -39,10 +44,18 @@ extension LetterlockClient {
             while true {
                 let page = try await relay.mailbox(queue, after: after)
                 guard let last = page.last else { break }
+                // A relay that does not move forward would keep this loop going for ever.
+                if let after, last.id <= after { throw RelayClientError.unexpectedResponse }
                 var acknowledged: [Int64] = []
-                for entry in page {
-                    let outcome = try await handle(entry, report: &report)
-                    if outcome == .acknowledge { acknowledged.append(entry.id) }
+                do {
+                    for entry in page {
+                        let outcome = try await handle(entry, report: &report)
+                        if outcome == .acknowledge { acknowledged.append(entry.id) }
+                    }
+                } catch {
+                    // A transient failure: what was handled before it is still acknowledged.
+                    try? await relay.acknowledge(acknowledged)
+                    throw error
                 }
                 try await relay.acknowledge(acknowledged)
                 after = last.id
@@ -68,26 +81,82 @@ extension LetterlockClient {
             let outcome = try await (entry.queue == "requests" ? handleRequest(entry, report: &report) : handleInbox(entry, report: &report))
             if outcome != .leave { try store.markProcessed(entry.id, at: now()) }
             return outcome
+        } catch let error as RelayClientError where !error.isTransient {
+            // The relay refused something this entry led to (an answer to an unknown token, a
+            // sender that is gone): retrying cannot help, and keeping it would block every later
+            // entry. Dropped like unreadable mail.
+            _ = error
+            return try await drop(entry, report: &report)
         } catch let error as LetterlockError {
             // Unreadable, unverifiable or misaddressed: never act on it, drop it.
             _ = error
-            report.dropped += 1
-            try store.markProcessed(entry.id, at: now())
-            if entry.queue == "requests" {
-                try? await relay.answerRequest(entry.id, .ignore)
-                return .keep
-            }
-            return .acknowledge
+            return try await drop(entry, report: &report)
         }
     }
 
-    /// Checks an envelope's signature against the key directory's key for its claimed sender
-    /// device, and that it is addressed to this account.
+    /// Marks an entry handled without acting on it: acknowledged (inbox) or ignored (requests).
+    private func drop(_ entry: MailboxEntryBody, report: inout SyncReport) async throws -> EntryOutcome {
+        report.dropped += 1
+        try store.markProcessed(entry.id, at: now())
+        if entry.queue == "requests" {
+            try? await relay.answerRequest(entry.id, .ignore)
+            return .keep
+        }
+        return .acknowledge
+    }
+
+    /// Sends our card after accepting someone; a refusal by the relay (their token unknown, the
+    /// account gone) does not undo the acceptance and must not fail the entry.
+    private func sendCardAfterAccepting(_ contact: Contact) async throws {
+        do {
+            try await sendCard(to: contact)
+        } catch let error as RelayClientError where !error.isTransient {
+            _ = error
+        }
+    }
+
+    /// The device set to keep for a contact after a card: for a new contact, what the directory
+    /// and the card agree on (trust on first use); for a known one, the known set, with agreement
+    /// keys from the card for devices already in it. A different set is recorded as a pending
+    /// change (``Contact/devicesChangedAt``), which only ``confirmDevices(of:)`` resolves.
+    func keptDevices(existing: Contact?, directory: DeviceListResponse, card: ContactCard) -> (devices: [DeviceInfo], changedAt: Date?) {
+        let merged = Self.merge(directory: directory, card: card)
+        guard let existing, !existing.devices.isEmpty else { return (merged, nil) }
+        let devices = existing.devices.map { known in
+            var device = known
+            if let fromCard = merged.first(where: { $0.deviceID == known.deviceID && $0.signingKey == known.signingKey }),
+                let agreement = fromCard.agreementKey
+            {
+                device.agreementKey = agreement
+            }
+            return device
+        }
+        let knownSet = Set(existing.devices.map { $0.deviceID + ":" + $0.signingKey.base64EncodedString() })
+        let listedSet = Set(merged.map { $0.deviceID + ":" + $0.signingKey.base64EncodedString() })
+        let changedAt = existing.devicesChangedAt ?? (knownSet == listedSet ? nil : now())
+        return (devices, changedAt)
+    }
+
+    /// Checks an envelope's signature and that it is addressed to this account. The signer must be
+    /// in the known device set of a contact that has one; only a stranger's signer is looked up
+    /// in the key directory. A contact's signer outside the known set raises the device-change
+    /// warning and the envelope is not acted on.
     func verifiedContent(_ signed: SignedEnvelope, expectedSender: String?) async throws -> EnvelopeContent {
         let claimed = signed.claimed
         guard claimed.recipientAccount == identity.accountID else { throw LetterlockError.notForThisDevice }
         if let expectedSender, claimed.senderAccount != expectedSender { throw LetterlockError.badEnvelopeSignature }
         guard RelayClient.isRelayID(claimed.senderAccount) else { throw LetterlockError.malformedEnvelope }
+        if let contact = try store.contact(claimed.senderAccount), !contact.devices.isEmpty {
+            guard let device = contact.devices.first(where: { $0.deviceID == claimed.senderDevice }) else {
+                if contact.devicesChangedAt == nil {
+                    var flagged = contact
+                    flagged.devicesChangedAt = now()
+                    try store.saveContact(flagged)
+                }
+                throw LetterlockError.unknownSenderDevice
+            }
+            return try Self.checkedCard(try signed.verified(with: device.signingKey))
+        }
         let directory: DeviceListResponse
         do {
             directory = try await relay.devices(of: claimed.senderAccount)
@@ -97,7 +166,10 @@ extension LetterlockClient {
         guard let device = directory.devices.first(where: { $0.deviceID == claimed.senderDevice }) else {
             throw LetterlockError.unknownSenderDevice
         }
-        let content = try signed.verified(with: device.publicKey)
+        return try Self.checkedCard(try signed.verified(with: device.publicKey))
+    }
+
+    private static func checkedCard(_ content: EnvelopeContent) throws -> EnvelopeContent {
         if let card = content.card {
             guard card.version == ContactCard.currentVersion else { throw LetterlockError.unsupportedEnvelopeVersion }
             guard card.accountID == content.senderAccount else { throw LetterlockError.badEnvelopeSignature }
@@ -117,22 +189,31 @@ extension LetterlockClient {
         switch envelope.protection {
         case .signed: signed = try envelope.openSigned()
         case .devices: signed = try envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey)
-        case .token: throw LetterlockError.malformedEnvelope
+        case .contactSecret: throw LetterlockError.malformedEnvelope
         }
         let content = try await verifiedContent(signed, expectedSender: sender)
         guard let card = content.card else { throw LetterlockError.malformedEnvelope }
+        // A card with a token or contact secret read by the relay would hand it both: such a card
+        // is only believed when it arrived sealed.
+        if envelope.protection == .signed, card.deliveryToken != nil || card.contactSecret != nil {
+            throw LetterlockError.malformedEnvelope
+        }
         switch content.kind {
         case .contactAccept where try store.contact(sender)?.state == .outgoing:
             // They accepted our request: keep their card and token, and send ours back.
-            guard let token = card.deliveryToken, token.count == 32 else { throw LetterlockError.malformedEnvelope }
+            guard let token = card.deliveryToken, token.count == 32, let secret = card.contactSecret, secret.count == 32 else {
+                throw LetterlockError.malformedEnvelope
+            }
             let directory = try await relay.devices(of: sender)
             let existing = try store.contact(sender)
-            let contact = Contact(
+            let kept = keptDevices(existing: existing, directory: directory, card: card)
+            var contact = Contact(
                 accountID: sender, username: try await verifiedUsername(card.username, of: sender) ?? existing?.username, state: .accepted,
-                deliveryToken: token,
-                devices: Self.merge(directory: directory, card: card), addedAt: existing?.addedAt ?? now(), devicesChangedAt: nil)
+                deliveryToken: token, contactSecret: secret,
+                devices: kept.devices, addedAt: existing?.addedAt ?? now(), devicesChangedAt: kept.changedAt)
+            contact.lastCardSentAt = content.sentAt
             try store.saveContact(contact)
-            try await sendCard(to: contact)
+            try await sendCardAfterAccepting(contact)
             try await relay.answerRequest(entry.id, .accept)
             report.contactsUpdated.append(sender)
             return .keep
@@ -154,9 +235,9 @@ extension LetterlockClient {
         switch envelope.protection {
         case .signed: throw LetterlockError.malformedEnvelope  // identified mail only comes as requests
         case .devices: signed = try envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey)
-        case .token:
-            guard let token = deliveryToken else { throw LetterlockError.notForThisDevice }
-            signed = try envelope.open(token: token)
+        case .contactSecret:
+            guard let secret = contactSecret else { throw LetterlockError.notForThisDevice }
+            signed = try envelope.open(secret: secret, recipientAccount: identity.accountID)
         }
         switch signed.claimed.kind {
         case .linkOffer, .linkProof, .linkComplete:
@@ -170,8 +251,15 @@ extension LetterlockClient {
             report.dropped += 1
             return .acknowledge
         }
-        guard let card = content.card, let token = card.deliveryToken, token.count == 32 else { throw LetterlockError.malformedEnvelope }
+        guard let card = content.card, let token = card.deliveryToken, token.count == 32, let secret = card.contactSecret, secret.count == 32
+        else { throw LetterlockError.malformedEnvelope }
         let existing = try store.contact(sender)
+        // Replays: a card older than the newest accepted from this account, or an introduction
+        // older than anything the relay may still hold, is not acted on.
+        if let last = existing?.lastCardSentAt, content.sentAt < last { throw LetterlockError.staleEnvelope }
+        if content.kind == .contactIntroduction, content.sentAt < Int64(now().timeIntervalSince1970) - Self.replayHorizon {
+            throw LetterlockError.staleEnvelope
+        }
         switch content.kind {
         case .contactIntroduction:
             break  // they hold our invite link: a contact from now on
@@ -181,13 +269,14 @@ extension LetterlockClient {
             throw LetterlockError.malformedEnvelope
         }
         let directory = try await relay.devices(of: sender)
-        let contact = Contact(
+        let kept = keptDevices(existing: existing, directory: directory, card: card)
+        var contact = Contact(
             accountID: sender, username: try await verifiedUsername(card.username, of: sender) ?? existing?.username, state: .accepted,
-            deliveryToken: token,
-            devices: Self.merge(directory: directory, card: card), addedAt: existing?.addedAt ?? now(),
-            devicesChangedAt: existing?.devicesChangedAt)
+            deliveryToken: token, contactSecret: secret,
+            devices: kept.devices, addedAt: existing?.addedAt ?? now(), devicesChangedAt: kept.changedAt)
+        contact.lastCardSentAt = content.sentAt
         try store.saveContact(contact)
-        if content.kind == .contactIntroduction { try await sendCard(to: contact) }
+        if content.kind == .contactIntroduction { try await sendCardAfterAccepting(contact) }
         report.contactsUpdated.append(sender)
         return .acknowledge
     }

@@ -97,13 +97,15 @@ public final class LetterlockClient: Sendable {
         let ids = try await relay.register(signingKey: signingKey, username: username)
         relay.credentials = .init(deviceID: ids.deviceID, signingKey: signingKey)
         let token = try await relay.rotateDeliveryToken()
+        let contactSecret = Self.newContactSecret()
         let identity = DeviceIdentity(
             relayURL: relay.baseURL, accountID: ids.accountID, deviceID: ids.deviceID, username: username,
             signingPublicKey: signingKey.publicKey.rawRepresentation, agreementPublicKey: agreementKey.publicKey.rawRepresentation,
             createdAt: Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
         )
         let secrets = DeviceSecrets(
-            signingKey: signingKey.rawRepresentation, agreementKey: agreementKey.rawRepresentation, deliveryToken: token)
+            signingKey: signingKey.rawRepresentation, agreementKey: agreementKey.rawRepresentation, deliveryToken: token,
+            contactSecret: contactSecret)
         let protection = passphrase == nil ? nil : (keyProtection ?? .fresh())
         try store.saveIdentity(try sealed(identity: identity, secrets: secrets, protection: protection, passphrase: passphrase))
         let client = try LetterlockClient(
@@ -125,10 +127,18 @@ public final class LetterlockClient: Sendable {
     /// The account's delivery token as this device knows it.
     var deliveryToken: Data? { secrets.withLock { $0.deliveryToken } }
 
+    /// The account's contact secret as this device knows it.
+    var contactSecret: Data? { secrets.withLock { $0.contactSecret } }
+
+    /// 32 random bytes, made on this device: the relay never learns them.
+    static func newContactSecret() -> Data { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) } }
+
     /// Saves new secrets (sealed again under the same passphrase) and updated public identity.
-    func update(identity: DeviceIdentity? = nil, deliveryToken: Data?) throws {
+    /// A nil `contactSecret` keeps the current one.
+    func update(identity: DeviceIdentity? = nil, deliveryToken: Data?, contactSecret: Data? = nil) throws {
         let updated = secrets.withLock { current -> DeviceSecrets in
             current.deliveryToken = deliveryToken
+            if let contactSecret { current.contactSecret = contactSecret }
             return current
         }
         try store.saveIdentity(
@@ -141,7 +151,7 @@ public final class LetterlockClient: Sendable {
         devices += try store.ownDevices().filter { $0.deviceID != identity.deviceID }
         return ContactCard(
             accountID: identity.accountID, username: try store.storedIdentity()?.identity.username ?? identity.username, devices: devices,
-            deliveryToken: includingToken ? deliveryToken : nil)
+            deliveryToken: includingToken ? deliveryToken : nil, contactSecret: includingToken ? contactSecret : nil)
     }
 
     /// Content addressed from this device.

@@ -46,7 +46,7 @@ import Testing
             #expect(try await bob.client.verify("alice").safetyNumber == changed.safetyNumber)
             #expect(try await bobPhone.verify("alice").safetyNumber == changed.safetyNumber)
             #expect(try await alice.client.deviceChanges().map(\.accountID) == [bob.client.identity.accountID])
-            try await alice.client.confirmDevices(of: "bob")
+            try await alice.client.confirmDevices(of: "bob", expecting: changed.safetyNumber)
             #expect(try await alice.client.verify("bob").devicesChanged == false)
 
             // Revoking the phone changes it back, and warns again.

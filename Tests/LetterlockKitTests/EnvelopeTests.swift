@@ -12,7 +12,7 @@ import Testing
         card: ContactCard(accountID: String(repeating: "a", count: 32), username: "alice", devices: [], deliveryToken: Data(repeating: 7, count: 32)))
 
     @Test func theRelayReadsAnEnvelopeAsAnMLSMessageWithoutAGroup() throws {
-        let payload = try Envelope.seal(Self.content, signer: Self.sender, protection: .token(Data(repeating: 1, count: 32)))
+        let payload = try Envelope.seal(Self.content, signer: Self.sender, protection: .contactSecret(Data(repeating: 1, count: 32), recipientAccount: String(repeating: "c", count: 32)))
         let header = try MLSFramingHeader(parsing: payload)
         #expect(header.wireFormat == Envelope.wireFormat && header.group == nil)
     }
@@ -21,7 +21,7 @@ import Testing
         let token = Data(repeating: 9, count: 32)
         let agreement = Curve25519.KeyAgreement.PrivateKey()
         let device = String(repeating: "d", count: 32)
-        let sealedToToken = try Envelope.seal(Self.content, signer: Self.sender, protection: .token(token))
+        let sealedToToken = try Envelope.seal(Self.content, signer: Self.sender, protection: .contactSecret(token, recipientAccount: String(repeating: "c", count: 32)))
         let sealedToDevice = try Envelope.seal(
             Self.content, signer: Self.sender, protection: .devices([(device, agreement.publicKey.rawRepresentation)]))
         for payload in [sealedToToken, sealedToDevice] {
@@ -29,9 +29,13 @@ import Testing
             #expect(payload.firstRange(of: Data(String(repeating: "a", count: 32).utf8)) == nil)
         }
         let key = Self.sender.publicKey.rawRepresentation
-        #expect(try EnvelopeIn(parsing: sealedToToken).open(token: token).verified(with: key) == Self.content)
+        #expect(try EnvelopeIn(parsing: sealedToToken).open(secret: token, recipientAccount: String(repeating: "c", count: 32)).verified(with: key) == Self.content)
         #expect(try EnvelopeIn(parsing: sealedToDevice).open(deviceID: device, agreementKey: agreement).verified(with: key) == Self.content)
-        #expect(throws: LetterlockError.notForThisDevice) { try EnvelopeIn(parsing: sealedToToken).open(token: Data(repeating: 8, count: 32)) }
+        #expect(throws: LetterlockError.notForThisDevice) { try EnvelopeIn(parsing: sealedToToken).open(secret: Data(repeating: 8, count: 32), recipientAccount: String(repeating: "c", count: 32)) }
+        // The key binds the recipient account: the same secret under another account id fails.
+        #expect(throws: LetterlockError.notForThisDevice) {
+            try EnvelopeIn(parsing: sealedToToken).open(secret: token, recipientAccount: String(repeating: "a", count: 32))
+        }
         #expect(throws: LetterlockError.notForThisDevice) {
             try EnvelopeIn(parsing: sealedToDevice).open(deviceID: device, agreementKey: .init())
         }
@@ -46,15 +50,15 @@ import Testing
 
     @Test func anyFlippedBitOrTruncationIsRefused() throws {
         let token = Data(repeating: 9, count: 32)
-        let payload = try Envelope.seal(Self.content, signer: Self.sender, protection: .token(token))
+        let payload = try Envelope.seal(Self.content, signer: Self.sender, protection: .contactSecret(token, recipientAccount: String(repeating: "c", count: 32)))
         let key = Self.sender.publicKey.rawRepresentation
         for index in stride(from: 0, to: payload.count, by: 7) {
             var tampered = payload
             tampered[index] ^= 0x01
-            #expect(throws: LetterlockError.self) { try EnvelopeIn(parsing: tampered).open(token: token).verified(with: key) }
+            #expect(throws: LetterlockError.self) { try EnvelopeIn(parsing: tampered).open(secret: token, recipientAccount: String(repeating: "c", count: 32)).verified(with: key) }
         }
         for length in [0, 3, 5, 6, 20, payload.count - 1] {
-            #expect(throws: LetterlockError.self) { try EnvelopeIn(parsing: payload.prefix(length)).open(token: token).verified(with: key) }
+            #expect(throws: LetterlockError.self) { try EnvelopeIn(parsing: payload.prefix(length)).open(secret: token, recipientAccount: String(repeating: "c", count: 32)).verified(with: key) }
         }
         var future = payload
         future[4] = 2

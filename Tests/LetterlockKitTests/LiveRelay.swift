@@ -4,6 +4,7 @@ import LetterlockKit
 import Logging
 import Relay
 import RelayStorage
+import NIOCore
 import ServiceLifecycle
 
 /// A real relay (SQLite in a temporary directory, HTTP and WebSocket on a free loopback port)
@@ -13,7 +14,7 @@ enum LiveRelay {
     ///   - data: a data directory to reuse (kept afterwards); a fresh one (removed) by default.
     ///   - port: 0 for a free port.
     static func run(
-        data given: URL? = nil, port: Int = 0, configure: (inout Relay.Configuration) -> Void = { _ in },
+        data given: URL? = nil, port: Int = 0, recorder: RelayRecorder? = nil, configure: (inout Relay.Configuration) -> Void = { _ in },
         _ body: @Sendable (_ url: String, _ data: URL) async throws -> Void
     ) async throws {
         let data = given ?? temporaryDirectory("relay")
@@ -26,8 +27,14 @@ enum LiveRelay {
         logger.logLevel = .critical
         let relay = Relay(store: store, blobContent: try FileBlobContentStore(directory: data), configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = relay.makeApplication(configuration: .init(address: .hostname("127.0.0.1", port: port))) { channel in
-            continuation.yield(channel.localAddress?.port ?? 0)
+        let onRunning: @Sendable (any Channel) async -> Void = { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+        let app: any Service
+        if let recorder {
+            // Plain HTTP (no WebSocket upgrade) with every request recorded as the relay saw it.
+            app = Application(
+                responder: RecordingResponder(inner: relay.makeRouter().buildResponder(), recorder: recorder), configuration: .init(address: .hostname("127.0.0.1", port: port)), onServerRunning: onRunning, logger: logger)
+        } else {
+            app = relay.makeApplication(configuration: .init(address: .hostname("127.0.0.1", port: port)), onServerRunning: onRunning)
         }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
