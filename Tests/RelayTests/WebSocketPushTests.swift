@@ -197,7 +197,10 @@ final class ReceivedFrames: Sendable {
                 try db.execute(sql: "ALTER TABLE messages RENAME TO messages_gone")
             }
             try await Self.connect(client, as: bob) { _, received in
-                try await received.wait("an error frame") { $0.contains { $0.type == "error" && $0.code == "internal_error" } }
+                // A generous deadline: on a loaded CI machine the failing read can take seconds.
+                try await received.wait("an error frame", timeout: .seconds(60)) {
+                    $0.contains { $0.type == "error" && $0.code == "internal_error" }
+                }
             }
             try await saboteur.close()
         }
