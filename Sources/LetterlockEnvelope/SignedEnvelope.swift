@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import RelayAPI
 
 /// Signed content whose signature is not yet checked.
 public struct SignedEnvelope: Sendable {
@@ -24,7 +25,7 @@ public struct SignedEnvelope: Sendable {
 
     /// The content, once `signingKey` (the claimed sender device's key) verifies the signature.
     public func verified(with signingKey: Data) throws -> EnvelopeContent {
-        guard let key = SigningKey.validated(signingKey),
+        guard let key = DevicePublicKey.validated(signingKey),
             key.isValidSignature(signature, for: Envelope.signatureContext + json)
         else { throw LetterlockError.badEnvelopeSignature }
         return claimed

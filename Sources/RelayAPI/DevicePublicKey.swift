@@ -1,7 +1,9 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 
-/// Checks a device's Ed25519 public key before the relay trusts it to authenticate requests.
+/// Checks a device's Ed25519 public key before the relay trusts it to authenticate requests, and
+/// before a client trusts a signature made under it (a client must not rely on the relay's check:
+/// a key-directory answer with such a key would let anyone forge that device's envelopes).
 ///
 /// Ed25519 verification as implemented by swift-crypto (BoringSSL) does not reject public keys of
 /// small order: with such a key, a signature made of the identity point and a zero scalar
@@ -9,7 +11,7 @@ import Foundation
 /// registered with one could be impersonated by anyone. The relay therefore refuses the
 /// small-order encodings (the eight points of order dividing 8, with and without the sign bit,
 /// as listed by libsodium's `has_small_order` check) and anything that is not a 32-byte key.
-enum DevicePublicKey {
+public enum DevicePublicKey {
     /// The small-order points' y-coordinates, compared with the sign bit (top bit of byte 31) cleared.
     private static let smallOrder: [[UInt8]] = [
         // 0 (order 4)
@@ -35,7 +37,7 @@ enum DevicePublicKey {
     ]
 
     /// The verifying key, or nil if `raw` is not an acceptable Ed25519 public key.
-    static func validated(_ raw: Data) -> Curve25519.Signing.PublicKey? {
+    public static func validated(_ raw: Data) -> Curve25519.Signing.PublicKey? {
         guard raw.count == 32 else { return nil }
         var bytes = [UInt8](raw)
         bytes[31] &= 0x7f
