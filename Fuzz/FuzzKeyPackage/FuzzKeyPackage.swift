@@ -20,7 +20,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let crypto else { fatalError("suite 1 unavailable") }
     let validator = LeafNodeValidator(crypto: crypto, credentialValidator: LetterlockIdentityValidator(), lifetimePolicy: .ignore)
     do {
-        _ = try keyPackage.validate(validator: validator)
+        _ = try keyPackage.validate(validator: validator, requirements: .none)
     } catch {
         _ = error.description
     }

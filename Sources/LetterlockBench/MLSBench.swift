@@ -9,12 +9,16 @@ import MLS
 /// So far: protecting and unprotecting one application PrivateMessage (RFC 9420 §6.3) of 100 B
 /// and of 1 MiB, for suite 1 and the post-quantum default, against one signature + one
 /// verification (over the same FramedContentTBS) + the AEAD seal and open of the same plaintext.
-/// The group-operation figures of issue 2 (add, commit, join at 1k/10k members) are not here yet.
+/// And the group figures (``measureGroup(suite:size:reporter:)``): add N members in one Commit,
+/// join from the Welcome, commit with a path, process that Commit (`--group-sizes`).
 struct MLSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mls",
-        abstract: "MLS message protection: encrypt+decrypt one application message vs. its primitives."
+        abstract: "MLS: application messages and group operations (add, join, commit, process) vs. their primitives."
     )
+
+    @Option(help: "Group sizes for the group figures, comma-separated (empty: skip them).")
+    var groupSizes = "1000,10000"
 
     @OptionGroup var options: BenchOptions
 
@@ -31,6 +35,10 @@ struct MLSBench: ParsableCommand {
                 let count = size > 4096 ? max(5, messages / 200) : messages
                 try measure(suite: suite, size: size, count: count, reporter: reporter)
             }
+        }
+        let sizes = groupSizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        for suite in [CipherSuite.mls128DHKEMX25519AES128GCMSHA256Ed25519, .letterlockDefault] {
+            for size in sizes { try measureGroup(suite: suite, size: size, reporter: reporter) }
         }
     }
 

@@ -2,6 +2,11 @@ import ArgumentParser
 import Foundation
 import PerceptualHash
 
+#if canImport(CDispatch)
+    // With NIO in this target, `timespec` resolves to CDispatch's copy of <time.h> (MemberImportVisibility).
+    import CDispatch
+#endif
+
 /// `letterlock-bench pdq`: PDQ hashing, image decoding and hash matching (issue 4, item 8).
 ///
 /// Each part is its own function so that it can be run alone with `--only`:

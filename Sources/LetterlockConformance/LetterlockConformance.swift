@@ -66,14 +66,15 @@ struct MLSCommand: ParsableCommand {
 }
 
 /// `letterlock-conformance kem KIND FILE` for the KEM vector sets the MLS suites rest on:
-/// `hpke-pq` (DeriveKeyPair and Decap, draft-ietf-hpke-pq) and `xwing` (draft-connolly-cfrg-xwing-kem).
+/// `hpke-pq` (DeriveKeyPair and Decap, draft-ietf-hpke-pq), `hpke-pq-context` (the same file's
+/// encryptions and exports through SetupBaseR) and `xwing` (draft-connolly-cfrg-xwing-kem).
 struct KEMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kem",
-        abstract: "Run a KEM vector file (hpke-pq or xwing)."
+        abstract: "Run a KEM vector file (hpke-pq, hpke-pq-context or xwing)."
     )
 
-    @Argument(help: "hpke-pq or xwing.")
+    @Argument(help: "hpke-pq, hpke-pq-context or xwing.")
     var kind: String
 
     @Argument(help: "The vector file (JSON).")
@@ -83,8 +84,9 @@ struct KEMCommand: ParsableCommand {
         let runner: any VectorRunner.Type
         switch kind {
         case HPKEPQRunner.kind: runner = HPKEPQRunner.self
+        case HPKEPQContextRunner.kind: runner = HPKEPQContextRunner.self
         case XWingRunner.kind: runner = XWingRunner.self
-        default: throw ValidationError("unknown kind '\(kind)'. Kinds: hpke-pq, xwing")
+        default: throw ValidationError("unknown kind '\(kind)'. Kinds: hpke-pq, hpke-pq-context, xwing")
         }
         let result: VectorResult
         do {

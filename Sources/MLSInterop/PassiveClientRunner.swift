@@ -65,7 +65,8 @@ public struct PassiveClientRunner: VectorRunner {
             var store = InMemoryPSKStore()
             for psk in c.external_psks { store.add(id: psk.psk_id.bytes, psk: Secret(bytes: psk.psk.bytes)) }
             let configuration = MLSGroup.Configuration(
-                lifetimePolicy: .ignore, credentialValidator: AcceptAllCredentialsValidator(), pskStore: store)
+                lifetimePolicy: .ignore, credentialValidator: AcceptAllCredentialsValidator(), pskStore: store,
+                resumptionPSKRetention: 10_000)  // any earlier epoch may be named by a resumption PSK
             let tree = try c.ratchet_tree.map { try RatchetTreeIn(wireBytes: $0.bytes) }
             group = try MLSGroup(joining: welcome, keyPackage: keyPackage, privateKeys: keys, ratchetTree: tree, configuration: configuration)
         } catch {

@@ -82,13 +82,16 @@ extension Relay {
                                 let page = try await self.store.entries(
                                     for: device.id, queue: queue, after: cursors[queue], limit: min(room, self.configuration.maximumPageSize)
                                 )
+                                let limit = min(room, self.configuration.maximumPageSize)
                                 for entry in page {
                                     session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
                                     try await self.send(PushFrame(type: "entry", entry: Self.body(of: entry)), on: outbound)
                                     cursors[queue] = entry.id
                                     self.metrics.entriesPushed.increment()
                                 }
-                                progressed = progressed || !page.isEmpty
+                                // A short page read the queue to its end: entries stored after it
+                                // come with their own wake-up, so only a full page reads again.
+                                progressed = progressed || page.count == limit
                             }
                         }
                     }
@@ -108,8 +111,12 @@ extension Relay {
                 else { continue }
                 let count = try await self.store.acknowledge(ids.map(MailboxEntryID.init), for: device.id)
                 self.metrics.entriesAcknowledged.increment(by: count)
-                session.inFlight.withLock { $0.subtract(ids) }
-                wake.yield()
+                // Only a full window stops the sender; otherwise an ack has nothing to wake.
+                let windowWasFull = session.inFlight.withLock { inFlight in
+                    defer { inFlight.subtract(ids) }
+                    return inFlight.count >= self.configuration.webSocketWindow
+                }
+                if windowWasFull { wake.yield() }
             }
         }
     }

@@ -8,10 +8,10 @@ extension SQLiteRelayStore {
         guard Set(delivery.recipients).count == delivery.recipients.count,
             (delivery.queue == .requests) == (delivery.sender != nil)
         else { throw RelayStorageError.invalidValue }
-        return try await pool.write { db in
+        return try await groupCommit.write { db in
             var accounts: [DeviceID: String] = [:]
             for recipient in delivery.recipients {
-                guard let account = try String.fetchOne(db, sql: "SELECT account_id FROM devices WHERE id = ?", arguments: [recipient.rawValue])
+                guard let account = try String.fetchOne(db.cachedStatement(sql: "SELECT account_id FROM devices WHERE id = ?"), arguments: [recipient.rawValue])
                 else { throw RelayStorageError.unknownDevice }
                 accounts[recipient] = account
             }
@@ -23,7 +23,7 @@ extension SQLiteRelayStore {
             for recipient in recipients {
                 if let limit = delivery.mailboxLimit,
                     try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?",
+                        db.cachedStatement(sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?"),
                         arguments: [recipient.rawValue, delivery.queue.rawValue]
                     ) ?? 0 >= limit
                 {
@@ -55,16 +55,17 @@ extension SQLiteRelayStore {
                     )
                 }
             }
-            try db.execute(sql: "INSERT INTO messages (payload) VALUES (?)", arguments: [delivery.payload])
+            try db.cachedStatement(sql: "INSERT INTO messages (payload) VALUES (?)").execute(arguments: [delivery.payload])
             let message = db.lastInsertedRowID
             var ids: [MailboxEntryID] = []
             ids.reserveCapacity(recipients.count)
             for recipient in recipients {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO mailbox_entries (device_id, message_id, queue, sender_account_id, received_at, expires_at, payload_size)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         recipient.rawValue, message, delivery.queue.rawValue, delivery.sender?.rawValue,
                         delivery.receivedAt.unixSeconds, delivery.expiresAt.unixSeconds, delivery.payload.count,
@@ -109,12 +110,12 @@ extension SQLiteRelayStore {
     public func entries(for device: DeviceID, queue: MailboxQueue, after: MailboxEntryID?, limit: Int) async throws -> [MailboxEntry] {
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.id, e.device_id, e.queue, e.sender_account_id, e.received_at, e.expires_at, m.payload
-                    FROM mailbox_entries e JOIN messages m ON m.id = e.message_id
-                    WHERE e.device_id = ? AND e.queue = ? AND e.id > ? ORDER BY e.id LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.id, e.device_id, e.queue, e.sender_account_id, e.received_at, e.expires_at, m.payload
+                        FROM mailbox_entries e JOIN messages m ON m.id = e.message_id
+                        WHERE e.device_id = ? AND e.queue = ? AND e.id > ? ORDER BY e.id LIMIT ?
+                        """),
                 arguments: [device.rawValue, queue.rawValue, after?.rawValue ?? 0, max(0, limit)]
             ).compactMap(Self.entry(from:))
         }
@@ -136,10 +137,11 @@ extension SQLiteRelayStore {
 
     public func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try await pool.write { db in
+        return try await groupCommit.write { db in
             var deleted = 0
+            let delete = try db.cachedStatement(sql: "DELETE FROM mailbox_entries WHERE id = ? AND device_id = ?")
             for id in Set(ids) {
-                try db.execute(sql: "DELETE FROM mailbox_entries WHERE id = ? AND device_id = ?", arguments: [id.rawValue, device.rawValue])
+                try delete.execute(arguments: [id.rawValue, device.rawValue])
                 deleted += db.changesCount
             }
             return deleted
@@ -249,24 +251,23 @@ extension SQLiteRelayStore {
     public func consumeRateLimit(_ key: String, cost: Int, windows: [RateLimitWindow], now: Date) async throws -> Bool {
         guard cost >= 0 else { throw RelayStorageError.invalidValue }
         let seconds = now.unixSeconds
-        return try await pool.write { db in
+        return try await groupCommit.write { db in
             let starts = windows.map { seconds - seconds.modulo($0.seconds) }
             for (window, start) in zip(windows, starts) {
                 let count =
                     try Int.fetchOne(
-                        db, sql: "SELECT count FROM rate_limits WHERE key = ? AND window_seconds = ? AND window_start = ?",
+                        db.cachedStatement(sql: "SELECT count FROM rate_limits WHERE key = ? AND window_seconds = ? AND window_start = ?"),
                         arguments: [key, window.seconds, start]
                     ) ?? 0
                 if count > window.limit - cost { return false }
             }
             for (window, start) in zip(windows, starts) {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO rate_limits (key, window_seconds, window_start, count) VALUES (?, ?, ?, ?)
                         ON CONFLICT (key, window_seconds, window_start) DO UPDATE SET count = count + excluded.count
-                        """,
-                    arguments: [key, window.seconds, start, cost]
-                )
+                        """
+                ).execute(arguments: [key, window.seconds, start, cost])
             }
             return true
         }

@@ -11,6 +11,9 @@ import GRDB
 /// type's files.
 public final class SQLiteRelayStore: RelayStore {
     let pool: DatabasePool
+    /// Sends, acknowledgements and rate-limit counters: one transaction (and one WAL fsync) per
+    /// batch of concurrent writes rather than per write (see ``GroupCommitWriter``).
+    let groupCommit: GroupCommitWriter
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
@@ -28,6 +31,7 @@ public final class SQLiteRelayStore: RelayStore {
         // writes, and it lives as long as the pool, so setting it once there is enough.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
+        groupCommit = GroupCommitWriter(pool: pool)
     }
 
     /// Copies the WAL back into the database file and truncates the WAL, so that pages erased by

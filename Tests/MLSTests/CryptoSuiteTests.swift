@@ -1,5 +1,6 @@
 import MLS
 import Testing
+import WireFormat
 
 @Suite struct CryptoSuiteTests {
     static let supported = CipherSuite.supported
@@ -27,12 +28,46 @@ import Testing
         #expect(suite.name == "MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519")
     }
 
-    @Test func codepointMapTranslatesBothWays() throws {
-        let map = try CipherSuite.CodepointMap([0x004D: .letterlockDefault])
-        #expect(map.local(fromPeer: 0x004D) == .letterlockDefault)
-        #expect(map.peer(for: .letterlockDefault) == 0x004D)
-        #expect(map.local(fromPeer: 1) == .mls128DHKEMX25519AES128GCMSHA256Ed25519)
-        #expect(throws: MLSCryptoError.self) { try CipherSuite.CodepointMap([1: .letterlockDefault, 2: .letterlockDefault]) }
+    /// Review M6: a peer's codepoint for the PQ suite is an alias; the group keeps that value on
+    /// the wire (it is signed and hashed), with the primitives of the suite it names.
+    @Test func aliasesKeepThePeersCodepointOnTheWire() throws {
+        let peerValue = CipherSuite(rawValue: 0x004D)
+        let aliases = [peerValue: CipherSuite.letterlockDefault]
+        #expect(throws: MLSCryptoError.unsupportedCipherSuite(peerValue)) { try CryptoSuite(peerValue) }
+        let crypto = try CryptoSuite(peerValue, aliases: aliases)
+        let native = try CryptoSuite(.letterlockDefault)
+        #expect(crypto.cipherSuite == peerValue)
+        #expect(crypto.kem == native.kem && crypto.aead == native.aead && crypto.hash == native.hash)
+        #expect(crypto.signatureScheme == native.signatureScheme)
+        #expect(try CryptoSuite(.mls128DHKEMX25519AES128GCMSHA256Ed25519, aliases: aliases).cipherSuite == .mls128DHKEMX25519AES128GCMSHA256Ed25519)
+
+        // A KeyPackage made on the alias carries the peer's value and validates only under it.
+        let identity = LetterlockIdentity(accountID: Array(repeating: 1, count: 16), deviceID: Array(repeating: 2, count: 16))!
+        let bundle = try KeyPackageBundle(crypto: crypto, identity: identity, now: 1_000_000)
+        let wire = try MLSMessage(wireBytes: bundle.mlsMessage.wireBytes)
+        guard case .keyPackage(let received) = wire.body else { Issue.record("not a key package"); return }
+        #expect(received.cipherSuite == peerValue)
+        #expect(received.leafNode.capabilities.cipherSuites.contains(peerValue))
+        let policy = LifetimePolicy.check(now: { 1_000_000 })
+        _ = try received.validate(
+            validator: LeafNodeValidator(crypto: crypto, credentialValidator: LetterlockIdentityValidator(), lifetimePolicy: policy),
+            requirements: .none)
+        #expect(throws: KeyPackageValidationError.cipherSuite) {
+            try received.validate(
+                validator: LeafNodeValidator(crypto: native, credentialValidator: LetterlockIdentityValidator(), lifetimePolicy: policy),
+                requirements: .none)
+        }
+
+        // Registered values cannot be redefined; aliases do not chain; the target must be implemented.
+        #expect(throws: MLSCryptoError.invalidArgument("cipher suite alias redefines a registered suite")) {
+            try CryptoSuite(.mls128DHKEMX25519AES128GCMSHA256Ed25519, aliases: [.mls128DHKEMX25519AES128GCMSHA256Ed25519: .letterlockDefault])
+        }
+        #expect(throws: MLSCryptoError.invalidArgument("cipher suite alias points to an alias")) {
+            try CryptoSuite(peerValue, aliases: [peerValue: CipherSuite(rawValue: 0x004E), CipherSuite(rawValue: 0x004E): .letterlockDefault])
+        }
+        #expect(throws: MLSCryptoError.unsupportedCipherSuite(.mls256DHKEMX448AES256GCMSHA512Ed448)) {
+            try CryptoSuite(peerValue, aliases: [peerValue: .mls256DHKEMX448AES256GCMSHA512Ed448])
+        }
     }
 
     @Test(arguments: supported)

@@ -94,7 +94,7 @@ struct GroupWorld {
             #expect(group.epochAuthenticator == first.epochAuthenticator, sourceLocation: sourceLocation)
             #expect(group.groupContext == first.groupContext, sourceLocation: sourceLocation)
             #expect(try group.export(label: "test", context: [1, 2, 3], length: 32) == exported, sourceLocation: sourceLocation)
-            #expect(group.members.count == all.count, sourceLocation: sourceLocation)
+            #expect(group.members == first.members, sourceLocation: sourceLocation)
         }
     }
 

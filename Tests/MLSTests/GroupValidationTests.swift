@@ -273,3 +273,28 @@ extension MLSGroup {
         #expect(!String(reflecting: secrets).contains("171"))
     }
 }
+
+/// Adds above the parallel chunk size: KeyPackages are validated and Welcome secrets sealed in
+/// parallel; results must keep list order and report the first bad KeyPackage.
+@Suite struct GroupLargeAddTests {
+    @Test func parallelAddKeepsOrderAndErrors() throws {
+        var world = GroupWorld(suite: .mls128DHKEMX25519AES128GCMSHA256Ed25519)
+        try world.create()
+        var clients: [Int] = []
+        for _ in 0..<150 { clients.append(try world.newClient()) }
+        var packages = clients.map { world.keyPackage($0) }
+        var alice = try #require(world.groups[0])
+        packages[97].signature[3] ^= 1
+        #expect(throws: MLSGroupError.invalidKeyPackage(.badSignature)) { try alice.commit(CommitOptions(adding: packages)) }
+        packages[97] = world.keyPackage(clients[97])
+        let joiners = [clients[0], clients[70], clients[149]]
+        let created = try world.commit(by: 0, CommitOptions(adding: packages), joiners: joiners)
+        #expect(created.summary.added.map(\.leafIndex) == Array(1...150))
+        for (position, client) in clients.enumerated() where joiners.contains(client) {
+            #expect(try world.leaf(of: client) == UInt32(position + 1))
+        }
+        try world.expectInSync()
+        try world.commit(by: clients[70], CommitOptions())
+        try world.expectInSync()
+    }
+}

@@ -37,8 +37,10 @@ import WireFormat
         #expect(throws: WireFormatError.invalidValue("unsupported proposal type")) { try Proposal(wireBytes: bytes) }
     }
 
-    @Test func rejectsUnknownCredentialTypes() {
-        #expect(throws: WireFormatError.invalidValue("unsupported credential type")) { try Credential(wireBytes: [0x0A, 0x0A, 0x01, 0x00]) }
+    /// Unknown credential types are kept opaque (review L9); validation, not decoding, rejects them.
+    @Test func keepsUnknownCredentialTypesOpaque() throws {
+        #expect(try Credential(wireBytes: [0x0A, 0x0A, 0x01, 0x00]) == .unknown(type: CredentialType(rawValue: 0x0A0A), data: [0]))
+        #expect(throws: WireFormatError.truncated) { try Credential(wireBytes: [0x0A, 0x0A, 0x05, 0x00]) }
     }
 
     @Test func keepsUnknownCapabilitiesAndExtensions() throws {

@@ -170,7 +170,7 @@ import WireFormat
 
     @Test func validKeyPackageGetsAReference() throws {
         let member = try TestMember()
-        let keyPackage = try member.keyPackage().validate(validator: Self.validator(member.crypto, now: 1_500))
+        let keyPackage = try member.keyPackage().validate(validator: Self.validator(member.crypto, now: 1_500), requirements: .none)
         #expect(keyPackage.reference == member.crypto.makeKeyPackageRef(keyPackage.value.wireBytes))
         #expect(keyPackage.reference.count == 32)
     }
@@ -179,11 +179,11 @@ import WireFormat
     func lifetimeIsCheckedAgainstTheClock(now: UInt64) throws {
         let member = try TestMember()
         #expect(throws: KeyPackageValidationError.leafNode(.lifetime)) {
-            try member.keyPackage().validate(validator: Self.validator(member.crypto, now: now))
+            try member.keyPackage().validate(validator: Self.validator(member.crypto, now: now), requirements: .none)
         }
         // The same KeyPackage passes when lifetimes are not checked (recorded data).
         let ignoring = LeafNodeValidator(crypto: member.crypto, credentialValidator: LetterlockIdentityValidator(), lifetimePolicy: .ignore)
-        _ = try member.keyPackage().validate(validator: ignoring)
+        _ = try member.keyPackage().validate(validator: ignoring, requirements: .none)
     }
 
     @Test func rejectsForgeriesAndMismatches() throws {
@@ -191,15 +191,15 @@ import WireFormat
         let validator = Self.validator(member.crypto, now: 1_500)
         var keyPackage = try member.keyPackage()
         keyPackage.signature[0] ^= 1
-        #expect(throws: KeyPackageValidationError.badSignature) { try keyPackage.validate(validator: validator) }
+        #expect(throws: KeyPackageValidationError.badSignature) { try keyPackage.validate(validator: validator, requirements: .none) }
         keyPackage = try member.keyPackage()
         keyPackage.initKey = keyPackage.leafNode.encryptionKey
-        #expect(throws: KeyPackageValidationError.initKeyEqualsEncryptionKey) { try keyPackage.validate(validator: validator) }
+        #expect(throws: KeyPackageValidationError.initKeyEqualsEncryptionKey) { try keyPackage.validate(validator: validator, requirements: .none) }
         let p256 = try TestMember(suite: .mls128DHKEMP256AES128GCMSHA256P256)
-        #expect(throws: KeyPackageValidationError.cipherSuite) { try p256.keyPackage().validate(validator: validator) }
+        #expect(throws: KeyPackageValidationError.cipherSuite) { try p256.keyPackage().validate(validator: validator, requirements: .none) }
         keyPackage = try member.keyPackage()
         keyPackage.leafNode.credential = .basic(identity: Array("Mallory".utf8))
-        #expect(throws: KeyPackageValidationError.leafNode(.badSignature)) { try keyPackage.validate(validator: validator) }
+        #expect(throws: KeyPackageValidationError.leafNode(.badSignature)) { try keyPackage.validate(validator: validator, requirements: .none) }
     }
 
     @Test func credentialHookDecides() throws {
@@ -211,7 +211,7 @@ import WireFormat
         let member = try TestMember()
         let validator = LeafNodeValidator(crypto: member.crypto, credentialValidator: RejectAll(), lifetimePolicy: .ignore)
         #expect(throws: KeyPackageValidationError.leafNode(.credentialRejected(CredentialValidationError(reason: "unknown device")))) {
-            try member.keyPackage().validate(validator: validator)
+            try member.keyPackage().validate(validator: validator, requirements: .none)
         }
     }
 

@@ -35,12 +35,12 @@ import WireFormat
         // The same leaves, as KeyPackages being used to add their owners, are checked against the clock.
         let crypto = members[0].crypto
         for keyPackage in keyPackages {
-            _ = try keyPackage.validate(validator: Self.validator(crypto, now: 1_500))
+            _ = try keyPackage.validate(validator: Self.validator(crypto, now: 1_500), requirements: .none)
             #expect(throws: KeyPackageValidationError.leafNode(.lifetime)) {
-                try keyPackage.validate(validator: Self.validator(crypto, now: 2_001))
+                try keyPackage.validate(validator: Self.validator(crypto, now: 2_001), requirements: .none)
             }
             #expect(throws: KeyPackageValidationError.leafNode(.lifetime)) {
-                try keyPackage.validate(validator: Self.validator(crypto, now: 999))
+                try keyPackage.validate(validator: Self.validator(crypto, now: 999), requirements: .none)
             }
         }
     }

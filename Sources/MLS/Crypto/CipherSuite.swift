@@ -35,8 +35,10 @@ public struct CipherSuite: RawRepresentable, Hashable, Sendable, CustomStringCon
     ///
     /// draft-ietf-mls-pq-ciphersuites has not been assigned values yet ("TBD1"). 0xF0A1 lies in the
     /// range RFC 9420 §17.1 reserves for private use (0xF000-0xFFFF), so it cannot collide with a
-    /// future IANA assignment. This is the ONLY place the value is written; when IANA assigns one,
-    /// change it here and map the old value with ``CodepointMap`` for peers that still send it.
+    /// future IANA assignment. This is the ONLY place the value is written. A peer that numbers the
+    /// suite differently is reached by running the group on the peer's value, declared as an alias
+    /// (``CryptoSuite/init(_:aliases:)``): the value is inside signed and hashed structures
+    /// (KeyPackageTBS, capabilities, GroupContext), so it cannot be rewritten at the boundary.
     public static let provisionalMLKEM768X25519Codepoint: UInt16 = 0xF0A1
 
     /// MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519 (draft-ietf-mls-pq-ciphersuites): HPKE KEM

@@ -32,6 +32,23 @@ extension CryptoSuite {
         return HPKE.Ciphersuite(kem: hpkeKEM, kdf: hpkeKDF, aead: hpkeAEAD)
     }
 
+    /// Whether `publicKey` is a valid public key of the suite's KEM: `DeserializePublicKey`
+    /// (RFC 9180 §7.1.1) succeeds. X25519: 32 bytes; P-curves: an uncompressed point on the curve;
+    /// X-Wing: 1,216 bytes whose ML-KEM part passes swift-crypto's encapsulation-key check.
+    ///
+    /// RFC 9420 §7.3, §10.1 and §12.4.2 take keys into the group from KeyPackages, leaves and
+    /// UpdatePaths; one that does not decode would make every later `setupBaseS` to it fail
+    /// (review M3), so they are checked where they enter.
+    public func isValidHPKEPublicKey(_ publicKey: [UInt8]) -> Bool {
+        switch kem {
+        case .dhkemX25519: (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey)) != nil
+        case .dhkemP256: (try? P256.KeyAgreement.PublicKey(x963Representation: publicKey)) != nil
+        case .dhkemP384: (try? P384.KeyAgreement.PublicKey(x963Representation: publicKey)) != nil
+        case .dhkemP521: (try? P521.KeyAgreement.PublicKey(x963Representation: publicKey)) != nil
+        case .xwing: (try? XWingMLKEM768X25519.PublicKey(rawRepresentation: publicKey)) != nil
+        }
+    }
+
     /// `SetupBaseS(pkR, info)`: a sender context and its encapsulation (`kem_output`).
     /// - Throws: ``MLSCryptoError/invalidPublicKey`` when `publicKey` is not a key of the suite's KEM.
     public func setupBaseS(publicKey: [UInt8], info: [UInt8]) throws(MLSCryptoError) -> HPKESenderContext {

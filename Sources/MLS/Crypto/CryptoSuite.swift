@@ -35,6 +35,21 @@ public struct CryptoSuite: Sendable, Hashable {
         }
     }
 
+    /// An HPKE-only combination that no MLS suite has (for example X-Wing with ChaCha20-Poly1305),
+    /// so that HPKE vectors run through the production ``setupBaseR(kemOutput:privateKey:info:)``.
+    /// Only the package's vector runners use it; it has no MLS cipher-suite value.
+    package init(hpkeTestingKEM kem: HPKEKEM, hash: HashAlgorithm, aead: AEADAlgorithm) {
+        cipherSuite = CipherSuite(rawValue: 0xFFFF)
+        (self.kem, self.aead, self.hash) = (kem, aead, hash)
+        signatureScheme = .ed25519
+    }
+
+    /// `primitives` under another wire value (an alias, see ``init(_:aliases:)``).
+    init(cipherSuite: CipherSuite, primitivesOf primitives: CryptoSuite) {
+        self.cipherSuite = cipherSuite
+        (kem, aead, hash, signatureScheme) = (primitives.kem, primitives.aead, primitives.hash, primitives.signatureScheme)
+    }
+
     /// `KDF.Nh`: the hash (and HKDF extract) output length.
     public var hashLength: Int { hash.outputByteCount }
 

@@ -184,19 +184,22 @@ extension MLSGroup {
         do {
             let (key, nonce) = try KeySchedule.welcomeKeyAndNonce(crypto: crypto, welcomeSecret: welcomeSecret)
             let encryptedGroupInfo = try crypto.seal(key: key, nonce: nonce.exportedBytes, aad: [], plaintext: groupInfo.wireBytes)
-            var secrets: [EncryptedGroupSecrets] = []
-            secrets.reserveCapacity(added.count)
-            for (leaf, keyPackage) in added {
+            let crypto = crypto
+            let outcomes = parallelMap(count: added.count) { i -> Result<EncryptedGroupSecrets, MLSCryptoError> in
+                let (leaf, keyPackage) = added[i]
                 let leafNode = Int(leaf) * 2
                 let pathSecret = pathSecrets.first { TreeArray.isInSubtree(leafNode, of: $0.node) }?.secret
                 let groupSecrets = GroupSecrets(joinerSecret: joinerSecret, pathSecret: pathSecret, psks: psks)
-                let sealed = try crypto.encryptWithLabel(
-                    publicKey: keyPackage.initKey, label: "Welcome", context: encryptedGroupInfo, plaintext: groupSecrets.wireBytes)
-                secrets.append(
-                    EncryptedGroupSecrets(
-                        newMember: keyPackage.reference,
-                        encryptedGroupSecrets: HPKECiphertext(kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)))
+                return Result { () throws(MLSCryptoError) -> EncryptedGroupSecrets in
+                    let sealed = try crypto.encryptWithLabel(
+                        publicKey: keyPackage.initKey, label: "Welcome", context: encryptedGroupInfo, plaintext: groupSecrets.wireBytes)
+                    return EncryptedGroupSecrets(
+                        newMember: keyPackage.reference, encryptedGroupSecrets: HPKECiphertext(kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext))
+                }
             }
+            var secrets: [EncryptedGroupSecrets] = []
+            secrets.reserveCapacity(added.count)
+            for outcome in outcomes { secrets.append(try outcome.get()) }
             return Welcome(cipherSuite: crypto.cipherSuite, secrets: secrets, encryptedGroupInfo: encryptedGroupInfo)
         } catch {
             throw .crypto(error)

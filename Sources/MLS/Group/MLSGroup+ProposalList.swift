@@ -165,17 +165,26 @@ extension MLSGroup {
             for index in result.tree.occupiedLeaves {
                 if let leaf = result.tree.leaf(at: index) { signatureKeys.insert(leaf.signatureKey) }
             }
-            var validated: [KeyPackage] = []
-            validated.reserveCapacity(adds.count)
             var addedKeys = Set<[UInt8]>()
             for keyPackage in adds {
                 let key = keyPackage.leafNode.signatureKey
                 guard !signatureKeys.contains(key) else { throw .addsExistingMember }
                 guard addedKeys.insert(key).inserted else { throw .duplicateAdd }
-                do {
-                    validated.append(try keyPackage.validate(validator: validator, requirements: requirements))
-                } catch {
-                    throw .invalidKeyPackage(error)
+            }
+            // The signatures dominate a large Add list: checked in parallel, the first failure
+            // in list order reported.
+            let checkedRequirements = requirements, candidates = adds
+            let outcomes = parallelMap(count: adds.count) { i -> Result<KeyPackage, KeyPackageValidationError> in
+                Result { () throws(KeyPackageValidationError) -> KeyPackage in
+                    try candidates[i].validate(validator: validator, requirements: checkedRequirements)
+                }
+            }
+            var validated: [KeyPackage] = []
+            validated.reserveCapacity(adds.count)
+            for outcome in outcomes {
+                switch outcome {
+                case .success(let keyPackage): validated.append(keyPackage)
+                case .failure(let error): throw .invalidKeyPackage(error)
                 }
             }
             let indices = result.tree.add(validated.map(\.leafNode))

@@ -10,7 +10,8 @@ extension Credential: WireCodable {
             // struct { opaque cert_data<V>; } Certificate; Certificate certificates<V>;
             self = .x509(certificates: try reader.readVector { (r: inout WireReader) throws(WireFormatError) -> [UInt8] in try r.readOpaque() })
         default:
-            throw .invalidValue("unsupported credential type")
+            // Kept opaque and rejected by validation, not by decoding (review L9).
+            self = .unknown(type: type, data: try reader.readOpaque())
         }
     }
 
@@ -23,6 +24,8 @@ extension Credential: WireCodable {
             writer.writeVector { (w: inout WireWriter) in
                 for certificate in certificates { w.writeOpaque(certificate) }
             }
+        case .unknown(_, let data):
+            writer.writeOpaque(data)
         }
     }
 }

@@ -25,6 +25,7 @@ public struct KeyPackageValidationError: Error, Hashable, Sendable, CustomString
         case cipherSuite
         case badSignature
         case initKeyEqualsEncryptionKey
+        case invalidInitKey
         case leafNode(LeafNodeValidationError)
         case extensionNotInCapabilities
     }
@@ -40,6 +41,8 @@ public struct KeyPackageValidationError: Error, Hashable, Sendable, CustomString
     public static let badSignature = Self(.badSignature)
     /// `init_key` equals `leaf_node.encryption_key`.
     public static let initKeyEqualsEncryptionKey = Self(.initKeyEqualsEncryptionKey)
+    /// `init_key` is not a public key of the suite's KEM (it does not decode).
+    public static let invalidInitKey = Self(.invalidInitKey)
     /// A KeyPackage extension is not listed in the leaf's capabilities (RFC 9420 §10).
     public static let extensionNotInCapabilities = Self(.extensionNotInCapabilities)
     /// The leaf node is invalid for a KeyPackage.
@@ -51,6 +54,7 @@ public struct KeyPackageValidationError: Error, Hashable, Sendable, CustomString
         case .cipherSuite: "key package: cipher suite does not match the group"
         case .badSignature: "key package: signature does not verify"
         case .initKeyEqualsEncryptionKey: "key package: init key equals the leaf encryption key"
+        case .invalidInitKey: "key package: init key is not a valid public key for the cipher suite"
         case .extensionNotInCapabilities: "key package: extension not listed in capabilities"
         case .leafNode(let error): "key package: \(error)"
         }

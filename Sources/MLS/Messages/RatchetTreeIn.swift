@@ -6,9 +6,19 @@ import WireFormat
 /// Decoding checks the shape only: the list is non-empty and its last node is non-blank
 /// (as the RFC requires of the receiver), leaves sit at even positions and parents at odd
 /// ones, and the tree is not larger than a `uint32` leaf index can address. Joining a group
-/// turns it into a ``RatchetTree`` through ``RatchetTree/init(validating:crypto:groupID:expectedTreeHash:groupContextExtensions:leafValidator:)``, which
+/// turns it into a ``RatchetTree`` through ``RatchetTree/init(validating:crypto:groupID:expectedTreeHash:groupContextExtensions:leafValidator:maximumLeafCount:)``, which
 /// checks hashes, parent hashes and every leaf.
+///
+/// Received trees are bounded in size (review M5): a blank node is one byte on the wire but a
+/// full slot in memory and a hash in every tree-hash computation, so a small Welcome could
+/// otherwise cost hundreds of megabytes. The decoder stops at ``defaultMaximumLeafCount``
+/// leaves unless given another bound (``init(wireBytes:maximumLeafCount:)``).
 public struct RatchetTreeIn: Hashable, Sendable {
+    /// The largest tree a received `ratchet_tree` may have by default: 2^16 leaves, 131,071
+    /// nodes. Letterlock groups are far smaller; raise it per group with the decoder's
+    /// `maximumLeafCount` and `RatchetTree(validating:...maximumLeafCount:)`.
+    public static let defaultMaximumLeafCount = 1 << 16
+
     /// The nodes in array order (RFC 9420 Appendix C), `nil` for blank; trailing blanks omitted.
     public var nodes: [Node?]
 

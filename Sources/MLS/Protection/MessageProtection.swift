@@ -117,6 +117,27 @@ public struct MessageProtection: Sendable {
         return AuthenticatedContent(wireFormat: .publicMessage, content: content, auth: message.auth)
     }
 
+    /// The largest PrivateMessage plaintext accepted: the MLS vector limit (2^30 - 1 bytes, RFC
+    /// 9420 §2.1.2) less room for the signature, tags and headers.
+    static let maximumPlaintextLength = (1 << 30) - 4096
+
+    /// Whether the variable-size parts of `content` plus `paddingLength` stay under
+    /// ``maximumPlaintextLength``, so no vector in the encoded message reaches 2^30 bytes.
+    static func fitsInMessage(_ content: FramedContent, paddingLength: Int) -> Bool {
+        var total = content.groupID.count
+        for part in [content.authenticatedData.count, paddingLength] {
+            let (sum, overflow) = total.addingReportingOverflow(part)
+            guard !overflow else { return false }
+            total = sum
+        }
+        if case .application(let data) = content.body {
+            let (sum, overflow) = total.addingReportingOverflow(data.count)
+            guard !overflow else { return false }
+            total = sum
+        }
+        return total <= maximumPlaintextLength
+    }
+
     /// `AuthenticatedContentTBM { FramedContentTBS content_tbs; FramedContentAuthData auth; }`.
     private static func tbm(_ tbs: [UInt8], _ auth: FramedContentAuthData) -> [UInt8] {
         var writer = WireWriter(reservingCapacity: tbs.count + auth.signature.count + 80)
@@ -136,6 +157,9 @@ public struct MessageProtection: Sendable {
     ) throws(MessageProtectionError) -> PrivateMessage {
         guard case .member(let leaf) = content.sender else { throw .senderMustBeMember }
         guard paddingLength >= 0, reuseGuard.count == 4 else { throw .invalidArgument }
+        // Every field must fit the 2^30-byte MLS vector limit once encrypted (review L6): the
+        // writer traps on a longer vector, so caller input is refused here instead.
+        guard Self.fitsInMessage(content, paddingLength: paddingLength) else { throw .invalidArgument }
         try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch)
         let (_, auth) = try authenticate(content, wireFormat: .privateMessage, confirmationTag: confirmationTag, signer: signer)
         let plaintext = PrivateMessageContent(body: content.body, auth: auth, paddingLength: paddingLength).encoded

@@ -66,6 +66,21 @@ extension RatchetTree {
         truncate()
     }
 
+    /// Removes every leaf of `leafIndices` (the Removes of one Commit, RFC 9420 §12.3) and
+    /// truncates once at the end: O(k log n + n) rather than one truncation scan per Remove.
+    /// On error (a blank or repeated leaf) the tree is unchanged.
+    public mutating func remove(leavesAt leafIndices: [UInt32]) throws(TreeError) {
+        var candidate = self
+        for leafIndex in leafIndices {
+            guard candidate.leaf(at: leafIndex) != nil else { throw .blankLeaf }
+            let x = Int(leafIndex) * 2
+            candidate.setNode(x, nil)
+            candidate.blankDirectPath(of: x)
+        }
+        candidate.truncate()
+        self = candidate
+    }
+
     /// Applies an Add, Update or Remove proposal sent by the member at `sender`, as the
     /// `tree-operations` vectors do (Update replaces the sender's own leaf).
     public mutating func apply(_ proposal: Proposal, sender: UInt32) throws(TreeError) {
@@ -92,14 +107,18 @@ extension RatchetTree {
     }
 
     /// Halves the tree while the right subtree of the root holds no non-blank leaf.
+    ///
+    /// One scan from the end finds the last non-blank leaf (review L4: the previous loop rescanned
+    /// the right half at every halving); the scan covers only trailing blank leaves.
     mutating func truncate() {
-        while leafCount > 1 {
-            let half = leafCount / 2
-            let rightLeavesBlank = stride(from: 2 * half, to: nodes.count, by: 2).allSatisfy { nodes[$0] == nil }
-            guard rightLeavesBlank else { return }
-            let keep = (nodes.count - 1) / 2
-            nodes.removeLast(nodes.count - keep)
-            treeHashCache.removeLast(treeHashCache.count - keep)
-        }
+        var lastLeaf = nodes.count - 1
+        while lastLeaf > 0, nodes[lastLeaf] == nil { lastLeaf -= 2 }
+        // With `leaves` leaves, leaf node x lies in the left half exactly when x < leaves.
+        var leaves = leafCount
+        while leaves > 1, lastLeaf < leaves { leaves /= 2 }
+        let keep = 2 * leaves - 1
+        guard keep < nodes.count else { return }
+        nodes.removeLast(nodes.count - keep)
+        treeHashCache.removeLast(treeHashCache.count - keep)
     }
 }

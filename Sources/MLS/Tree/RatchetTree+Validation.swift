@@ -13,15 +13,18 @@ extension RatchetTree {
     ///   node in between;
     /// - no HPKE encryption key appears twice, and no signature key appears twice.
     ///
-    /// Cost is O(n log n) in the number of leaves and one signature verification per leaf.
+    /// Cost is O(n log n) in the number of leaves and one signature verification per leaf. A tree
+    /// of more than `maximumLeafCount` leaves is refused before any of that work (review M5).
     public init(
         validating tree: RatchetTreeIn,
         crypto: CryptoSuite,
         groupID: [UInt8],
         expectedTreeHash: [UInt8],
         groupContextExtensions: [Extension],
-        leafValidator: LeafNodeValidator
+        leafValidator: LeafNodeValidator,
+        maximumLeafCount: Int = RatchetTreeIn.defaultMaximumLeafCount
     ) throws(TreeError) {
+        guard (tree.nodes.count + 1) / 2 <= maximumLeafCount else { throw .tooManyLeaves }
         guard RatchetTreeIn.hasValidShape(tree.nodes) else { throw .shape }
         var candidate = RatchetTree(trusting: tree, crypto: crypto)
         guard candidate.treeHash() == expectedTreeHash else { throw .treeHashMismatch }

@@ -8,7 +8,7 @@ import WireFormat
 /// node and invalidated along the path of every change, so the root hash of a fresh tree
 /// costs one hash per node (O(n)) and a change along one path costs O(log n) rehashes.
 ///
-/// A tree from the outside world is a ``RatchetTreeIn`` until ``init(validating:crypto:groupID:expectedTreeHash:groupContextExtensions:leafValidator:)``
+/// A tree from the outside world is a ``RatchetTreeIn`` until ``init(validating:crypto:groupID:expectedTreeHash:groupContextExtensions:leafValidator:maximumLeafCount:)``
 /// has checked it (RFC 9420 §12.4.3.1); ``init(trusting:crypto:)`` is for trees this
 /// client already validated (e.g. restored from its own storage).
 public struct RatchetTree: Sendable {

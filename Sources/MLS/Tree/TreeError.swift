@@ -15,6 +15,7 @@ public struct TreeError: Error, Hashable, Sendable, CustomStringConvertible {
         case duplicateSignatureKey
         case invalidLeaf(LeafNodeValidationError)
         case shape
+        case tooManyLeaves
     }
 
     private let code: Code
@@ -40,6 +41,8 @@ public struct TreeError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let duplicateSignatureKey = TreeError(.duplicateSignatureKey)
     /// The nodes do not form a ratchet tree (leaf at a parent position or the reverse, empty tree).
     public static let shape = TreeError(.shape)
+    /// The tree has more leaves than the configured maximum (review M5).
+    public static let tooManyLeaves = TreeError(.tooManyLeaves)
     /// A leaf node failed validation (RFC 9420 §7.3).
     public static func invalidLeaf(_ error: LeafNodeValidationError) -> TreeError { TreeError(.invalidLeaf(error)) }
 
@@ -56,6 +59,7 @@ public struct TreeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .duplicateSignatureKey: "ratchet tree: a signature key appears twice"
         case .invalidLeaf(let error): "ratchet tree: \(error)"
         case .shape: "ratchet tree: malformed node array"
+        case .tooManyLeaves: "ratchet tree: more leaves than the configured maximum"
         }
     }
 }

@@ -49,9 +49,12 @@ extension RatchetTree {
         groupContext: (_ treeHash: [UInt8]) -> [UInt8]
     ) throws(TreeKEMError) -> CreatedUpdatePath {
         guard leaf(at: sender) != nil else { throw .senderBlank }
+        // Work on a copy and install it only at the end: signing or HPKE may throw, and an error
+        // must leave this tree as it was (review L1).
+        var candidate = self
         let leafNodeIndex = Int(sender) * 2
-        blankDirectPath(of: leafNodeIndex)
-        let path = filteredDirectPath(ofLeaf: sender)
+        candidate.blankDirectPath(of: leafNodeIndex)
+        let path = candidate.filteredDirectPath(ofLeaf: sender)
 
         // Secrets and keys, leaf to root.
         let leafKey = try TreeKEMPrivateState.nodeKey(fromPathSecret: leafSecret, crypto: crypto)
@@ -67,24 +70,26 @@ extension RatchetTree {
 
         // New parent nodes with their parent hashes, then the signed leaf.
         let publicKeys = path.map { privateState.pathKeys[$0]?.publicKey ?? [] }
-        let leafParentHash = setPathNodes(path, publicKeys: publicKeys, sender: leafNodeIndex)
+        let leafParentHash = candidate.setPathNodes(path, publicKeys: publicKeys, sender: leafNodeIndex)
         let newLeaf: LeafNode
         do {
             newLeaf = try signLeaf(leafParentHash, leafKey.publicKey)
         } catch {
             throw .crypto(error)
         }
-        setNode(leafNodeIndex, .leaf(newLeaf))
+        candidate.setNode(leafNodeIndex, .leaf(newLeaf))
 
         // Encrypt each path secret to the copath resolution under the provisional context.
-        let context = groupContext(treeHash())
+        let context = groupContext(candidate.treeHash())
         var nodes: [UpdatePathNode] = []
         for (i, node) in path.enumerated() {
-            let copathChild = copathChild(of: node, towards: leafNodeIndex)
-            let plaintext = pathSecrets[i].secret.exportedBytes
+            let copathChild = candidate.copathChild(of: node, towards: leafNodeIndex)
+            // The encoded path secret is ordinary memory: wipe it after this node (review L5).
+            var plaintext = pathSecrets[i].secret.exportedBytes
+            defer { Zeroize.bytes(&plaintext) }
             var ciphertexts: [HPKECiphertext] = []
-            for recipient in resolution(ofNode: copathChild, excludingLeaves: excludedLeaves) {
-                guard let key = self.node(at: recipient)?.encryptionKey else { continue }
+            for recipient in candidate.resolution(ofNode: copathChild, excludingLeaves: excludedLeaves) {
+                guard let key = candidate.node(at: recipient)?.encryptionKey else { continue }
                 do {
                     let sealed = try crypto.encryptWithLabel(publicKey: key, label: "UpdatePathNode", context: context, plaintext: plaintext)
                     ciphertexts.append(HPKECiphertext(kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext))
@@ -94,6 +99,7 @@ extension RatchetTree {
             }
             nodes.append(UpdatePathNode(encryptionKey: publicKeys[i], encryptedPathSecret: ciphertexts))
         }
+        self = candidate
         return CreatedUpdatePath(
             updatePath: UpdatePath(leafNode: newLeaf, nodes: nodes),
             commitSecret: commitSecret,
@@ -107,7 +113,8 @@ extension RatchetTree {
     /// unmerged lists, computes their parent hashes and checks that the new leaf's
     /// `parent_hash` matches. Also checks the path's shape against the tree: one node per
     /// filtered-direct-path node, one ciphertext per copath resolution node (without
-    /// `excludedLeaves`), and no public key that already appears in the tree.
+    /// `excludedLeaves`), every public key decodes with the suite's KEM, and no public key
+    /// already appears in the tree.
     ///
     /// Validating the leaf node itself (signature, credential, capabilities) is the caller's
     /// job, with ``LeafNodeValidator`` in the `.commit` context. On error the tree is unchanged.
@@ -127,6 +134,9 @@ extension RatchetTree {
         }
         var newKeys = Set<[UInt8]>()
         for key in [path.leafNode.encryptionKey] + path.nodes.map(\.encryptionKey) {
+            // RFC 9420 §12.4.2: the keys must be usable; a key that does not decode would make
+            // every later commit encrypting to it fail (review M3).
+            guard crypto.isValidHPKEPublicKey(key) else { throw .invalidPublicKey }
             guard newKeys.insert(key).inserted else { throw .keyAlreadyInTree }
         }
         for node in candidate.nodes {

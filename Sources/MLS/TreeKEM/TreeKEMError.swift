@@ -11,6 +11,7 @@ public struct TreeKEMError: Error, Hashable, Sendable, CustomStringConvertible {
         case noDecryptionKey
         case publicKeyMismatch
         case privateStateInconsistent
+        case invalidPublicKey
         case crypto(MLSCryptoError)
     }
 
@@ -35,6 +36,8 @@ public struct TreeKEMError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let publicKeyMismatch = Self(.publicKeyMismatch)
     /// A private key does not match the public key of its node in the tree.
     public static let privateStateInconsistent = Self(.privateStateInconsistent)
+    /// A public key of the UpdatePath is not a key of the suite's KEM (it does not decode).
+    public static let invalidPublicKey = Self(.invalidPublicKey)
     /// A cryptographic operation failed.
     public static func crypto(_ error: MLSCryptoError) -> Self { Self(.crypto(error)) }
 
@@ -49,6 +52,7 @@ public struct TreeKEMError: Error, Hashable, Sendable, CustomStringConvertible {
         case .noDecryptionKey: "TreeKEM: no private key for the path secret's recipients"
         case .publicKeyMismatch: "TreeKEM: derived public key does not match the UpdatePath"
         case .privateStateInconsistent: "TreeKEM: private key does not match the tree"
+        case .invalidPublicKey: "TreeKEM: an UpdatePath public key is not valid for the cipher suite"
         case .crypto(let error): "TreeKEM: \(error)"
         }
     }

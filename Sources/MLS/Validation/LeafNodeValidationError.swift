@@ -15,6 +15,8 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
         case credentialTypeNotInCapabilities
         case wrongSource
         case encryptionKeyUnchanged
+        case invalidEncryptionKey
+        case unsupportedCredentialType
     }
 
     private let code: Code
@@ -43,6 +45,12 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
     /// An Update or Commit leaf keeps the encryption key of the leaf it replaces.
     public static let encryptionKeyUnchanged = Self(.encryptionKeyUnchanged)
 
+    /// `encryption_key` is not a public key of the suite's KEM (it does not decode).
+    public static let invalidEncryptionKey = Self(.invalidEncryptionKey)
+
+    /// The credential is of a type this implementation cannot validate (neither basic nor x509).
+    public static let unsupportedCredentialType = Self(.unsupportedCredentialType)
+
     public var description: String {
         switch code {
         case .credentialRejected(let reason): "leaf node: credential rejected (\(reason))"
@@ -56,6 +64,8 @@ public struct LeafNodeValidationError: Error, Hashable, Sendable, CustomStringCo
         case .credentialTypeNotInCapabilities: "leaf node: credential type not listed in capabilities"
         case .wrongSource: "leaf node: wrong leaf_node_source"
         case .encryptionKeyUnchanged: "leaf node: encryption key not changed"
+        case .unsupportedCredentialType: "leaf node: unsupported credential type"
+        case .invalidEncryptionKey: "leaf node: encryption key is not a valid public key for the cipher suite"
         }
     }
 }

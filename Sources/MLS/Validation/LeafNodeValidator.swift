@@ -72,6 +72,10 @@ public struct LeafNodeValidator: Sendable {
             throw .lifetime
         }
 
+        // A credential type we cannot validate is decoded (so the tree around it decodes) but never
+        // accepted (review L9).
+        if case .unknown = leaf.credential { throw .unsupportedCredentialType }
+
         // Capabilities must cover the leaf's own extensions and credential type.
         for e in leaf.extensions where !leaf.capabilities.supports(extension: e.extensionType) {
             throw .extensionNotInCapabilities
@@ -88,6 +92,10 @@ public struct LeafNodeValidator: Sendable {
         for type in requirements.credentialTypesInUse where !leaf.capabilities.supports(credential: type) {
             throw .groupCredentialTypeNotSupported
         }
+
+        // The HPKE key must decode with the suite's KEM (review M3): otherwise every later path
+        // encryption to this leaf fails.
+        guard crypto.isValidHPKEPublicKey(leaf.encryptionKey) else { throw .invalidEncryptionKey }
 
         // The signature, then the Authentication Service (the most expensive checks last).
         let tbs = leaf.toBeSigned(groupID: groupID, leafIndex: leafIndex)

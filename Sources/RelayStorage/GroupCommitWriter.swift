@@ -1,0 +1,95 @@
+import GRDB
+import Synchronization
+
+/// Group commit for the hot write paths (sends, acknowledgements, rate-limit counters): jobs that
+/// arrive while a transaction is being committed wait, and the next transaction runs all of them,
+/// each inside its own savepoint, then commits once. With `synchronous = FULL` that is one WAL
+/// fsync per batch instead of one per job.
+///
+/// Durability is unchanged: a job's caller is answered only after the COMMIT of its batch has
+/// returned, so nothing the relay acknowledges can be lost. Isolation is unchanged too: the jobs of
+/// a batch run one after another, in arrival order, in a single writer transaction, so each sees
+/// the writes of the jobs before it (a second commit for an epoch sees the first one's claim). A
+/// job that throws rolls back its own savepoint only; its caller gets the error.
+final class GroupCommitWriter: Sendable {
+    private struct Job: Sendable {
+        /// Runs the work inside the batch's transaction; returns how to answer the caller once the
+        /// batch is committed.
+        let run: @Sendable (Database) -> @Sendable () -> Void
+        /// Answers the caller when the batch as a whole failed.
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private struct State {
+        var pending: [Job] = []
+        var flushing = false
+    }
+
+    private let pool: DatabasePool
+    private let state = Mutex(State())
+    /// Jobs per transaction: bounds how long one transaction holds the writer.
+    private let maximumBatch: Int
+
+    init(pool: DatabasePool, maximumBatch: Int = 256) {
+        self.pool = pool
+        self.maximumBatch = maximumBatch
+    }
+
+    /// Runs `work` in the next batch's transaction and returns its result once that batch is
+    /// committed (durably, with `synchronous = FULL`).
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job = Job(
+                run: { db in
+                    do {
+                        var value: T?
+                        try db.inSavepoint {
+                            value = try work(db)
+                            return .commit
+                        }
+                        guard let value else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "savepoint returned no value") }
+                        return { continuation.resume(returning: value) }
+                    } catch {
+                        return { continuation.resume(throwing: error) }
+                    }
+                },
+                fail: { error in continuation.resume(throwing: error) }
+            )
+            let lead = state.withLock { state in
+                state.pending.append(job)
+                defer { state.flushing = true }
+                return !state.flushing
+            }
+            if lead { Task { await self.flush() } }
+        }
+    }
+
+    /// Commits batches until no job is waiting.
+    private func flush() async {
+        while true {
+            let batch = state.withLock { state -> [Job] in
+                let batch = Array(state.pending.prefix(maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.flushing = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let answers = try await pool.write { db in
+                    try batch.map { job in
+                        let answer = job.run(db)
+                        // Some errors (a full disk, I/O) make SQLite roll the whole transaction
+                        // back: the jobs before this one would then be lost, so the batch fails.
+                        guard db.isInsideTransaction else {
+                            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "the batch's transaction was rolled back")
+                        }
+                        return answer
+                    }
+                }
+                for answer in answers { answer() }
+            } catch {
+                for job in batch { job.fail(error) }
+            }
+        }
+    }
+}
