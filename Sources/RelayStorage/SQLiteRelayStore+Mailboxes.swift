@@ -11,7 +11,7 @@ extension SQLiteRelayStore {
         return try await groupCommit.write { db in
             var accounts: [DeviceID: String] = [:]
             for recipient in delivery.recipients {
-                guard let account = try String.fetchOne(db, sql: "SELECT account_id FROM devices WHERE id = ?", arguments: [recipient.rawValue])
+                guard let account = try String.fetchOne(db.cachedStatement(sql: "SELECT account_id FROM devices WHERE id = ?"), arguments: [recipient.rawValue])
                 else { throw RelayStorageError.unknownDevice }
                 accounts[recipient] = account
             }
