@@ -38,31 +38,9 @@ extension LiveRelay {
     ) async throws {
         let data = temporaryDirectory("relay")
         defer { try? FileManager.default.removeItem(at: data) }
-        let store = try SQLiteRelayStore(path: data.appendingPathComponent("relay.sqlite").path)
-        var configuration = Relay.Configuration()
-        configuration.registrationLimits = [.perHour(1_000)]
         var logger = Logger(label: "test.relay") { CapturingLogHandler(sink: logs, label: $0) }
         logger.logLevel = .trace
-        let relay = Relay(store: store, blobContent: try FileBlobContentStore(directory: data), configuration: configuration, logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = relay.makeApplication(configuration: .init(address: .hostname("127.0.0.1", port: 0))) { channel in
-            continuation.yield(channel.localAddress?.port ?? 0)
-        }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { return }
-            do {
-                try await body("http://127.0.0.1:\(port)", data)
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await run(data: data, logger: logger, body)
         try inspect(data)
     }
 }

@@ -13,8 +13,10 @@ enum LiveRelay {
     /// - Parameters:
     ///   - data: a data directory to reuse (kept afterwards); a fresh one (removed) by default.
     ///   - port: 0 for a free port.
+    ///   - logger: the relay's logger; by default one that logs only critical events.
     static func run(
-        data given: URL? = nil, port: Int = 0, recorder: RelayRecorder? = nil, configure: (inout Relay.Configuration) -> Void = { _ in },
+        data given: URL? = nil, port: Int = 0, recorder: RelayRecorder? = nil, logger givenLogger: Logger? = nil,
+        configure: (inout Relay.Configuration) -> Void = { _ in },
         _ body: @Sendable (_ url: String, _ data: URL) async throws -> Void
     ) async throws {
         let data = given ?? temporaryDirectory("relay")
@@ -23,8 +25,13 @@ enum LiveRelay {
         var configuration = Relay.Configuration()
         configuration.registrationLimits = [.perHour(1_000)]
         configure(&configuration)
-        var logger = Logger(label: "test.relay")
-        logger.logLevel = .critical
+        let logger =
+            givenLogger
+            ?? {
+                var logger = Logger(label: "test.relay")
+                logger.logLevel = .critical
+                return logger
+            }()
         let relay = Relay(store: store, blobContent: try FileBlobContentStore(directory: data), configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let onRunning: @Sendable (any Channel) async -> Void = { channel in continuation.yield(channel.localAddress?.port ?? 0) }
