@@ -132,19 +132,21 @@ extension RatchetTree {
             let resolution = candidate.resolution(ofNode: copathChild, excludingLeaves: excludedLeaves)
             guard resolution.count == pathNode.encryptedPathSecret.count else { throw .ciphertextCount }
         }
-        var newKeys = Set<[UInt8]>()
+        // Keys hashed in one pass over their bytes (``KeyBytes``): every node's key is looked up
+        // below, and hashing 1,216-byte X-Wing keys byte by byte dominated processing a Commit.
+        var newKeys = Set<KeyBytes>()
         for key in [path.leafNode.encryptionKey] + path.nodes.map(\.encryptionKey) {
             // RFC 9420 §12.4.2: the keys must be usable; a key that does not decode would make
             // every later commit encrypting to it fail (review M3).
             guard crypto.isValidHPKEPublicKey(key) else { throw .invalidPublicKey }
-            guard newKeys.insert(key).inserted else { throw .keyAlreadyInTree }
+            guard newKeys.insert(KeyBytes(key)).inserted else { throw .keyAlreadyInTree }
         }
         // §12.4.2: "none of the public keys in the UpdatePath appear in any node of the new
         // ratchet tree", the tree before the merge: the sender's old direct-path keys included
         // (re-sending them would give no post-compromise security). The sender's leaf slot is
         // skipped: for an external joiner it already holds the path's leaf.
         for (index, node) in nodes.enumerated() where index != leafNodeIndex {
-            if let key = node?.encryptionKey, newKeys.contains(key) { throw .keyAlreadyInTree }
+            if let key = node?.encryptionKey, newKeys.contains(KeyBytes(key)) { throw .keyAlreadyInTree }
         }
         let computed = candidate.setPathNodes(filtered, publicKeys: path.nodes.map(\.encryptionKey), sender: leafNodeIndex)
         guard computed == leafParentHash else { throw .parentHashMismatch }

@@ -33,9 +33,15 @@ public struct GroupRequirements: Sendable {
         }
         var supportedByAll: Set<CredentialType>?
         var inUse = Set<CredentialType>()
+        // Members' capability lists are nearly always identical: a list equal to the previous
+        // leaf's cannot narrow the intersection, so the set work is done once per distinct run.
+        var previous: [CredentialType]?
         for leaf in leaves {
             inUse.insert(leaf.credential.credentialType)
-            let supported = Set(leaf.capabilities.credentials)
+            let credentials = leaf.capabilities.credentials
+            if credentials == previous { continue }
+            previous = credentials
+            let supported = Set(credentials)
             supportedByAll = supportedByAll.map { $0.intersection(supported) } ?? supported
         }
         credentialTypesSupportedByAll = supportedByAll
