@@ -108,6 +108,8 @@ extension MLSGroup {
             provisional.treeHash = applied.tree.treeHash()
             if summary.removedUs { return markRemovalUnconfirmed(summary) }
             privateState.prune(to: applied.tree)
+            // Our Update, committed: its key is the leaf's now, and the path may be encrypted to it.
+            if applied.updated.contains(epoch.ourLeaf) { try installPendingUpdateKey(in: &privateState, tree: applied.tree) }
             do {
                 let decrypted = try applied.tree.decryptPathSecret(
                     of: path, from: committerLeaf, privateState: privateState, groupContext: provisional.wireBytes, excludingLeaves: excluded)
@@ -120,6 +122,7 @@ extension MLSGroup {
             provisional.treeHash = applied.tree.treeHash()
             if summary.removedUs { return markRemovalUnconfirmed(summary) }
             privateState.prune(to: applied.tree)
+            if applied.updated.contains(epoch.ourLeaf) { try installPendingUpdateKey(in: &privateState, tree: applied.tree) }
             commitSecret = Secret(zeros: crypto.hashLength)
         }
 
