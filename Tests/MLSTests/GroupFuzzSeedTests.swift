@@ -22,6 +22,10 @@ import Testing
             var carolGroup = try #require(world.groups[carol])
             _ = try carolGroup.process(message)
             seeds.append(("state-\(suite.rawValue)-three", try carolGroup.serialized()))
+            // A Commit pending (format version 2): Carol adds Dave with a path, encrypted.
+            let dave = try world.newClient()
+            _ = try carolGroup.commit(CommitOptions(adding: [world.keyPackage(dave)], includePath: true, encrypted: true))
+            seeds.append(("state-\(suite.rawValue)-pending-commit", try carolGroup.serialized()))
         }
         let configuration = MLSGroup.Configuration(lifetimePolicy: .ignore, credentialValidator: AcceptAllCredentialsValidator())
         for (_, bytes) in seeds { _ = try MLSGroup(serialized: bytes, configuration: configuration) }
