@@ -79,7 +79,7 @@ extension MLSGroup {
             } catch {
                 throw .treeKEM(error)
             }
-            try checkSignatureKeyUnique(ofLeaf: ourLeaf, in: applied.tree)
+            try checkSignatureKeyUnique(ofLeaf: ourLeaf, in: applied.tree, previousKey: oldLeaf.signatureKey)
         } else {
             privateState.prune(to: applied.tree)
             commitSecret = Secret(zeros: crypto.hashLength)

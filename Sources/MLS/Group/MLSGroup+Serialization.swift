@@ -48,6 +48,15 @@ extension MLSGroup {
             w.write(reInit)
         }
         w.writeOptional(pendingCommit) { $1.encodeState(to: &$0) }
+        // Optional trailing section: the private keys of our uncommitted Update proposals
+        // (absent when there are none, so states without one read as before).
+        if !pendingUpdateKeys.isEmpty {
+            w.writeVector { v in
+                for key in pendingUpdateKeys.values.map({ $0.serialized.exportedBytes }).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    v.writeOpaque(key)
+                }
+            }
+        }
         return w.bytes
     }
 
@@ -113,6 +122,19 @@ extension MLSGroup {
             }
             self.status = status
             self.pendingCommit = pending
+            if !r.isAtEnd {
+                let updateKeys = try r.readVector { (v: inout WireReader) throws(WireFormatError) -> [UInt8] in try v.readOpaque() }
+                guard !updateKeys.isEmpty else { throw MLSGroupError.malformedState }
+                for bytes in updateKeys {
+                    let key = try HPKEPrivateKey(kem: crypto.kem, serialized: bytes)
+                    // Each must belong to an Update of ours in the cache.
+                    guard proposalCache.proposals.contains(where: { cached in
+                        guard case .update(let update) = cached.proposal, cached.sender == .member(leafIndex: epoch.ourLeaf) else { return false }
+                        return update.leafNode.encryptionKey == key.publicKey
+                    }), pendingUpdateKeys.updateValue(key, forKey: key.publicKey) == nil
+                    else { throw MLSGroupError.malformedState }
+                }
+            }
         } catch let error as MLSGroupError {
             throw error
         } catch {
