@@ -33,6 +33,10 @@ import Testing
             _ = try removed.process(removal.commit)
             #expect(removed.status == .removalUnconfirmed)
             seeds.append(("state-\(suite.rawValue)-removal-unconfirmed", try removed.serialized()))
+            // A Commit pending (format version 2): Carol adds Dave with a path, encrypted.
+            let dave = try world.newClient()
+            _ = try carolGroup.commit(CommitOptions(adding: [world.keyPackage(dave)], includePath: true, encrypted: true))
+            seeds.append(("state-\(suite.rawValue)-pending-commit", try carolGroup.serialized()))
         }
         let configuration = MLSGroup.Configuration(lifetimePolicy: .ignore, credentialValidator: AcceptAllCredentialsValidator())
         for (_, bytes) in seeds { _ = try MLSGroup(serialized: bytes, configuration: configuration) }
