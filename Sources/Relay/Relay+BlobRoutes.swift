@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -142,7 +143,15 @@ extension Relay {
             let end = await self.uploadParts.contiguousEnd(upload: upload.id, from: current)
             if end > current {
                 try await self.hashJoined(current..<end, of: upload.id, part: (offset, chunk), content: content)
-                guard try await self.store.advanceUpload(upload.id, from: current, to: end) else { throw RelayError.uploadOffsetMismatch }
+                let moved: Bool
+                do { moved = try await self.store.advanceUpload(upload.id, from: current, to: end) } catch {
+                    await self.uploadParts.stopHashing(upload: upload.id)  // the hash ran ahead of the offset
+                    throw error
+                }
+                guard moved else {
+                    await self.uploadParts.stopHashing(upload: upload.id)
+                    throw RelayError.uploadOffsetMismatch
+                }
             }
             await self.uploadParts.advanced(upload: upload.id, to: end)
             return end
@@ -155,21 +164,26 @@ extension Relay {
     private func hashJoined(_ joined: Range<Int64>, of upload: String, part: (offset: Int64, bytes: Data), content: any BlobContentStore)
         async throws
     {
-        guard await uploadParts.hashedPrefix(upload: upload) == joined.lowerBound else { return }
+        guard var (hasher, hashed) = await uploadParts.runningHash(upload: upload), hashed == joined.lowerBound else { return }
         if part.offset == joined.lowerBound, Int64(part.bytes.count) == joined.count {
-            await uploadParts.hash(part.bytes, at: part.offset, upload: upload)
-            return
-        }
-        var position = joined.lowerBound
-        while position < joined.upperBound {
-            let piece = position..<min(joined.upperBound, position + Int64(configuration.maximumChunkSize))
-            guard let bytes = try await content.read(upload: upload, range: piece), Int64(bytes.count) == piece.count else {
-                await uploadParts.stopHashing(upload: upload)  // completion hashes the file instead
-                return
+            hasher.update(data: part.bytes)
+        } else {
+            while hashed < joined.upperBound {
+                let piece = hashed..<min(joined.upperBound, hashed + Int64(configuration.maximumChunkSize))
+                let bytes: Data?
+                do { bytes = try await content.read(upload: upload, range: piece) } catch {
+                    await uploadParts.stopHashing(upload: upload)
+                    throw error
+                }
+                guard let bytes, Int64(bytes.count) == piece.count else {
+                    await uploadParts.stopHashing(upload: upload)  // completion hashes the file instead
+                    return
+                }
+                hasher.update(data: bytes)
+                hashed = piece.upperBound
             }
-            await uploadParts.hash(bytes, at: position, upload: upload)
-            position = piece.upperBound
         }
+        await uploadParts.keepHash(hasher, covering: joined.upperBound, upload: upload)
     }
 
     /// Erases the blob's file if no account holds it any more, under the blob's lock.

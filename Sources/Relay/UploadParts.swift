@@ -83,22 +83,19 @@ actor UploadParts {
         uploads[id] = upload
     }
 
-    /// Where the running hash of upload `id` stands (nil if it is not kept).
-    func hashedPrefix(upload id: String) -> Int64? {
-        guard let upload = uploads[id], upload.hasher != nil else { return nil }
-        return upload.hashed
+    /// The running hash of upload `id` and the bytes it covers (nil if it is not kept). Taken
+    /// and given back (``keepHash(_:covering:upload:)``) under ``advancing``, so the hashing
+    /// itself runs outside this actor, in parallel across uploads.
+    func runningHash(upload id: String) -> (hasher: SHA256, hashed: Int64)? {
+        guard let upload = uploads[id], let hasher = upload.hasher else { return nil }
+        return (hasher, upload.hashed)
     }
 
-    /// Extends the running hash with the bytes at `offset`; a gap stops the running hash.
-    func hash(_ bytes: Data, at offset: Int64, upload id: String) {
-        guard var upload = uploads[id], upload.hasher != nil else { return }
-        if upload.hashed == offset {
-            upload.hasher?.update(data: bytes)
-            upload.hashed += Int64(bytes.count)
-        } else {
-            upload.hasher = nil
-        }
-        uploads[id] = upload
+    /// Stores the running hash of upload `id`, now covering bytes `0 ..< hashed`.
+    func keepHash(_ hasher: SHA256, covering hashed: Int64, upload id: String) {
+        guard uploads[id] != nil else { return }
+        uploads[id]?.hasher = hasher
+        uploads[id]?.hashed = hashed
     }
 
     /// Drops the running hash (completion then hashes the file).
