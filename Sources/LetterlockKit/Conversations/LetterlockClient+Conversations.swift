@@ -141,15 +141,17 @@ extension LetterlockClient {
             ConversationMessage(kind: .file, sentAt: Int64(now().timeIntervalSince1970), file: manifest.encoded), in: conversationID)
     }
 
-    /// Downloads, verifies and decrypts the file of a `file` message to `destination`.
+    /// Downloads, verifies and decrypts the file of a `file` message to `destination` (an
+    /// existing file there is refused unless `replacingExisting`).
     public func downloadFile(
-        _ entry: ConversationEntry, to destination: URL, progress: (@Sendable (TransferProgress) -> Void)? = nil
+        _ entry: ConversationEntry, to destination: URL, replacingExisting: Bool = false,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws {
         guard entry.kind == .file, let sealed = try store.sealedManifest(groupID: entry.conversationID, messageID: entry.messageID) else {
             throw ConversationError.unknownConversation
         }
         let manifest = try FileManifest(decoding: try sealer.open(sealed, context: "file " + entry.conversationID + " " + entry.messageID))
-        try await fileTransfer().receive(manifest, to: destination, progress: progress)
+        try await fileTransfer().receive(manifest, to: destination, replacingExisting: replacingExisting, progress: progress)
     }
 
     func fileTransfer() throws -> FileTransfer {
