@@ -152,6 +152,7 @@ public final class DeviceStore: Sendable {
             // The newest accepted card's signed time: replayed older cards are refused.
             try db.execute(sql: "ALTER TABLE contacts ADD COLUMN last_card_sent_at INTEGER")
         }
+        migrator.registerMigration("2026-11-21 conversation recovery") { db in try createCommitRecoveryTables(db) }
         migrator.registerMigration("2026-11-21 first message") { db in
             // A request's first messages (docs/client.md, "First contact"): the encrypted
             // ``FirstMessage`` (JSON) to join on accept, and the texts read from it (JSON array).

@@ -20,6 +20,11 @@ extension LetterlockClient {
         guard deviceID != identity.deviceID else { throw RelayClientError.lastDevice }
         try await relay.removeDevice(deviceID)
         try store.replaceOwnDevices(try store.ownDevices().filter { $0.deviceID != deviceID })
+        // Out of every group too (best effort: a later receive, here or at any member, retries).
+        var directory: [String: Set<String>] = [:]
+        for conversation in try conversations() where conversation.active {
+            _ = try? await removeRevokedDevices(conversation.id, cache: &directory)
+        }
     }
 
     /// Links a new device to this account, given the code the new device shows

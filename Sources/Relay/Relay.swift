@@ -24,6 +24,10 @@ public struct Relay: Sendable {
     let notifier = MailboxNotifier()
     let addressHasher = AddressHasher()
     let addressLimiter: AddressRateLimiter
+    /// Sealed sends per client address (``Configuration/sealedSendLimits``).
+    let sealedSendLimiter: AddressRateLimiter
+    /// Registrations per client address (``Configuration/registrationLimits``).
+    let registrationLimiter: AddressRateLimiter
     /// Orders completing, deleting and erasing one blob (review L5).
     let blobLocks = KeyedMutex()
     let metrics = RelayMetrics()
@@ -44,6 +48,8 @@ public struct Relay: Sendable {
             reservedPerDevice: configuration.replayCacheReservedPerDevice, lifetime: 2 * configuration.timestampSkew
         )
         self.addressLimiter = AddressRateLimiter(window: configuration.addressRequestLimit)
+        self.sealedSendLimiter = AddressRateLimiter(windows: configuration.sealedSendLimits)
+        self.registrationLimiter = AddressRateLimiter(windows: configuration.registrationLimits)
     }
 
     /// Every HTTP route and the WebSocket upgrade.

@@ -20,6 +20,9 @@ public struct ConversationConfiguration: Sendable {
     /// MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519 (X-Wing), at its provisional codepoint
     /// 0xF0A1 (`CipherSuite.provisionalMLKEM768X25519Codepoint`; README, "Cipher suites").
     public var cipherSuite: UInt16 = 0xF0A1
+    /// Tests only: called at each ``CommitStep``; throwing there stops the client as a crash
+    /// would (what was saved stays saved). Nil in real use.
+    public var interruption: (@Sendable (CommitStep) throws -> Void)?
 
     public init() {}
 }

@@ -98,6 +98,10 @@ extension DeviceStore {
         var outboxDelete: [(groupID: String, messageID: String)] = []
         /// Deletes outbox rows of this group with an epoch below the value.
         var outboxPruneBelow: (groupID: String, epoch: UInt64)?
+        /// The Welcome and `info` still to send after a merged Commit (``PendingWelcome``).
+        var pendingWelcome: PendingWelcome?
+        /// Records (epoch) or clears (nil) a leave in progress (`conversation_leaves`).
+        var leave: (groupID: String, epoch: UInt64?)?
     }
 
     /// Applies `write` atomically. Returns false when its message was already stored (a duplicate).
@@ -146,6 +150,8 @@ extension DeviceStore {
                     sql: "DELETE FROM outbox WHERE group_id = ? AND epoch < ? AND pending = 0 AND failed = 0",
                     arguments: [prune.groupID, Int64(prune.epoch)])
             }
+            if let pending = write.pendingWelcome { try Self.save(pending, db) }
+            if let leave = write.leave { try Self.saveLeave(groupID: leave.groupID, epoch: leave.epoch, db) }
             return inserted
         }
     }

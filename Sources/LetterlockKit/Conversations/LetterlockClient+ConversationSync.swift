@@ -36,15 +36,24 @@ extension LetterlockClient {
 
     /// Fetches and handles everything queued: contact envelopes first (``sync()``), then
     /// conversation messages in mailbox order, each applied in one transaction with its entry
-    /// id before the entry is acknowledged; then re-sends what a concurrent commit may have made
+    /// id before the entry is acknowledged; then finishes Commits a crash interrupted (sends a
+    /// pending Commit again, or its Welcome), re-sends what a concurrent commit may have made
     /// unreadable, commits pending leave proposals, adds this account's new devices to its
     /// groups, and refills KeyPackages.
     @discardableResult
     public func receive() async throws -> ConversationReport {
         var report = try await receiveConversations(allowCommits: true, contacts: try await sync())
-        for conversation in try conversations() where conversation.active {
+        var directory: [String: Set<String>] = [:]
+        for conversation in try conversations() {
             do {
+                guard conversation.active else {
+                    try await continueLeaving(conversation.id)
+                    continue
+                }
+                try await resumeInterruptedCommit(conversation.id)
                 try await retryUndelivered(conversation.id)
+                report.commits += try await removeRevokedDevices(conversation.id, cache: &directory) ? 1 : 0
+                report.commits += try await commitPendingLeaves(conversation.id) ? 1 : 0
                 report.commits += try await addMissingOwnDevices(conversation.id) ? 1 : 0
             } catch let error as RelayClientError where error.isTransient {
                 throw error
@@ -99,9 +108,7 @@ extension LetterlockClient {
         report.deferred = deferred.count
         if allowCommits {
             for id in autoCommit.sorted() {
-                _ = try? await commit(in: id) { group in
-                    group.pendingProposals.isEmpty ? nil : CommitOptions(includePendingProposals: true, encrypted: true)
-                }
+                _ = try? await commitPendingLeaves(id)
             }
         }
         return report
@@ -130,8 +137,19 @@ extension LetterlockClient {
             // Maybe its Welcome is still on the way; give up after a day.
             return now().timeIntervalSince1970 - TimeInterval(entry.receivedAt) > 86_400 ? try drop(&report) : .deferred
         }
+        if !stored.conversation.active, let leaving = try loadLeavingGroup(id) {
+            report.commits += try handleWhileLeaving(leaving, message, entryID: entry.id) ? 1 : 0
+            return .acknowledge
+        }
         guard stored.conversation.active, stored.sealedState != nil else { return try drop(&report) }
         var loaded = try loadGroup(id)
+        if loaded.group.isPendingCommit(message) {
+            // Our own Commit, left pending by a crash or a lost answer, in the relay's order:
+            // it won the epoch. Merge it; its Welcome goes out with the next maintenance.
+            try mergePendingCommit(&loaded, processedEntry: entry.id)
+            report.commits += 1
+            return .acknowledge
+        }
         let previousEpoch = loaded.group.epochNumber
         let result: ProcessedMessage
         do {
@@ -194,9 +212,9 @@ extension LetterlockClient {
             if case .remove(let remove) = proposal.proposal, case .member(let senderLeaf) = proposal.sender {
                 let members = Self.memberDevices(loaded.group)
                 if let from = members.first(where: { $0.leaf == senderLeaf }), let target = members.first(where: { $0.leaf == remove.removed }),
-                    from.account == target.account
+                    from.account == target.account, target.account != identity.accountID
                 {
-                    autoCommit.insert(id)  // a member leaving: commit it for them
+                    autoCommit.insert(id)  // a member leaving: commit it for them (never our own account's leave)
                 }
             }
             return .acknowledge
@@ -315,7 +333,7 @@ extension LetterlockClient {
         }
         let stored = try record(loaded)
         try store.apply(.init(conversation: stored, outboxInsert: updated + failed))
-        for ciphertext in ciphertexts { try await deliver(ciphertext, to: recipients) }
+        for ciphertext in ciphertexts { try await deliverToMembers(ciphertext, loaded.group, to: recipients) }
         try store.apply(.init(outboxInsert: updated.map { item in
             var sent = item
             sent.pending = false
