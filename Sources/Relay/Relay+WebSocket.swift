@@ -21,11 +21,11 @@ extension Relay {
     ///    slow device costs a bounded amount of memory.
     func addWebSocketRoute(to router: Router<RelayRequestContext>) {
         router.ws("/v1/websocket") { inbound, outbound, context in
-            try await self.runPushSession(inbound: inbound, outbound: outbound, logger: context.logger)
+            try await self.runPushSession(inbound: inbound, outbound: outbound, host: context.request.head.authority, logger: context.logger)
         }
     }
 
-    private func runPushSession(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+    private func runPushSession(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, host: String?, logger: Logger) async throws {
         let nonce = RequestSigning.freshNonce()
         let session = PushSessionState()
         try await send(PushFrame(type: "challenge", nonce: nonce), on: outbound)
@@ -39,7 +39,7 @@ extension Relay {
             }
             defer { group.cancelAll() }
             var messages = inbound.messages(maxSize: 64 * 1024).makeAsyncIterator()
-            guard let device = try await self.authenticatePush(messages.next(), nonce: nonce) else {
+            guard let device = try await self.authenticatePush(messages.next(), nonce: nonce, authorities: self.signedAuthorities(host)) else {
                 self.metrics.authenticationFailures.increment()
                 try? await self.send(PushFrame(type: "error", code: "unauthenticated"), on: outbound)
                 try? await outbound.close(.policyViolation, reason: "unauthenticated")
@@ -135,15 +135,16 @@ extension Relay {
         }
     }
 
-    /// Checks the `auth` frame answering the challenge; nil if it is missing or does not verify.
-    private func authenticatePush(_ message: WebSocketMessage?, nonce: String) async throws -> Device? {
+    /// Checks the `auth` frame answering the challenge (signed for one of `authorities`); nil if
+    /// it is missing or does not verify.
+    private func authenticatePush(_ message: WebSocketMessage?, nonce: String, authorities: [String]) async throws -> Device? {
         guard case .text(let text) = message,
             let frame = try? JSONDecoder().decode(PushFrame.self, from: Data(text.utf8)), frame.type == "auth",
             let deviceText = frame.deviceID, let id = DeviceID(rawValue: deviceText),
             let signature = frame.signature.flatMap({ Data(base64URLEncoded: $0) }),
             let device = try await store.device(id),
             let key = DevicePublicKey.validated(device.publicKey),
-            key.isValidSignature(signature, for: RequestSigning.webSocketChallenge(nonce: nonce, device: deviceText))
+            authorities.contains(where: { key.isValidSignature(signature, for: RequestSigning.webSocketChallenge(authority: $0, nonce: nonce, device: deviceText)) })
         else { return nil }
         return device
     }

@@ -30,6 +30,8 @@ public struct Relay: Sendable {
     let registrationLimiter: AddressRateLimiter
     /// Orders completing, deleting and erasing one blob (review L5).
     let blobLocks = KeyedMutex()
+    /// Upload parts written ahead of their upload's offset (several parts in flight).
+    let uploadParts = UploadParts()
     let metrics = RelayMetrics()
 
     /// - Parameters:

@@ -38,7 +38,7 @@ final class ReceivedFrames: Sendable {
     /// Connects to the relay's WebSocket, answers the challenge as `device` (or with `signer`'s
     /// key), and runs `script` while a reader collects frames.
     static func connect(
-        _ client: any TestClientProtocol, as device: TestDevice, signer: TestDevice? = nil,
+        _ client: any TestClientProtocol, as device: TestDevice, signer: TestDevice? = nil, authority: String? = nil,
         script: @escaping @Sendable (WebSocketOutboundWriter, ReceivedFrames) async throws -> Void
     ) async throws {
         let received = ReceivedFrames()
@@ -54,7 +54,8 @@ final class ReceivedFrames: Sendable {
                 try await received.wait("challenge") { $0.first?.type == "challenge" }
                 if let nonce = received.all.first?.nonce {
                     let signature = try (signer ?? device).key.signature(
-                        for: RequestSigning.webSocketChallenge(nonce: nonce, device: device.deviceID))
+                        for: RequestSigning.webSocketChallenge(
+                            authority: authority ?? "localhost:\(client.port ?? 0)", nonce: nonce, device: device.deviceID))
                     try await Self.write(
                         PushFrame(type: "auth", deviceID: device.deviceID, signature: Data(signature).base64URLEncodedString()), on: outbound)
                 }
