@@ -10,6 +10,13 @@ extension Relay {
         public var messageRetention: TimeInterval = 30 * 86_400
         /// How far a signed request's timestamp may be from the relay's clock, either way.
         public var timestampSkew: TimeInterval = 300
+        /// The authorities (`host[:port]`, as clients write the relay's URL, in the form of
+        /// `RequestSigning.authority(of:)`) this relay is reached by. A signature must name one of
+        /// them, so a request signed for another host cannot be replayed here (client review M8).
+        /// Empty (the default): the request's own `Host`, when it is a loopback name
+        /// (`localhost`, 127.0.0.0/8, `[::1]`), for local use; a relay reachable from elsewhere
+        /// must set its public name.
+        public var publicAuthorities: [String] = []
         /// Nonces remembered for replay detection (each for twice the skew). When full, signed
         /// requests are refused (fail closed) until entries age out, except from devices holding
         /// fewer than ``replayCacheReservedPerDevice`` nonces.
@@ -82,6 +89,11 @@ extension Relay {
         public var maximumBlobSize: Int64 = 256 << 20
         /// Largest chunk of one upload request.
         public var maximumChunkSize = 4 << 20
+        /// How far past an upload's contiguous offset a part may start, so that a client can keep
+        /// several parts in flight (at 4 MiB parts, 16 of them).
+        public var uploadWindow: Int64 = 64 << 20
+        /// Parts written ahead of an upload's contiguous offset that may wait at once.
+        public var maximumWaitingParts = 32
         /// An unfinished upload is erased after this long.
         public var uploadLifetime: TimeInterval = 86_400
         /// A blob nobody deletes is erased this long after upload (the same 30 days as messages).

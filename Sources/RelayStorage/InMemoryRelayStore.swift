@@ -14,6 +14,11 @@ public actor InMemoryRelayStore: RelayStore {
         var lastResort: Data?
     }
 
+    struct NonceKey: Hashable {
+        var device: DeviceID
+        var nonce: String
+    }
+
     struct RateLimitKey: Hashable {
         var key: String
         var windowSeconds: Int64
@@ -32,6 +37,8 @@ public actor InMemoryRelayStore: RelayStore {
     var tokenHashes: [AccountID: Data] = [:]
     var blocks: [AccountID: Set<AccountID>] = [:]
     var rateLimits: [RateLimitKey: Int] = [:]
+    /// Nonces of accepted requests and when each expires.
+    var requestNonces: [NonceKey: Date] = [:]
     var blobs: [String: [AccountID: BlobRecord]] = [:]
     var uploads: [String: BlobUpload] = [:]
 
@@ -122,6 +129,7 @@ extension InMemoryRelayStore {
         keyPackages[id] = nil
         mailboxes[id] = nil
         commitClaims = commitClaims.filter { $0.key.device != id }
+        requestNonces = requestNonces.filter { $0.key.device != id }
     }
 }
 
@@ -161,10 +169,17 @@ extension InMemoryRelayStore {
 // MARK: - MailboxStore
 
 extension InMemoryRelayStore {
-    public func deliver(_ delivery: Delivery) throws -> DeliveryOutcome {
+    public func deliver(_ delivery: Delivery, stored: (@Sendable ([MailboxEntry]) -> Void)?) throws -> DeliveryOutcome {
         guard delivery.recipients.allSatisfy({ devices[$0] != nil }) else { throw RelayStorageError.unknownDevice }
         guard Set(delivery.recipients).count == delivery.recipients.count else { throw RelayStorageError.invalidValue }
         guard (delivery.queue == .requests) == (delivery.sender != nil) else { throw RelayStorageError.invalidValue }
+        if let presented = delivery.deliveryTokenHashes {
+            guard presented.count == delivery.recipients.count else { throw RelayStorageError.invalidValue }
+            for (recipient, hash) in zip(delivery.recipients, presented) {
+                let account = devices[recipient]?.accountID
+                guard Delivery.tokenHashMatches(hash, account.flatMap { tokenHashes[$0] }) else { throw RelayStorageError.recipientNotAuthorized }
+            }
+        }
         var recipients = delivery.recipients
         if let claim = delivery.commit {
             recipients = []
@@ -200,19 +215,20 @@ extension InMemoryRelayStore {
                 commitClaims[ClaimKey(groupID: claim.groupID, device: recipient, epoch: claim.epoch)] = claim
             }
         }
-        var ids: [MailboxEntryID] = []
+        var entries: [MailboxEntry] = []
         for recipient in recipients {
             let id = MailboxEntryID(nextEntryID)
             nextEntryID += 1
-            mailboxes[recipient, default: []].append(
-                MailboxEntry(
-                    id: id, deviceID: recipient, queue: delivery.queue, payload: delivery.payload, sender: delivery.sender,
-                    receivedAt: delivery.receivedAt, expiresAt: delivery.expiresAt
-                )
+            let entry = MailboxEntry(
+                id: id, deviceID: recipient, queue: delivery.queue, payload: delivery.payload, sender: delivery.sender,
+                receivedAt: delivery.receivedAt, expiresAt: delivery.expiresAt
             )
-            ids.append(id)
+            mailboxes[recipient, default: []].append(entry)
+            entries.append(entry)
         }
-        return .delivered(ids)
+        // Still inside the actor: deliveries are stored and reported one at a time, in id order.
+        stored?(entries)
+        return .delivered(entries.map(\.id))
     }
 
     public func entries(for device: DeviceID, queue: MailboxQueue, after: MailboxEntryID?, limit: Int) -> [MailboxEntry] {
@@ -306,6 +322,24 @@ extension InMemoryRelayStore {
     public func purgeRateLimits(now: Date) {
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         rateLimits = rateLimits.filter { $0.key.windowStart + $0.key.windowSeconds > seconds }
+    }
+}
+
+// MARK: - RequestNonceStore
+
+extension InMemoryRelayStore {
+    public func admitRequest(
+        device: DeviceID, nonce: String, expiresAt: Date, rateLimitKey: String, windows: [RateLimitWindow], now: Date
+    ) throws -> RequestAdmission {
+        let key = NonceKey(device: device, nonce: nonce)
+        if let expiry = requestNonces[key], expiry > now { return .replayed }
+        guard try consumeRateLimit(rateLimitKey, cost: 1, windows: windows, now: now) else { return .rateLimited }
+        requestNonces[key] = expiresAt
+        return .accepted
+    }
+
+    public func purgeRequestNonces(now: Date) {
+        requestNonces = requestNonces.filter { $0.value > now }
     }
 }
 

@@ -61,7 +61,7 @@ struct LiveRelay: Sendable {
         var request = HTTPClientRequest(url: url.absoluteString + "/v1/accounts")
         request.method = .POST
         for (name, value) in try DeviceRequestSigner(deviceID: RequestSigning.registeringDevice, key: key)
-            .signatureHeaders(method: "POST", path: "/v1/accounts", body: body)
+            .signatureHeaders(authority: RequestSigning.authority(of: url) ?? "", method: "POST", path: "/v1/accounts", body: body)
         {
             request.headers.add(name: name, value: value)
         }
@@ -74,8 +74,8 @@ struct LiveRelay: Sendable {
         return DeviceRequestSigner(deviceID: ids.deviceID, key: key)
     }
 
-    func transfer(signer: DeviceRequestSigner, configuration: BlobClient.Configuration = BlobClient.Configuration(), staging: URL) -> FileTransfer {
-        FileTransfer(blobs: BlobClient(relay: url, signer: signer, configuration: configuration), stagingDirectory: staging)
+    func transfer(signer: DeviceRequestSigner, configuration: BlobClient.Configuration = BlobClient.Configuration()) -> FileTransfer {
+        FileTransfer(blobs: BlobClient(relay: url, signer: signer, configuration: configuration))
     }
 
     /// The stored blob's file, to tamper with it.

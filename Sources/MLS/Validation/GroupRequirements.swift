@@ -33,8 +33,9 @@ public struct GroupRequirements: Sendable {
         }
         var supportedByAll: Set<CredentialType>?
         var inUse = Set<CredentialType>()
-        // Members' capability lists are nearly always identical: a list equal to the previous
-        // leaf's cannot narrow the intersection, so the set work is done once per distinct run.
+        // Members mostly list the same credential types: a list equal to the previous leaf's
+        // changes nothing, so no set is built for it (a Commit in a large group pays O(n)
+        // array comparisons, not O(n) set allocations).
         var previous: [CredentialType]?
         for leaf in leaves {
             inUse.insert(leaf.credential.credentialType)
