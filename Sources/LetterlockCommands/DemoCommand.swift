@@ -229,7 +229,7 @@ struct ServerView: Encodable {
         "commit_claims": "group id, epoch, SHA-256 of the accepted commit",
         "delivery_tokens": "SHA-256 of each account's delivery token (not the token)",
         "blocks": "who blocked whom",
-        "rate_limits": "counters keyed by account, device or HMAC of an IP address",
+        "rate_limits": "counters keyed by account or device",
         "blobs": "SHA-256 of each encrypted blob, owner, size",
         "blob_uploads": "uploads in progress",
         "grdb_migrations": "names of applied schema migrations",

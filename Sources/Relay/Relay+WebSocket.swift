@@ -152,7 +152,7 @@ extension Relay {
     /// Pushes one entry, counting it in flight until acknowledged.
     private func push(_ entry: MailboxEntry, on outbound: WebSocketOutboundWriter, session: PushSessionState) async throws {
         session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
-        try await send(PushFrame(type: "entry", entry: Self.body(of: entry)), on: outbound)
+        try await outbound.write(.text(Self.entryFrameText(entry)))
         metrics.entriesPushed.increment()
     }
 
