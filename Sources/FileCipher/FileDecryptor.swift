@@ -1,12 +1,28 @@
+public import Crypto
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Decrypts a ``FileFormat`` stream fed in pieces of any size, in constant memory, into a hidden
 /// partial file beside the destination; ``finish()`` renames it into place only after the final
-/// chunk verified, so no unverified plaintext ever becomes the output.
+/// chunk verified and the whole ciphertext hashed to the manifest's blob id, so no unverified
+/// plaintext ever becomes the output.
+///
+/// The blob id check (review M5) is what makes "a reported file is the file everyone saw" true:
+/// the key commitment stops a second *key*, but the sender, who holds the key, could seal a
+/// second ciphertext under the same header; only its hash differs from the announced blob id.
 ///
 /// Each chunk is written to the partial file only after its own tag verified, so a download
 /// interrupted by the network can resume from the partial file's last whole chunk
-/// (``resumeOffset``). Any verification failure deletes the partial file.
+/// (``resumeOffset``). The kept chunks are not trusted as they are (review M6: a power cut can
+/// leave zeros, another process of the user can write there): once the header arrives they are
+/// sealed again (sealing is deterministic for a key, salt and index) into the hash, so damaged
+/// kept chunks fail the blob id check. The partial file is created with `O_EXCL|O_NOFOLLOW`,
+/// mode 0600, and reused only when it is a regular file of this user's with one link and no
+/// group or other access (review M7). Any verification failure deletes it.
 ///
 /// Not thread-safe: one stream, one owner.
 public final class FileDecryptor {
@@ -16,11 +32,16 @@ public final class FileDecryptor {
     public let partialURL: URL
     /// The first chunk this stream expects after the header (non-zero when resuming).
     public let startChunk: Int64
+    /// Whether ``finish()`` may replace an existing `destination`.
+    public let replacingExisting: Bool
     private var headerBytes: [UInt8] = []
     private var opener: ChunkOpener?
     private var pending: [UInt8] = []
     private var output: LocalFile?
     private var outputBatch = Data()
+    /// SHA-256 of the ciphertext from its first byte: the header, the kept chunks sealed again,
+    /// then every byte received.
+    private var hasher = SHA256()
     /// Ciphertext bytes received past the header, counted from `resumeOffset`.
     private var received: Int64 = 0
     private var written: Int64
@@ -30,27 +51,44 @@ public final class FileDecryptor {
     /// the 56 header bytes, then the ciphertext from this offset to the end.
     public var resumeOffset: Int64 { Int64(FileFormat.headerSize) + startChunk * Int64(manifest.chunkSize + FileFormat.tagSize) }
 
-    /// Plaintext bytes already verified from an earlier attempt.
+    /// Plaintext bytes kept from an earlier attempt (checked again against the blob id).
     public var resumedPlaintextBytes: Int64 { startChunk * Int64(manifest.chunkSize) }
 
     /// - Parameters:
-    ///   - resume: keep the verified chunks of an earlier partial file for this destination and
-    ///     blob (false starts over).
-    public init(manifest: FileManifest, destination: URL, resume: Bool = true) throws {
+    ///   - resume: keep the chunks of an earlier partial file for this destination and blob
+    ///     (false starts over).
+    ///   - replacingExisting: let ``finish()`` replace a file already at `destination`; by
+    ///     default an existing destination is refused (``FileError/destinationExists``), here
+    ///     already and again at the rename.
+    public init(manifest: FileManifest, destination: URL, resume: Bool = true, replacingExisting: Bool = false) throws {
         self.manifest = manifest
         self.destination = destination
+        self.replacingExisting = replacingExisting
         self.partialURL = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).\(manifest.blobID.prefix(16)).letterlock-part")
+        if !replacingExisting {
+            var info = stat()
+            guard lstat(destination.path, &info) != 0 else { throw FileError.destinationExists }
+        }
         var start: Int64 = 0
-        if resume, let attributes = try? FileManager.default.attributesOfItem(atPath: partialURL.path),
-            let size = (attributes[.size] as? NSNumber)?.int64Value
-        {
+        let file: LocalFile
+        if resume, let kept = LocalFile(reopeningPrivate: partialURL) {
             // Always fetch the final chunk again: only its verification ends the stream.
-            start = min(size / Int64(manifest.chunkSize), manifest.chunkCount - 1)
+            start = min((kept.size ?? 0) / Int64(manifest.chunkSize), manifest.chunkCount - 1)
+            do { try kept.truncate(to: start * Int64(manifest.chunkSize)) } catch {
+                kept.close()
+                throw error
+            }
+            file = kept
+        } else {
+            // Anything else there (a file of another user, a symbolic link, a stale attempt) is
+            // not ours to trust: remove the name (unlink never follows a link) and create afresh.
+            _ = unlink(partialURL.path)
+            file = try LocalFile(creatingExclusively: partialURL)
         }
         self.startChunk = start
         self.written = start * Int64(manifest.chunkSize)
-        self.output = try LocalFile(appendingTo: partialURL, truncatingTo: written)
+        self.output = file
         pending.reserveCapacity(manifest.chunkSize + FileFormat.tagSize)
         outputBatch.reserveCapacity(FileEncryptor.writeBatch + manifest.chunkSize)
     }
@@ -70,8 +108,9 @@ public final class FileDecryptor {
         for region in data.regions { try region.withUnsafeBytes { try append($0) } }
     }
 
-    /// Verifies the final chunk and the announced size, makes the file durable and renames it to
-    /// ``destination`` (replacing any file there). Throws, leaving no output, if anything fails.
+    /// Verifies the final chunk, the announced size and the blob id, makes the file durable and
+    /// renames it to ``destination`` (replacing a file there only when ``replacingExisting``).
+    /// Throws, leaving no output, if anything fails.
     public func finish() throws {
         guard !failed, let output else { throw FileError.io }
         do {
@@ -82,20 +121,25 @@ public final class FileDecryptor {
             pending.removeAll()
             try flush()
             guard written == manifest.plaintextSize else { throw FileError.sizeMismatch }
+            // The digest type's == with bytes compares in constant time.
+            guard let expected = FileManifest.bytes(hex: manifest.blobID), hasher.finalize() == expected else { throw FileError.blobMismatch }
             try output.synchronize()
             output.close()
             self.output = nil
-            guard rename(partialURL.path, destination.path) == 0 else { throw FileError.io }
+            try LocalFile.move(partialURL, to: destination, replacing: replacingExisting)
+            LocalFile.synchronizeDirectory(destination.deletingLastPathComponent())
         } catch {
             discard()
             throw error
         }
     }
 
-    /// Stops without output, keeping the verified chunks so a later stream can resume (after a
-    /// network failure). After a verification failure the partial file is already gone.
+    /// Stops without output, keeping the verified chunks (flushed and fsynced) so a later stream
+    /// can resume after a network failure. After a verification failure the partial file is
+    /// already gone.
     public func suspend() {
         try? flush()
+        try? output?.synchronize()
         output?.close()
         output = nil
     }
@@ -118,11 +162,14 @@ public final class FileDecryptor {
             let header = try FileHeader(parsing: headerBytes)
             guard header.chunkSizeLog2 == manifest.chunkSizeLog2 else { throw FileError.malformedHeader }
             opener = try ChunkOpener(fileKey: manifest.key, header: header, startIndex: UInt64(startChunk))
+            hasher.update(data: headerBytes)
+            try hashKeptChunks(header: header)
         }
         guard !input.isEmpty, var opener else { return }
         defer { self.opener = opener }
         received += Int64(input.count)
         guard resumeOffset + received <= manifest.ciphertextSize else { throw FileError.trailingData }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: input))
         let sealedSize = manifest.chunkSize + FileFormat.tagSize
         while !input.isEmpty {
             if pending.count == sealedSize {
@@ -142,6 +189,21 @@ public final class FileDecryptor {
         }
     }
 
+    /// Seals the kept plaintext chunks again, exactly as the sender did, into the hash: the kept
+    /// chunks then count only if they are still the bytes that verified (review M6).
+    private func hashKeptChunks(header: FileHeader) throws {
+        guard startChunk > 0, let output else { return }
+        var sealer = ChunkSealer(fileKey: manifest.key, header: header)
+        var sealed = Data(capacity: manifest.chunkSize + FileFormat.tagSize)
+        for index in 0..<startChunk {
+            let plaintext = try output.read(manifest.chunkSize, at: index * Int64(manifest.chunkSize))
+            guard plaintext.count == manifest.chunkSize else { throw FileError.blobMismatch }
+            sealed.removeAll(keepingCapacity: true)
+            try sealer.seal(plaintext, isFinal: false, into: &sealed)
+            hasher.update(data: sealed)
+        }
+    }
+
     private func write(_ plaintext: Data) throws {
         outputBatch.append(plaintext)
         written += Int64(plaintext.count)
@@ -157,8 +219,8 @@ public final class FileDecryptor {
 
 extension FileDecryptor {
     /// Decrypts a local encrypted file (e.g. one already downloaded) to `destination`.
-    public static func decrypt(contentsOf input: URL, manifest: FileManifest, to destination: URL) throws {
-        let decryptor = try FileDecryptor(manifest: manifest, destination: destination, resume: false)
+    public static func decrypt(contentsOf input: URL, manifest: FileManifest, to destination: URL, replacingExisting: Bool = false) throws {
+        let decryptor = try FileDecryptor(manifest: manifest, destination: destination, resume: false, replacingExisting: replacingExisting)
         let reader = try LocalFile(reading: input)
         defer { reader.close() }
         do {

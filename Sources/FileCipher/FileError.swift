@@ -16,6 +16,10 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
         case fileTooLarge
         case relay(status: Int, code: String)
         case io
+        case blobMismatch
+        case insecureLink
+        case otherRelay
+        case destinationExists
     }
 
     private let code: Code
@@ -43,6 +47,17 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let fileTooLarge = FileError(.fileTooLarge)
     /// Reading or writing a local file failed.
     public static let io = FileError(.io)
+    /// The ciphertext's SHA-256 is not the blob id the manifest names: the bytes received are not
+    /// the file the sender announced to everyone (a second ciphertext under the same key), or
+    /// chunks kept from an earlier attempt were damaged on disk (review M5, M6).
+    public static let blobMismatch = FileError(.blobMismatch)
+    /// A public link over plain `http` to a host other than this machine.
+    public static let insecureLink = FileError(.insecureLink)
+    /// A public link names a relay other than this device's: fetching it there would tell that
+    /// host who opens the link (client review M8).
+    public static let otherRelay = FileError(.otherRelay)
+    /// The destination already exists and replacing it was not asked for.
+    public static let destinationExists = FileError(.destinationExists)
 
     /// The relay answered with an HTTP error and its stable error code (`quota_exceeded`, …).
     public static func relay(status: Int, code: String) -> FileError { FileError(.relay(status: status, code: code)) }
@@ -66,6 +81,10 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
         case .fileTooLarge: "the file is too large"
         case .relay(let status, let code): "the relay refused the request (HTTP \(status), \(code))"
         case .io: "a local file could not be read or written"
+        case .blobMismatch: "the downloaded file is not the file the message named (its hash differs from the blob id)"
+        case .destinationExists: "the destination file already exists"
+        case .insecureLink: "the link is not https (plain http is accepted only to this machine)"
+        case .otherRelay: "the link names another relay than this device's"
         }
     }
 }

@@ -10,6 +10,11 @@ import RelayAPI
 /// The fragment (RFC 3986 §3.5) carries the key and the manifest; user agents never send a
 /// fragment to the server, so the relay sees only the blob id. Whoever has the link can read the
 /// file: it is as secret as the key. Downloading still needs a signed request from a device.
+///
+/// A link is only `https`, or `http` to a loopback host for local use (client review M8): the
+/// relay's name comes from whoever wrote the link, so a client fetches a link only from its own
+/// relay (`FileTransfer.receive(_:to:)` refuses another), and each signature names the relay it
+/// is for, so a host named in a link can neither learn who opens it nor replay the request.
 public struct PublicLink: Hashable, Sendable {
     /// The relay's base URL (scheme, host, port).
     public let relay: URL
@@ -35,10 +40,14 @@ public struct PublicLink: Hashable, Sendable {
 
     /// Parses a link; the path's blob id must match the manifest's.
     public init(parsing link: String) throws {
-        guard let components = URLComponents(string: link), let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-            let host = components.host, !host.isEmpty, components.query == nil, let fragment = components.fragment,
-            let bytes = Data(base64URLEncoded: fragment)
+        guard let components = URLComponents(string: link), let scheme = components.scheme?.lowercased(),
+            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil, components.query == nil,
+            let fragment = components.fragment, let bytes = Data(base64URLEncoded: fragment)
         else { throw FileError.malformedLink }
+        let hostName = host.lowercased()
+        let bracketed = hostName.contains(":") && !hostName.hasPrefix("[") ? "[\(hostName)]" : hostName
+        guard scheme == "https" || scheme == "http" else { throw FileError.malformedLink }
+        guard scheme == "https" || RequestSigning.isLoopback(authority: bracketed) else { throw FileError.insecureLink }
         let segments = components.path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count == 3, segments[0].isEmpty, segments[1] == "f" else { throw FileError.malformedLink }
         let manifest: FileManifest

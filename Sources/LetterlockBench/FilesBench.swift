@@ -208,7 +208,7 @@ struct FilesBench: ParsableCommand {
         var request = HTTPClientRequest(url: relay.absoluteString + "/v1/accounts")
         request.method = .POST
         for (name, value) in try DeviceRequestSigner(deviceID: RequestSigning.registeringDevice, key: key)
-            .signatureHeaders(method: "POST", path: "/v1/accounts", body: body)
+            .signatureHeaders(authority: RequestSigning.authority(of: relay) ?? "", method: "POST", path: "/v1/accounts", body: body)
         {
             request.headers.add(name: name, value: value)
         }

@@ -111,8 +111,10 @@ struct RelayLoad: Sendable {
     }
 
     private func signed(_ connection: BenchHTTPConnection, _ path: String, body: Data, device: String, key: SimulatedDevice) async throws -> Data {
+        // BenchHTTPConnection's Host header is the bare host: the authority a loopback relay checks.
         let headers = try RequestSigning.headers(
-            method: "POST", path: path, body: body, device: device, key: key.key, timestamp: Int64(Date().timeIntervalSince1970))
+            authority: server.host, method: "POST", path: path, body: body, device: device, key: key.key,
+            timestamp: Int64(Date().timeIntervalSince1970))
         let response = try await connection.request(
             .POST, path, headers: headers.map { ($0.name, $0.value) } + [("Content-Type", "application/json")], body: ByteBuffer(bytes: body))
         guard (200..<300).contains(response.status) else {

@@ -95,7 +95,10 @@ final class PushConnections: Sendable {
                 guard case .text(let challengeText) = try await frames.next(),
                     let nonce = try decoder.decode(IncomingFrame.self, from: Data(challengeText.utf8)).nonce
                 else { throw BenchError("no challenge") }
-                let signature = try device.key.signature(for: RequestSigning.webSocketChallenge(nonce: nonce, device: device.deviceID))
+                // The authority the WebSocket client's Host header carries.
+                let authority = URL(string: url).flatMap(RequestSigning.authority(of:)) ?? ""
+                let signature = try device.key.signature(
+                    for: RequestSigning.webSocketChallenge(authority: authority, nonce: nonce, device: device.deviceID))
                 let auth = PushFrame(type: "auth", deviceID: device.deviceID, signature: Data(signature).base64URLEncodedString())
                 try await outbound.write(.text(String(decoding: try JSONEncoder().encode(auth), as: UTF8.self)))
                 guard case .text(let readyText) = try await frames.next(),

@@ -38,6 +38,7 @@ struct FileCommand: AsyncParsableCommand {
         @Argument(help: "The conversation (contact username, group name, or id).") var name: String
         @Argument(help: "The file message's id (or its first characters); default: the latest file.") var message: String?
         @Option(help: "Where to save (a directory or a file path; default: the current directory).") var output: String?
+        @Flag(help: "Replace a file already at the destination (default: refuse).") var force = false
 
         func run() async throws {
             try await options.runConversation {
@@ -48,15 +49,16 @@ struct FileCommand: AsyncParsableCommand {
                 guard let entry = message.map({ prefix in files.last { $0.messageID.hasPrefix(prefix) } }) ?? files.last else {
                     throw ConversationError.unknownConversation
                 }
-                // The sender chose the name: use only its last path component, never a path.
-                let fileName = (entry.fileName ?? "file").replacingOccurrences(of: "/", with: "_")
+                // The sender chose the name: never a path, a dotfile, an option-like or a
+                // bidi-spoofed name (review L10).
+                let fileName = FileManifest.safeFileName(entry.fileName ?? "file")
                 var destination = URL(fileURLWithPath: ((output ?? ".") as NSString).expandingTildeInPath)
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
                     destination.appendPathComponent(fileName)
                 }
                 let bar = TerminalProgressBar(label: fileName, forceEnabled: options.json ? false : nil)
-                try await client.downloadFile(entry, to: destination) { bar.update($0) }
+                try await client.downloadFile(entry, to: destination, replacingExisting: force) { bar.update($0) }
                 bar.finish()
                 if options.json { return Output.print(Output.json(["saved": destination.path, "messageID": entry.messageID])) }
                 Output.print("Saved \(destination.path) (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file)), verified).")

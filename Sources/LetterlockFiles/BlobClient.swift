@@ -216,7 +216,8 @@ public struct BlobClient: Sendable {
     private func signedRequest(_ method: HTTPMethod, _ path: String, body: Data) throws -> HTTPClientRequest {
         var request = HTTPClientRequest(url: relay.absoluteString.trimmingSuffix("/") + path)
         request.method = method
-        for (name, value) in try signer.signatureHeaders(method: method.rawValue, path: path, body: body) {
+        guard let authority = RequestSigning.authority(of: relay) else { throw FileError.malformedLink }
+        for (name, value) in try signer.signatureHeaders(authority: authority, method: method.rawValue, path: path, body: body) {
             request.headers.add(name: name, value: value)
         }
         if !body.isEmpty {

@@ -67,15 +67,31 @@ public struct FileTransfer: Sendable {
         try await upload(try await prepare(file, name: name, mediaType: mediaType), progress: progress)
     }
 
-    /// Downloads, verifies and decrypts the file of `manifest` to `destination`, resuming from
-    /// the verified chunks an earlier interrupted call left (a hidden partial file beside it).
-    /// `destination` appears only once the whole file verified.
+    /// Downloads the file of a public link, only from this device's own relay: a link naming
+    /// another host is refused (``FileError/otherRelay``) rather than sending it this device's
+    /// id and a signed request (client review M8).
     public func receive(
-        _ manifest: FileManifest, to destination: URL, resume: Bool = true, progress: (@Sendable (TransferProgress) -> Void)? = nil
+        _ link: PublicLink, to destination: URL, replacingExisting: Bool = false, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws {
-        let decryptor = try FileDecryptor(manifest: manifest, destination: destination, resume: resume)
+        guard let linked = RequestSigning.authority(of: link.relay), linked == RequestSigning.authority(of: blobs.relay) else { throw FileError.otherRelay }
+        try await receive(link.manifest, to: destination, replacingExisting: replacingExisting, progress: progress)
+    }
+
+    /// Downloads, verifies and decrypts the file of `manifest` to `destination`, resuming from
+    /// the chunks an earlier interrupted call left (a hidden partial file beside it).
+    /// `destination` appears only once the whole file verified against the blob id; an existing
+    /// `destination` is refused (``FileError/destinationExists``) unless `replacingExisting`.
+    /// When a resumed download fails the blob id check, the kept chunks may be what was damaged
+    /// (review M6), so it starts over once from the first byte.
+    public func receive(
+        _ manifest: FileManifest, to destination: URL, resume: Bool = true, replacingExisting: Bool = false,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws {
+        let decryptor = try FileDecryptor(manifest: manifest, destination: destination, resume: resume, replacingExisting: replacingExisting)
         do {
             try await blobs.download(manifest, into: decryptor, progress: progress)
+        } catch let error as FileError where error == .blobMismatch && decryptor.startChunk > 0 {
+            try await receive(manifest, to: destination, resume: false, replacingExisting: replacingExisting, progress: progress)
         } catch {
             // A refusal by the cipher already deleted the partial file; anything else keeps it.
             decryptor.suspend()

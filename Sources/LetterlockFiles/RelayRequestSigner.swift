@@ -5,8 +5,9 @@ import RelayAPI
 /// Signs relay requests (``RequestSigning``) for the blob routes. A role, so LetterlockKit's
 /// device state can sign without this module knowing where the key lives.
 public protocol RelayRequestSigner: Sendable {
-    /// The four `Letterlock-*` headers for one request; `path` includes the query.
-    func signatureHeaders(method: String, path: String, body: Data) throws -> [(name: String, value: String)]
+    /// The four `Letterlock-*` headers for one request to the relay at `authority`
+    /// (``RequestSigning/authority(of:)``); `path` includes the query.
+    func signatureHeaders(authority: String, method: String, path: String, body: Data) throws -> [(name: String, value: String)]
 }
 
 /// A device id and its Ed25519 key, held in memory.
@@ -21,7 +22,8 @@ public struct DeviceRequestSigner: RelayRequestSigner {
         self.now = now
     }
 
-    public func signatureHeaders(method: String, path: String, body: Data) throws -> [(name: String, value: String)] {
-        try RequestSigning.headers(method: method, path: path, body: body, device: deviceID, key: key, timestamp: Int64(now().timeIntervalSince1970))
+    public func signatureHeaders(authority: String, method: String, path: String, body: Data) throws -> [(name: String, value: String)] {
+        try RequestSigning.headers(
+            authority: authority, method: method, path: path, body: body, device: deviceID, key: key, timestamp: Int64(now().timeIntervalSince1970))
     }
 }

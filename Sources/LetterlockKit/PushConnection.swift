@@ -8,7 +8,7 @@ import Synchronization
 /// The relay's push delivery (`GET /v1/websocket`) as a long-running client connection.
 ///
 /// - Answers the relay's challenge with this device's signature
-///   (``RequestSigning/webSocketChallenge(nonce:device:)``), then receives entries.
+///   (``RequestSigning/webSocketChallenge(authority:nonce:device:)``), then receives entries.
 /// - Hands each entry to the handler one at a time, in the order the relay sends them, and
 ///   acknowledges it when the handler says so: at-least-once delivery, so the handler must be
 ///   idempotent; entries already handled on this connection or an earlier one are recognised by
@@ -61,7 +61,7 @@ public struct PushConnection: Sendable {
                         let nonce = challenge.nonce
                     else { return }
                     let signature = try credentials.signingKey.signature(
-                        for: RequestSigning.webSocketChallenge(nonce: nonce, device: credentials.deviceID))
+                        for: RequestSigning.webSocketChallenge(authority: relay.authority, nonce: nonce, device: credentials.deviceID))
                     try await Self.write(
                         PushFrame(type: "auth", deviceID: credentials.deviceID, signature: Data(signature).base64URLEncodedString()), outbound)
                     while let message = try await messages.next() {

@@ -21,12 +21,19 @@ extension RelayClient {
         return try await call("GET", "/v1/usernames/\(username)", as: UsernameLookupResponse.self).accountID
     }
 
-    public func ownDevices() async throws -> DeviceListResponse { try await call("GET", "/v1/devices") }
+    public func ownDevices() async throws -> DeviceListResponse { try Self.checked(try await call("GET", "/v1/devices")) }
 
     /// The key directory: an account's devices and signing keys.
     public func devices(of accountID: String) async throws -> DeviceListResponse {
         guard Self.isRelayID(accountID) else { throw RelayClientError.notFound }
-        return try await call("GET", "/v1/accounts/\(accountID)/devices")
+        return try Self.checked(try await call("GET", "/v1/accounts/\(accountID)/devices"))
+    }
+
+    /// A device list whose ids are all relay ids: they are printed and stored, so a relay must
+    /// not slip terminal escapes or paths into them (client review L5).
+    static func checked(_ list: DeviceListResponse) throws -> DeviceListResponse {
+        guard isRelayID(list.accountID), list.devices.allSatisfy({ isRelayID($0.deviceID) }) else { throw RelayClientError.unexpectedResponse }
+        return list
     }
 
     /// `POST /v1/devices`: adds a device whose key signed `proof` over the account id.

@@ -37,6 +37,8 @@ public struct RelayClient: Sendable {
 
     /// `http://host:port`, without a trailing slash.
     public let baseURL: String
+    /// The relay's authority as every signature names it (``RequestSigning/authority(of:)``).
+    public let authority: String
     public var credentials: Credentials?
     public var timeout: Duration
     let http: HTTPClient
@@ -52,9 +54,10 @@ public struct RelayClient: Sendable {
         var base = relayURL
         while base.hasSuffix("/") { base.removeLast() }
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil,
-            url.query == nil, url.path.isEmpty
+            url.query == nil, url.path.isEmpty, let authority = RequestSigning.authority(of: url)
         else { throw RelayClientError.invalidURL }
         self.baseURL = base
+        self.authority = authority
         self.credentials = credentials
         self.timeout = timeout
         self.http = http
@@ -69,11 +72,13 @@ public struct RelayClient: Sendable {
         let timestamp = Int64(now().timeIntervalSince1970)
         if let key {
             return try RequestSigning.headers(
-                method: method, path: pathAndQuery, body: body, device: RequestSigning.registeringDevice, key: key, timestamp: timestamp)
+                authority: authority, method: method, path: pathAndQuery, body: body, device: RequestSigning.registeringDevice, key: key,
+                timestamp: timestamp)
         }
         guard let credentials else { throw LetterlockError.notRegistered }
         return try RequestSigning.headers(
-            method: method, path: pathAndQuery, body: body, device: credentials.deviceID, key: credentials.signingKey, timestamp: timestamp)
+            authority: authority, method: method, path: pathAndQuery, body: body, device: credentials.deviceID, key: credentials.signingKey,
+            timestamp: timestamp)
     }
 
     /// Sends one request and collects the answer, whatever its status.

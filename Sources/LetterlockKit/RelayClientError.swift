@@ -16,14 +16,29 @@ public struct RelayClientError: Error, Hashable, Sendable, CustomStringConvertib
     public let code: String?
     /// The HTTP status when the relay answered.
     public let status: Int?
-    /// The relay's human-readable message, if any.
+    /// The relay's human-readable message, if any, without control or format characters (it
+    /// reaches the terminal: a relay must not inject escape sequences, client review L5) and at
+    /// most 200 characters.
     public let message: String?
 
     private init(_ kind: Kind, code: String? = nil, status: Int? = nil, message: String? = nil) {
         self.kind = kind
         self.code = code
         self.status = status
-        self.message = message
+        self.message = message.map(Self.printable)
+    }
+
+    /// `text` with control, format and line-separator characters (escape sequences, bidi
+    /// overrides) dropped, cut to 200 characters.
+    static func printable(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned: continue
+            default: scalars.append(scalar)
+            }
+        }
+        return String(String(scalars).prefix(200))
     }
 
     /// An error answer from the relay (`{"code": …, "message": …}`).

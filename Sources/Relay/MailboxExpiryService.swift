@@ -48,6 +48,7 @@ public struct MailboxExpiryService: Service {
         let now = now()
         let expired = try await store.expireEntries(now: now)
         try await store.purgeRateLimits(now: now)
+        try await store.purgeRequestNonces(now: now)
         if let blobContent { try await sweepBlobs(blobContent, now: now) }
         try await afterSweep?()
         if expired > 0 {

@@ -15,11 +15,17 @@ struct AuthenticatedRequest: Sendable {
 
 extension Relay {
     /// Authenticates a signed request (see ``RequestSigning``): the device exists, the timestamp
-    /// is within the allowed skew, the Ed25519 signature over the canonical request verifies, the
-    /// nonce was not used before, and the device is within its rate limit. The nonce is recorded
-    /// last, so that neither unauthenticated nor rate-limited traffic takes space in the replay
-    /// cache (review H1); the replay check before the rate limit keeps a replayed request from
-    /// spending the genuine device's budget.
+    /// is within the allowed skew, the Ed25519 signature over the canonical request (naming one
+    /// of this relay's authorities) verifies, the nonce was not used before, and the device is
+    /// within its rate limit.
+    ///
+    /// The nonce is checked twice: first in the in-memory ``ReplayCache`` (a cheap filter), then
+    /// in the store, in the same group-commit job as the device's rate-limit counter, where it is
+    /// recorded until it expires, so that it outlives a restart (relay review L2) at the cost of
+    /// one more row in a transaction that commits anyway. Only a request that passed the rate
+    /// limit records its nonce, so that neither unauthenticated nor rate-limited traffic takes
+    /// space (review H1), and a replayed request is refused before it spends the genuine
+    /// device's budget.
     func authenticate(_ request: inout Request, bodyLimit: Int) async throws -> AuthenticatedRequest {
         let headers = try SignatureHeaders(request.headers)
         guard let deviceID = DeviceID(rawValue: headers.device), let device = try await store.device(deviceID) else {
@@ -28,12 +34,24 @@ extension Relay {
         }
         let body = try await collectBody(&request, limit: bodyLimit)
         try verify(request, body: body, headers: headers, publicKey: device.publicKey)
-        guard await !replayCache.contains(device: headers.device, nonce: headers.nonce, now: now()) else {
+        let now = now()
+        guard await !replayCache.contains(device: headers.device, nonce: headers.nonce, now: now) else {
             metrics.authenticationFailures.increment()
             throw RelayError.replayedRequest
         }
-        try await rateLimit("device:\(device.id)", configuration.deviceRequestLimits)
-        switch await replayCache.insert(device: headers.device, nonce: headers.nonce, now: now()) {
+        switch try await store.admitRequest(
+            device: device.id, nonce: headers.nonce, expiresAt: now.addingTimeInterval(2 * configuration.timestampSkew),
+            rateLimitKey: "device:\(device.id)", windows: configuration.deviceRequestLimits, now: now)
+        {
+        case .accepted: break
+        case .replayed:
+            metrics.authenticationFailures.increment()
+            throw RelayError.replayedRequest
+        case .rateLimited:
+            metrics.rateLimited.increment()
+            throw RelayError.rateLimited
+        }
+        switch await replayCache.insert(device: headers.device, nonce: headers.nonce, now: now) {
         case .fresh: return AuthenticatedRequest(device: device, body: body)
         case .replayed:
             metrics.authenticationFailures.increment()
@@ -50,16 +68,28 @@ extension Relay {
             metrics.authenticationFailures.increment()
             throw RelayError.staleRequest
         }
-        let message = RequestSigning.canonicalRequest(
-            method: request.method.rawValue, path: request.uri.string, body: body.readableBytesView, timestamp: headers.timestamp,
-            nonce: headers.nonce, device: headers.device
-        )
         guard let key = DevicePublicKey.validated(publicKey),
-            key.isValidSignature(headers.signature, for: message)
+            signedAuthorities(request.head.authority).contains(where: { authority in
+                key.isValidSignature(
+                    headers.signature,
+                    for: RequestSigning.canonicalRequest(
+                        authority: authority, method: request.method.rawValue, path: request.uri.string, body: body.readableBytesView,
+                        timestamp: headers.timestamp, nonce: headers.nonce, device: headers.device))
+            })
         else {
             metrics.authenticationFailures.increment()
             throw RelayError.badSignature
         }
+    }
+
+    /// The authorities a signature may name (client review M8): the configured public ones, or,
+    /// with none configured, the request's own `Host` when it is a loopback name. A `Host` a
+    /// client chose is never trusted beyond loopback: a host that captured a request signed for
+    /// itself would otherwise send it here under its own name.
+    func signedAuthorities(_ host: String?) -> [String] {
+        if !configuration.publicAuthorities.isEmpty { return configuration.publicAuthorities }
+        guard let host, let authority = RequestSigning.normalizedAuthority(host), RequestSigning.isLoopback(authority: authority) else { return [] }
+        return [authority]
     }
 }
 

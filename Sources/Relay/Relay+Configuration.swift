@@ -10,6 +10,13 @@ extension Relay {
         public var messageRetention: TimeInterval = 30 * 86_400
         /// How far a signed request's timestamp may be from the relay's clock, either way.
         public var timestampSkew: TimeInterval = 300
+        /// The authorities (`host[:port]`, as clients write the relay's URL, in the form of
+        /// `RequestSigning.authority(of:)`) this relay is reached by. A signature must name one of
+        /// them, so a request signed for another host cannot be replayed here (client review M8).
+        /// Empty (the default): the request's own `Host`, when it is a loopback name
+        /// (`localhost`, 127.0.0.0/8, `[::1]`), for local use; a relay reachable from elsewhere
+        /// must set its public name.
+        public var publicAuthorities: [String] = []
         /// Nonces remembered for replay detection (each for twice the skew). When full, signed
         /// requests are refused (fail closed) until entries age out, except from devices holding
         /// fewer than ``replayCacheReservedPerDevice`` nonces.

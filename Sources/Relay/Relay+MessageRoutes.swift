@@ -145,8 +145,8 @@ extension Relay {
         return header
     }
 
-    /// Stores one payload for all recipients (atomically), ordering commits per group epoch, then
-    /// wakes the recipients' WebSocket sessions.
+    /// Stores one payload for all recipients (atomically), ordering commits per group epoch; the
+    /// store hands the new entries to the recipients' WebSocket sessions once they are durable.
     private func deliver(
         _ payload: Data, to recipients: [DeviceID], queue: MailboxQueue, sender: AccountID?, tokenHashes: [Data]? = nil
     ) async throws -> Response {
@@ -165,7 +165,9 @@ extension Relay {
                     recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim,
                     mailboxLimit: configuration.maximumMailboxEntries, accountByteLimit: configuration.maximumMailboxBytesPerAccount,
                     deliveryTokenHashes: tokenHashes
-                )
+                ),
+                // Hands the durable entries to connected recipients in id order (see MailboxNotifier).
+                stored: { [notifier] entries in notifier.hand(entries) }
             )
         } catch let error as RelayStorageError where error == .unknownDevice || error == .recipientNotAuthorized {
             throw RelayError.unknownRecipient  // no such device, or not the account's current token
@@ -184,7 +186,6 @@ extension Relay {
         case .delivered(let ids):
             // For a commit sent again, only the recipients it had not reached yet get entries.
             metrics.entriesStored.increment(by: ids.count)
-            notifier.notify(recipients)
             return try json(SendResponse(delivered: ids.count, duplicate: false), status: .created)
         case .duplicateCommit:
             return try json(SendResponse(delivered: 0, duplicate: true))

@@ -21,7 +21,7 @@ public struct Relay: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     let replayCache: ReplayCache
-    let notifier = MailboxNotifier()
+    let notifier: MailboxNotifier
     let addressHasher = AddressHasher()
     let addressLimiter: AddressRateLimiter
     /// Sealed sends per client address (``Configuration/sealedSendLimits``).
@@ -50,6 +50,8 @@ public struct Relay: Sendable {
             reservedPerDevice: configuration.replayCacheReservedPerDevice, lifetime: 2 * configuration.timestampSkew
         )
         self.addressLimiter = AddressRateLimiter(window: configuration.addressRequestLimit)
+        // A session is handed at most a window of entries, and one payload of the largest size.
+        self.notifier = MailboxNotifier(maximumEntries: configuration.webSocketWindow, maximumBytes: configuration.maximumPayloadSize)
         self.sealedSendLimiter = AddressRateLimiter(windows: configuration.sealedSendLimits)
         self.registrationLimiter = AddressRateLimiter(windows: configuration.registrationLimits)
     }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import RelayStorage
+import RelayAPI
 
 /// One setting of `letterlock-relay`: its flag, environment variable, default and meaning (the
 /// documentation table is generated from these), and how a value is applied.
@@ -68,6 +69,21 @@ public struct RelaySetting: Sendable {
         do { return try integer(text, 0...maximum) } catch {
             throw InvalidValue(reason: "expected a count per \(unit) from 0 to \(maximum)")
         }
+    }
+
+    /// `host[:port]` names, comma-separated; a URL is accepted for its authority.
+    static func authorities(_ text: String) throws -> [String] {
+        let invalid = InvalidValue(reason: "expected comma-separated host[:port] names, e.g. relay.example or relay.example:8443")
+        let names = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { item in
+            if item.contains("://") {
+                guard let url = URL(string: item), url.path.isEmpty || url.path == "/", let authority = RequestSigning.authority(of: url) else { throw invalid }
+                return authority
+            }
+            guard let authority = RequestSigning.normalizedAuthority(item), URL(string: "https://\(authority)")?.host != nil else { throw invalid }
+            return authority
+        }
+        guard !names.isEmpty, names.count <= 8 else { throw invalid }
+        return names
     }
 
     static func proxies(_ text: String) throws -> [AddressPrefix] {
@@ -185,6 +201,12 @@ extension RelayOptions {
         RelaySetting("timestamp-skew-seconds", "LETTERLOCK_TIMESTAMP_SKEW_SECONDS", "`300`", "allowed distance of a signed request's timestamp from the clock (nonces are kept twice as long)") {
             options, text in
             options.relay.timestampSkew = TimeInterval(try RelaySetting.integer(text, 1...3600))
+        },
+        RelaySetting(
+            "public-authority", "LETTERLOCK_PUBLIC_AUTHORITY", "loopback only",
+            "the relay's name as clients write its URL, `host[:port]` (the port only when not the scheme's default), comma-separated if several; every signed request must name one. Unset: only a loopback `Host` (`localhost`, `127.0.0.1`, `[::1]`), for local use"
+        ) { options, text in
+            options.relay.publicAuthorities = try RelaySetting.authorities(text)
         },
         RelaySetting("replay-cache-capacity", "LETTERLOCK_REPLAY_CACHE_CAPACITY", "`200000`", "nonces remembered in memory") { options, text in
             options.relay.replayCacheCapacity = try RelaySetting.integer(text, 1...100_000_000)

@@ -6,7 +6,7 @@ public struct PushFrame: Codable, Sendable, Equatable {
     public var type: String
     /// `challenge`: the nonce to sign.
     public var nonce: String?
-    /// `auth`: the device id and its signature over ``RequestSigning/webSocketChallenge(nonce:device:)`` (base64url).
+    /// `auth`: the device id and its signature over ``RequestSigning/webSocketChallenge(authority:nonce:device:)`` (base64url).
     public var deviceID: String?
     public var signature: String?
     /// `entry`: one mailbox entry.

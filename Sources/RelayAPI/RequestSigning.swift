@@ -4,9 +4,14 @@ public import Foundation
 /// How a device proves a request is its own: it signs a canonical string with its Ed25519 key.
 ///
 /// ```
-/// letterlock-request-v1 \n METHOD \n PATH?QUERY \n hex(SHA-256(body)) \n TIMESTAMP \n NONCE \n DEVICE
+/// letterlock-request-v2 \n AUTHORITY \n METHOD \n PATH?QUERY \n hex(SHA-256(body)) \n TIMESTAMP \n NONCE \n DEVICE
 /// ```
 ///
+/// `AUTHORITY` is the relay the request is for, as the client addresses it (``authority(of:)``:
+/// RFC 3986 §3.2 host and port, the form of an HTTP `Host` header), so a signature made for one
+/// relay is worthless at another: a host that receives a signed request (a public link naming
+/// it, a wrong `--relay`) cannot replay it to the real relay (client review M8, relay review L2).
+/// The relay checks it against the authorities it knows itself by (`--public-authority`).
 /// `TIMESTAMP` is Unix seconds; `NONCE` is 16 to 64 base64url characters, fresh per request;
 /// `DEVICE` is the device id (or `-` when registering, where the key is in the body). No field can
 /// contain a newline, so the string is unambiguous. The relay refuses stale timestamps and
@@ -19,16 +24,62 @@ public enum RequestSigning {
     /// The `DEVICE` field of a registration request.
     public static let registeringDevice = "-"
 
-    public static func canonicalRequest(method: String, path: String, body: some DataProtocol, timestamp: Int64, nonce: String, device: String)
-        -> Data
-    {
+    public static func canonicalRequest(
+        authority: String, method: String, path: String, body: some DataProtocol, timestamp: Int64, nonce: String, device: String
+    ) -> Data {
         let bodyHash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
-        return Data(["letterlock-request-v1", method, path, bodyHash, String(timestamp), nonce, device].joined(separator: "\n").utf8)
+        return Data(["letterlock-request-v2", authority, method, path, bodyHash, String(timestamp), nonce, device].joined(separator: "\n").utf8)
     }
 
-    /// The string a device signs to answer a WebSocket challenge.
-    public static func webSocketChallenge(nonce: String, device: String) -> Data {
-        Data(["letterlock-websocket-v1", nonce, device].joined(separator: "\n").utf8)
+    /// The string a device signs to answer a WebSocket challenge from the relay at `authority`.
+    public static func webSocketChallenge(authority: String, nonce: String, device: String) -> Data {
+        Data(["letterlock-websocket-v2", authority, nonce, device].joined(separator: "\n").utf8)
+    }
+
+    /// The authority a client signs for the relay at `url`: the host in lowercase (an IPv6
+    /// address in brackets), then `:port` when the URL names a port other than its scheme's
+    /// default (80 for http/ws, 443 for https/wss), exactly as an HTTP client writes the `Host`
+    /// header (RFC 9110 §7.2). Nil for a URL without a host, with user information, or a
+    /// scheme other than those four.
+    public static func authority(of url: URL) -> String? {
+        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false), let scheme = components.scheme?.lowercased(),
+            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil
+        else { return nil }
+        let defaultPort: Int
+        switch scheme {
+        case "http", "ws": defaultPort = 80
+        case "https", "wss": defaultPort = 443
+        default: return nil
+        }
+        var name = host.lowercased()
+        if name.contains(":") && !name.hasPrefix("[") { name = "[\(name)]" }
+        guard name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "/") }) else { return nil }
+        if let port = components.port, port != defaultPort { name += ":\(port)" }
+        return name
+    }
+
+    /// `authority` (a `Host` header, or a configured name) in the form ``authority(of:)`` gives:
+    /// the host in lowercase; the port kept as written. Nil when it is not a plausible authority.
+    public static func normalizedAuthority(_ authority: String) -> String? {
+        let lowered = authority.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !lowered.isEmpty, lowered.utf8.count <= 262,
+            lowered.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "@") })
+        else { return nil }
+        return lowered
+    }
+
+    /// Whether `authority` names this machine: `localhost`, an address in 127.0.0.0/8 or `[::1]`,
+    /// with any port.
+    public static func isLoopback(authority: String) -> Bool {
+        var host = Substring(authority)
+        if host.hasPrefix("[") {
+            guard let end = host.firstIndex(of: "]") else { return false }
+            return host[host.index(after: host.startIndex)..<end] == "::1"
+        }
+        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
+        if host == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// The string a new device's key signs to prove possession when it is added to an account.
@@ -41,12 +92,13 @@ public enum RequestSigning {
         (16...64).contains(nonce.utf8.count) && Data(base64URLEncoded: nonce) != nil
     }
 
-    /// Signs a request: the four headers to send with it.
+    /// Signs a request for the relay at `authority` (``authority(of:)``): the four headers to
+    /// send with it.
     public static func headers(
-        method: String, path: String, body: some DataProtocol, device: String, key: Curve25519.Signing.PrivateKey, timestamp: Int64,
-        nonce: String = Self.freshNonce()
+        authority: String, method: String, path: String, body: some DataProtocol, device: String, key: Curve25519.Signing.PrivateKey,
+        timestamp: Int64, nonce: String = Self.freshNonce()
     ) throws -> [(name: String, value: String)] {
-        let message = canonicalRequest(method: method, path: path, body: body, timestamp: timestamp, nonce: nonce, device: device)
+        let message = canonicalRequest(authority: authority, method: method, path: path, body: body, timestamp: timestamp, nonce: nonce, device: device)
         let signature = try key.signature(for: message)
         return [
             (deviceHeader, device), (timestampHeader, String(timestamp)), (nonceHeader, nonce),

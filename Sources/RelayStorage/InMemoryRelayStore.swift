@@ -14,6 +14,11 @@ public actor InMemoryRelayStore: RelayStore {
         var lastResort: Data?
     }
 
+    struct NonceKey: Hashable {
+        var device: DeviceID
+        var nonce: String
+    }
+
     struct RateLimitKey: Hashable {
         var key: String
         var windowSeconds: Int64
@@ -32,6 +37,8 @@ public actor InMemoryRelayStore: RelayStore {
     var tokenHashes: [AccountID: Data] = [:]
     var blocks: [AccountID: Set<AccountID>] = [:]
     var rateLimits: [RateLimitKey: Int] = [:]
+    /// Nonces of accepted requests and when each expires.
+    var requestNonces: [NonceKey: Date] = [:]
     var blobs: [String: [AccountID: BlobRecord]] = [:]
     var uploads: [String: BlobUpload] = [:]
 
@@ -122,6 +129,7 @@ extension InMemoryRelayStore {
         keyPackages[id] = nil
         mailboxes[id] = nil
         commitClaims = commitClaims.filter { $0.key.device != id }
+        requestNonces = requestNonces.filter { $0.key.device != id }
     }
 }
 
@@ -314,6 +322,24 @@ extension InMemoryRelayStore {
     public func purgeRateLimits(now: Date) {
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         rateLimits = rateLimits.filter { $0.key.windowStart + $0.key.windowSeconds > seconds }
+    }
+}
+
+// MARK: - RequestNonceStore
+
+extension InMemoryRelayStore {
+    public func admitRequest(
+        device: DeviceID, nonce: String, expiresAt: Date, rateLimitKey: String, windows: [RateLimitWindow], now: Date
+    ) throws -> RequestAdmission {
+        let key = NonceKey(device: device, nonce: nonce)
+        if let expiry = requestNonces[key], expiry > now { return .replayed }
+        guard try consumeRateLimit(rateLimitKey, cost: 1, windows: windows, now: now) else { return .rateLimited }
+        requestNonces[key] = expiresAt
+        return .accepted
+    }
+
+    public func purgeRequestNonces(now: Date) {
+        requestNonces = requestNonces.filter { $0.value > now }
     }
 }
 

@@ -277,27 +277,30 @@ extension SQLiteRelayStore {
 
     public func consumeRateLimit(_ key: String, cost: Int, windows: [RateLimitWindow], now: Date) async throws -> Bool {
         guard cost >= 0 else { throw RelayStorageError.invalidValue }
+        return try await groupCommit.write { db in try Self.consumeRateLimit(db, key, cost: cost, windows: windows, now: now) }
+    }
+
+    /// The body of ``consumeRateLimit(_:cost:windows:now:)``, inside the caller's transaction.
+    static func consumeRateLimit(_ db: Database, _ key: String, cost: Int, windows: [RateLimitWindow], now: Date) throws -> Bool {
         let seconds = now.unixSeconds
-        return try await groupCommit.write { db in
-            let starts = windows.map { seconds - seconds.modulo($0.seconds) }
-            for (window, start) in zip(windows, starts) {
-                let count =
-                    try Int.fetchOne(
-                        db.cachedStatement(sql: "SELECT count FROM rate_limits WHERE key = ? AND window_seconds = ? AND window_start = ?"),
-                        arguments: [key, window.seconds, start]
-                    ) ?? 0
-                if count > window.limit - cost { return false }
-            }
-            for (window, start) in zip(windows, starts) {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO rate_limits (key, window_seconds, window_start, count) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (key, window_seconds, window_start) DO UPDATE SET count = count + excluded.count
-                        """
-                ).execute(arguments: [key, window.seconds, start, cost])
-            }
-            return true
+        let starts = windows.map { seconds - seconds.modulo($0.seconds) }
+        for (window, start) in zip(windows, starts) {
+            let count =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count FROM rate_limits WHERE key = ? AND window_seconds = ? AND window_start = ?"),
+                    arguments: [key, window.seconds, start]
+                ) ?? 0
+            if count > window.limit - cost { return false }
         }
+        for (window, start) in zip(windows, starts) {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO rate_limits (key, window_seconds, window_start, count) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (key, window_seconds, window_start) DO UPDATE SET count = count + excluded.count
+                    """
+            ).execute(arguments: [key, window.seconds, start, cost])
+        }
+        return true
     }
 
     public func purgeRateLimits(now: Date) async throws {

@@ -163,6 +163,22 @@ extension SQLiteRelayStore {
                     """
             )
         }
+        migrator.registerMigration("2026-11-21 relay v4: request nonces kept across restarts") { db in
+            try db.execute(
+                sql: """
+                    -- The nonce of every accepted signed request until its timestamp can no longer
+                    -- pass (twice the allowed skew), so a captured request cannot be replayed after
+                    -- a restart or to another node (relay review L2). Removed with the device.
+                    CREATE TABLE request_nonces (
+                        device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                        nonce TEXT NOT NULL CHECK (length(nonce) BETWEEN 1 AND 64),
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (device_id, nonce)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX request_nonces_by_expiry ON request_nonces(expires_at);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -61,7 +61,7 @@ struct LiveRelay: Sendable {
         var request = HTTPClientRequest(url: url.absoluteString + "/v1/accounts")
         request.method = .POST
         for (name, value) in try DeviceRequestSigner(deviceID: RequestSigning.registeringDevice, key: key)
-            .signatureHeaders(method: "POST", path: "/v1/accounts", body: body)
+            .signatureHeaders(authority: RequestSigning.authority(of: url) ?? "", method: "POST", path: "/v1/accounts", body: body)
         {
             request.headers.add(name: name, value: value)
         }

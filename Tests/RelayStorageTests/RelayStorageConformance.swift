@@ -465,6 +465,36 @@ enum RelayStorageConformance {
         #expect(concurrent == concurrent.sorted(), "reported in id order")
     }
 
+    /// Nonces of accepted requests (relay review L2): refused while live, recorded only with room
+    /// in the rate limit, one per device, renewed after expiry, and purged.
+    static func requestNonces(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, devices) = try await f.makeAccount(in: store, devices: 2)
+        let (alice, bob) = (devices[0].id, devices[1].id)
+        let start = t0
+        let expiry = start.addingTimeInterval(600)
+        let windows = [RateLimitWindow(seconds: 60, limit: 2)]
+        func admit(_ device: DeviceID, _ nonce: String, at now: Date = start, windows: [RateLimitWindow] = windows) async throws -> RequestAdmission {
+            try await store.admitRequest(
+                device: device, nonce: nonce, expiresAt: now.addingTimeInterval(600), rateLimitKey: "device:\(device)", windows: windows, now: now)
+        }
+        #expect(try await admit(alice, "nonce-1") == .accepted)
+        #expect(try await admit(alice, "nonce-1") == .replayed)
+        #expect(try await admit(alice, "nonce-1", at: expiry.addingTimeInterval(-1)) == .replayed, "live until it expires")
+        #expect(try await admit(bob, "nonce-1") == .accepted, "nonces are per device")
+        #expect(try await admit(alice, "nonce-2") == .accepted)
+        #expect(try await admit(alice, "nonce-3") == .rateLimited, "the minute's two events are spent")
+        #expect(try await admit(alice, "nonce-3", at: start.addingTimeInterval(60)) == .accepted, "a refused nonce was not recorded")
+        #expect(try await admit(alice, "nonce-1", at: start.addingTimeInterval(1)) == .replayed, "a replay spends no budget")
+        #expect(try await admit(alice, "nonce-4", at: start.addingTimeInterval(61)) == .accepted)
+        #expect(try await admit(alice, "unlimited", windows: []) == .accepted, "no windows: only the nonce")
+        #expect(try await admit(alice, "unlimited", windows: []) == .replayed)
+        // Expired: accepted again (the timestamp check refuses such a request before this).
+        #expect(try await admit(alice, "nonce-1", at: expiry.addingTimeInterval(120)) == .accepted)
+        try await store.purgeRequestNonces(now: start.addingTimeInterval(10_000))
+        #expect(try await admit(bob, "nonce-1", at: start.addingTimeInterval(10_000)) == .accepted, "purged")
+    }
+
     static func rateLimits(_ store: any RelayStore) async throws {
         let windows = [RateLimitWindow(seconds: 60, limit: 3), RateLimitWindow(seconds: 3600, limit: 4)]
         let start = Date(timeIntervalSince1970: TimeInterval(1_800_000_000 - 1_800_000_000 % 3600))

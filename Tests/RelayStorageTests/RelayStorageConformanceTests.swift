@@ -59,6 +59,10 @@ import Testing
         try await driver.withStore(RelayStorageConformance.deliveryReportsStoredEntries)
     }
 
+    @Test(arguments: StoreDriver.allCases) func requestNonces(_ driver: StoreDriver) async throws {
+        try await driver.withStore(RelayStorageConformance.requestNonces)
+    }
+
     @Test(arguments: StoreDriver.allCases) func rateLimits(_ driver: StoreDriver) async throws {
         try await driver.withStore(RelayStorageConformance.rateLimits)
     }

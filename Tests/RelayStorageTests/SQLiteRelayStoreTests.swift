@@ -27,10 +27,30 @@ import Testing
             // FULL (2) on the connection that writes: an acknowledged commit survives a power cut.
             let synchronous = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(synchronous == 2)
-            #expect(try await store.appliedMigrations().count == 3)
+            #expect(try await store.appliedMigrations().count == 4)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)
             #expect(try await again.appliedMigrations() == store.appliedMigrations())
+        }
+    }
+
+    /// Relay review L2: a nonce recorded before a restart is still refused after it, and the
+    /// nonces of a removed device go with it.
+    @Test func requestNoncesSurviveAReopening() async throws {
+        try await withStore { store, path in
+            var f = RelayStorageConformance.Fixture()
+            let (_, devices) = try await f.makeAccount(in: store, devices: 2)
+            let now = RelayStorageConformance.t0
+            func admit(_ store: SQLiteRelayStore, _ device: DeviceID) async throws -> RequestAdmission {
+                try await store.admitRequest(
+                    device: device, nonce: "captured-nonce-1", expiresAt: now.addingTimeInterval(600), rateLimitKey: "device:\(device)",
+                    windows: [], now: now)
+            }
+            #expect(try await admit(store, devices[1].id) == .accepted)
+            let reopened = try SQLiteRelayStore(path: path.path)
+            #expect(try await admit(reopened, devices[1].id) == .replayed)
+            try await reopened.removeDevice(devices[1].id)
+            #expect(try await reopened.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM request_nonces") } == 0)
         }
     }
 

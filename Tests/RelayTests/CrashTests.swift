@@ -72,7 +72,8 @@ enum CrashRelay {
             request.timeoutInterval = 5
             if signed {
                 let headers = try RequestSigning.headers(
-                    method: method, path: path, body: body, device: device, key: key, timestamp: Int64(Date().timeIntervalSince1970)
+                    authority: RequestSigning.authority(of: base) ?? "", method: method, path: path, body: body, device: device, key: key,
+                    timestamp: Int64(Date().timeIntervalSince1970)
                 )
                 for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
             }

@@ -33,7 +33,8 @@ import Testing
             "sealed-sends-per-minute": "2", "requests-per-hour": "3", "requests-per-day": "4", "request-bytes-per-day": "1MiB",
             "key-package-claims-per-hour": "6", "key-package-claims-per-target-per-day": "7", "retention-days": "0.5",
             "mailbox-entries": "9", "mailbox-bytes-per-account": "2MiB", "page-size": "11", "websocket-window": "12",
-            "websocket-auth-timeout-seconds": "2", "timestamp-skew-seconds": "60", "replay-cache-capacity": "100000",
+            "websocket-auth-timeout-seconds": "2", "timestamp-skew-seconds": "60", "public-authority": "relay.example, Relay.Example:8443",
+            "replay-cache-capacity": "100000",
             "replay-cache-per-device": "100", "replay-cache-reserved-per-device": "3", "key-packages-per-suite": "13",
             "blob-quota-bytes": "2GiB", "max-blob-bytes": "1MiB", "blob-retention-days": "2", "upload-lifetime-hours": "3",
             "sweep-interval-seconds": "5",
@@ -54,6 +55,13 @@ import Testing
             #expect(byFlag == byEnvironment, "--\(setting.flag) and \(setting.environment) agree")
             #expect(byFlag != defaults, "--\(setting.flag) changes something")
         }
+        #expect(
+            try RelayOptions.parse(arguments: ["--public-authority", samples["public-authority"]!], environment: [:]).relay.publicAuthorities
+                == ["relay.example", "relay.example:8443"])
+        #expect(
+            try RelayOptions.parse(arguments: ["--public-authority", "https://relay.example:443/"], environment: [:]).relay.publicAuthorities
+                == ["relay.example"], "a URL gives its authority, the default port left out")
+        #expect(Relay.Configuration().publicAuthorities.isEmpty, "loopback only by default")
         let parsed = try RelayOptions.parse(arguments: ["--trusted-proxies", samples["trusted-proxies"]!], environment: [:])
         #expect(parsed.relay.trustedProxies.count == 2)
         #expect(try RelayOptions.parse(arguments: ["--address-requests-per-minute", "0"], environment: [:]).relay.addressRequestLimit == nil)
@@ -86,6 +94,10 @@ import Testing
         (["--port", "1", "--port", "2"], [:], "twice"),
         (["--replay-cache-capacity", "10", "--replay-cache-per-device", "20"], [:], "--replay-cache-per-device"),
         (["--max-blob-bytes", "2GiB"], [:], "--max-blob-bytes"),
+        (["--public-authority", "relay.example/path"], [:], "--public-authority"),
+        (["--public-authority", " , "], [:], "--public-authority"),
+        ([], ["LETTERLOCK_PUBLIC_AUTHORITY": "user@relay.example"], "LETTERLOCK_PUBLIC_AUTHORITY"),
+        (["--public-authority", "ftp://relay.example"], [:], "--public-authority"),
         (["--port", "7000", "--admin-port", "7000"], [:], "--admin-port"),
     ]
 

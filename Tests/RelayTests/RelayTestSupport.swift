@@ -64,13 +64,14 @@ struct RelayTestClient: Sendable {
     @discardableResult
     func send(
         _ method: HTTPRequest.Method, _ path: String, body: Data = Data(), as device: TestDevice?, signingDevice: String? = nil,
-        timestamp: Int64? = nil, nonce: String? = nil, tamper: ((inout HTTPFields, inout Data) -> Void)? = nil
+        timestamp: Int64? = nil, nonce: String? = nil, authority: String = "localhost", tamper: ((inout HTTPFields, inout Data) -> Void)? = nil
     ) async throws -> TestResponse {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let device {
+            // The router test framework's requests carry the authority "localhost".
             for (name, value) in try RequestSigning.headers(
-                method: method.rawValue, path: path, body: body, device: signingDevice ?? device.deviceID, key: device.key,
+                authority: authority, method: method.rawValue, path: path, body: body, device: signingDevice ?? device.deviceID, key: device.key,
                 timestamp: timestamp ?? Int64(clock.now().timeIntervalSince1970), nonce: nonce ?? RequestSigning.freshNonce()
             ) {
                 headers[HTTPField.Name(name)!] = value
@@ -87,11 +88,11 @@ struct RelayTestClient: Sendable {
     }
 
     /// Registers a new account with one device.
-    func register(username: String? = nil) async throws -> TestDevice {
+    func register(username: String? = nil, authority: String = "localhost") async throws -> TestDevice {
         var device = TestDevice()
         let response = try await send(
             .post, "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: device.publicKey, username: username)), as: device,
-            signingDevice: RequestSigning.registeringDevice
+            signingDevice: RequestSigning.registeringDevice, authority: authority
         )
         #expect(response.status == .created, "registration: \(response.errorCode ?? "")")
         let ids = try response.decode(RegisterResponse.self)

@@ -141,15 +141,17 @@ extension LetterlockClient {
             ConversationMessage(kind: .file, sentAt: Int64(now().timeIntervalSince1970), file: manifest.encoded), in: conversationID)
     }
 
-    /// Downloads, verifies and decrypts the file of a `file` message to `destination`.
+    /// Downloads, verifies and decrypts the file of a `file` message to `destination` (an
+    /// existing file there is refused unless `replacingExisting`).
     public func downloadFile(
-        _ entry: ConversationEntry, to destination: URL, progress: (@Sendable (TransferProgress) -> Void)? = nil
+        _ entry: ConversationEntry, to destination: URL, replacingExisting: Bool = false,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws {
         guard entry.kind == .file, let sealed = try store.sealedManifest(groupID: entry.conversationID, messageID: entry.messageID) else {
             throw ConversationError.unknownConversation
         }
         let manifest = try FileManifest(decoding: try sealer.open(sealed, context: "file " + entry.conversationID + " " + entry.messageID))
-        try await fileTransfer().receive(manifest, to: destination, progress: progress)
+        try await fileTransfer().receive(manifest, to: destination, replacingExisting: replacingExisting, progress: progress)
     }
 
     func fileTransfer() throws -> FileTransfer {
@@ -181,15 +183,23 @@ extension LetterlockClient {
             sentAt: Date(timeIntervalSince1970: TimeInterval(message.sentAt)), receivedAt: now(), outgoing: true)
         let outbox = DeviceStore.OutboxItem(
             groupID: conversationID, messageID: message.id, epoch: loaded.group.epochNumber,
-            sealedPlaintext: try sealer.seal(plaintext, context: "outbox " + conversationID + " " + message.id), attempts: -1)
+            sealedPlaintext: try sealer.seal(plaintext, context: "outbox " + conversationID + " " + message.id), attempts: 0, pending: true)
         try store.apply(
             .init(
                 conversation: stored, message: message.kind == .info ? nil : entry,
                 sealedManifest: try message.file.map { try sealer.seal(Array($0), context: "file " + conversationID + " " + message.id) },
                 outboxInsert: [outbox]))
-        try await deliverToMembers(ciphertext, loaded.group, to: try recipients(loaded.group, stored))
+        let recipients: [(deviceID: String, token: Data)]
+        do {
+            recipients = try self.recipients(loaded.group, stored)
+        } catch let error as ConversationError where error == .missingDeliveryToken && stored.conversation.kind == .direct {
+            // The other side has not accepted our request (or its card is on the way): the
+            // message waits in the outbox (pending) for ``retryUndelivered(_:)``.
+            return entry
+        }
+        try await deliverToMembers(ciphertext, loaded.group, to: recipients)
         var sent = outbox
-        sent.attempts = 0
+        sent.pending = false
         try store.apply(.init(outboxInsert: [sent]))
         return entry
     }
@@ -201,7 +211,10 @@ extension LetterlockClient {
     /// ``ConversationConfiguration/selfUpdateAfterSeconds`` passed since its last path.
     func selfUpdateIfDue(_ conversationID: String) async throws {
         let settings = conversationSettings
-        let stored = try loadGroup(conversationID).stored
+        let loaded = try loadGroup(conversationID)
+        let stored = loaded.stored
+        // A 1:1 chat waiting for the other side's accept cannot commit (they cannot be reached).
+        guard (try? recipients(loaded.group, stored)) != nil else { return }
         let age = Int64(now().timeIntervalSince(stored.lastUpdateAt))
         guard stored.messagesSinceUpdate >= settings.selfUpdateAfterMessages || age >= settings.selfUpdateAfterSeconds else { return }
         try await selfUpdate(conversationID)
@@ -278,19 +291,25 @@ extension LetterlockClient {
 
     /// A new empty group with only this device, saved.
     func createGroup(kind: ConversationKind, name: String?, peer: String?) throws -> String {
-        let crypto = try CryptoSuite(conversationSuite)
-        let bundle = try KeyPackageBundle(crypto: crypto, identity: try mlsIdentity(), signatureKey: try mlsSigner(crypto), now: UInt64(now().timeIntervalSince1970))
-        var random = SystemRandomNumberGenerator()
-        let groupID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let group = try MLSGroup(
-            creating: groupID, cipherSuite: conversationSuite, leafNode: bundle.keyPackage.leafNode, encryptionKey: bundle.privateKeys.encryptionKey,
-            signer: bundle.privateKeys.signatureKey, configuration: mlsConfiguration())
-        let id = Self.hex(groupID)
+        let group = try newGroup()
+        let id = Self.hex(group.groupID)
         let conversation = Conversation(
             id: id, kind: kind, name: name, peerAccount: peer, members: [identity.accountID], epoch: 0, active: true, createdAt: now())
         let stored = DeviceStore.StoredConversation(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0)
         try store.apply(.init(conversation: try record(LoadedGroup(stored: stored, group: group))))
         return id
+    }
+
+    /// A new MLS group (random 16-byte id) with only this device, in memory.
+    func newGroup() throws -> MLSGroup {
+        let crypto = try CryptoSuite(conversationSuite)
+        let bundle = try KeyPackageBundle(
+            crypto: crypto, identity: try mlsIdentity(), signatureKey: try mlsSigner(crypto), now: UInt64(now().timeIntervalSince1970))
+        var random = SystemRandomNumberGenerator()
+        let groupID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+        return try MLSGroup(
+            creating: groupID, cipherSuite: conversationSuite, leafNode: bundle.keyPackage.leafNode, encryptionKey: bundle.privateKeys.encryptionKey,
+            signer: bundle.privateKeys.signatureKey, configuration: mlsConfiguration())
     }
 
     /// An accepted contact's account (we hold their delivery token).

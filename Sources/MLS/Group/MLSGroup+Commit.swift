@@ -30,7 +30,7 @@ extension MLSGroup {
         byValue += options.psks.map { .preSharedKey(PreSharedKey(psk: $0)) }
         let ownList = byValue.map { ResolvedProposal(proposal: $0, sender: us) }
         // L3: joiners cannot know this group's resumption PSKs.
-        if !options.adding.isEmpty, options.psks.contains(where: { $0.isResumption(of: groupID) }) {
+        if !options.adding.isEmpty, options.psks.contains(where: { $0.isResumption(of: groupID) && $0 != resumptionLink?.id }) {
             throw .resumptionPSKWithAdds
         }
 

@@ -57,7 +57,7 @@ extension MLSGroup {
                 guard touchedLeaves.insert(remove.removed).inserted else { throw .duplicateUpdateOrRemove }
                 removeCount += 1
             case .preSharedKey(let proposal):
-                try checkPSKID(proposal.psk, allowReInitOrBranch: false)
+                try checkPSKID(proposal.psk, allowReInitOrBranch: resumptionLink?.id == proposal.psk)
                 guard psks.insert(proposal.psk).inserted else { throw .duplicatePSK }
             case .reInit(let reInit):
                 guard committer != .external else { throw .invalidExternalCommit }

@@ -129,7 +129,7 @@ extension MLSGroup {
                     let key = try HPKEPrivateKey(kem: crypto.kem, serialized: bytes)
                     // Each must belong to an Update of ours in the cache.
                     guard proposalCache.proposals.contains(where: { cached in
-                        guard case .update(let update) = cached.proposal, cached.sender == .member(leafIndex: ourLeaf) else { return false }
+                        guard case .update(let update) = cached.proposal, cached.sender == .member(leafIndex: epoch.ourLeaf) else { return false }
                         return update.leafNode.encryptionKey == key.publicKey
                     }), pendingUpdateKeys.updateValue(key, forKey: key.publicKey) == nil
                     else { throw MLSGroupError.malformedState }

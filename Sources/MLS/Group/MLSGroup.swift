@@ -31,6 +31,9 @@ public struct MLSGroup: Sendable {
     var pendingUpdateKeys: [[UInt8]: HPKEPrivateKey] = [:]
     /// Whether the group can still be used.
     public internal(set) var status: Status = .active
+    /// Only while a reinitialized or branched group makes its first Commit (§11.2, §11.3):
+    /// the `reinit`/`branch` PSK it may carry, and the old group's resumption PSK. Never stored.
+    var resumptionLink: (id: PreSharedKeyID, psk: Secret)?
     /// The environment: clock, Authentication Service, PSKs, randomness, limits.
     public var configuration: Configuration
 
