@@ -222,7 +222,8 @@ targets += [
     .testTarget(
         name: "LetterlockKitTests",
         dependencies: [
-            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "LetterlockFiles", "FileCipher", "MLS", "Relay", "RelayAPI", "RelayStorage",
+            "LetterlockKit", "LetterlockEnvelope", "LetterlockCommands", "LetterlockFiles", "FileCipher", "MLS", "WireFormat", "Relay", "RelayAPI",
+            "RelayStorage",
             hummingbird, grdb, logging, nioCore, serviceLifecycle,
         ] + crypto,
         swiftSettings: strictSettings

@@ -4,7 +4,8 @@ import LetterlockEnvelope
 
 /// Feeds arbitrary bytes to every decoder of untrusted client input: the envelope framing
 /// (`EnvelopeIn`), its three openings with fixed keys, the signed content (length, JSON,
-/// signature), and the invite-link and link-code parsers. Any outcome but a typed error or a
+/// signature), a request's first message (`FirstMessage` bounds), and the invite-link and
+/// link-code parsers. Any outcome but a typed error or a
 /// value is a bug.
 private let token = Data(repeating: 7, count: 32)
 private let agreementKey = try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: Data(repeating: 3, count: 32))
@@ -15,9 +16,14 @@ private let device = String(repeating: "d", count: 32)
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     if let envelope = try? EnvelopeIn(parsing: bytes) {
-        _ = try? envelope.openSigned().verified(with: signingKey)
-        _ = try? envelope.open(secret: token, recipientAccount: device).verified(with: signingKey)
-        _ = try? envelope.open(deviceID: device, agreementKey: agreementKey).verified(with: signingKey)
+        for signed in [try? envelope.openSigned(), try? envelope.open(secret: token, recipientAccount: device),
+            try? envelope.open(deviceID: device, agreementKey: agreementKey)] {
+            guard let signed else { continue }
+            // The claimed content (read before the signature check to find the signer), its
+            // first message's bounds, then the signature.
+            _ = try? signed.claimed.firstMessage?.validated()
+            _ = try? signed.verified(with: signingKey)
+        }
     }
     let text = String(decoding: bytes, as: UTF8.self)
     _ = try? InviteLink(parsing: text)

@@ -18,15 +18,38 @@ public enum FileEncryptor {
         chunkSizeLog2: UInt8 = FileFormat.defaultChunkSizeLog2, key: SymmetricKey = SymmetricKey(size: .bits256),
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> FileManifest {
-        let reader = try LocalFile(reading: input)
         let writer = try LocalFile(creating: output)
-        let sink = HashingWriter(writer: writer)
         var succeeded = false
+        defer {
+            writer.close()
+            if !succeeded { try? FileManager.default.removeItem(at: output) }
+        }
+        let manifest = try seal(input, into: writer, name: name, mediaType: mediaType, chunkSizeLog2: chunkSizeLog2, key: key, progress: progress)
+            .manifest
+        succeeded = true
+        return manifest
+    }
+
+    /// Encrypts `input` under a fresh random key without writing the ciphertext anywhere, only
+    /// to hash it: the manifest (with the blob id) and the header, from which a
+    /// ``CiphertextReader`` gives the same ciphertext again, part by part, for an upload.
+    public static func manifest(
+        for input: URL, name: String? = nil, mediaType: String = "application/octet-stream",
+        chunkSizeLog2: UInt8 = FileFormat.defaultChunkSizeLog2, key: SymmetricKey = SymmetricKey(size: .bits256),
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) throws -> (manifest: FileManifest, header: FileHeader) {
+        try seal(input, into: nil, name: name, mediaType: mediaType, chunkSizeLog2: chunkSizeLog2, key: key, progress: progress)
+    }
+
+    private static func seal(
+        _ input: URL, into writer: LocalFile?, name: String?, mediaType: String, chunkSizeLog2: UInt8, key: SymmetricKey,
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) throws -> (manifest: FileManifest, header: FileHeader) {
+        let reader = try LocalFile(reading: input)
+        let sink = HashingWriter(writer: writer)
         defer {
             _ = try? sink.finish()  // drain before closing, on every path
             reader.close()
-            writer.close()
-            if !succeeded { try? FileManager.default.removeItem(at: output) }
         }
         let header = try FileHeader(fileKey: key, chunkSizeLog2: chunkSizeLog2)
         let chunkSize = header.chunkSize
@@ -54,8 +77,7 @@ public enum FileEncryptor {
         let blobID = try sink.finish().map { String(format: "%02x", $0) }.joined()
         let manifest = try FileManifest(
             name: name ?? input.lastPathComponent, mediaType: mediaType, plaintextSize: done, chunkSizeLog2: chunkSizeLog2, blobID: blobID, key: key)
-        succeeded = true
-        return manifest
+        return (manifest, header)
     }
 }
 

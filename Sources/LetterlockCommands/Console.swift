@@ -6,21 +6,39 @@ public struct Console: Sendable {
     public var err: @Sendable (String) -> Void
     /// Asks for a secret without echo; nil when there is no terminal.
     public var readSecret: @Sendable (String) -> String?
+    /// Asks a question and reads the answer line (with echo); nil at end of input.
+    public var ask: @Sendable (String) -> String?
+    /// The next line typed (`chat`); blocks until there is one, nil at end of input.
+    public var nextLine: @Sendable () -> String?
 
     public init(
         out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
-        readSecret: @escaping @Sendable (String) -> String? = { _ in nil }
+        readSecret: @escaping @Sendable (String) -> String? = { _ in nil }, ask: @escaping @Sendable (String) -> String? = { _ in nil },
+        nextLine: @escaping @Sendable () -> String? = { nil }
     ) {
         self.out = out
         self.err = err
         self.readSecret = readSecret
+        self.ask = ask
+        self.nextLine = nextLine
     }
 
     public static let standard = Console(
         out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
         err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-        readSecret: Console.promptWithoutEcho
+        readSecret: Console.promptWithoutEcho,
+        ask: { prompt in
+            FileHandle.standardError.write(Data(prompt.utf8))
+            return readLine(strippingNewline: true)
+        },
+        nextLine: { readLine(strippingNewline: true) }
     )
+
+    /// True when the person answered yes to `question`.
+    func confirms(_ question: String) -> Bool {
+        guard let answer = ask(question + " [y/N] ")?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        return answer == "y" || answer == "yes"
+    }
 
     @TaskLocal public static var current = Console.standard
 

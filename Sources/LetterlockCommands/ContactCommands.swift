@@ -105,6 +105,8 @@ struct RequestsCommand: AsyncParsableCommand {
         var username: String?
         var devices: Int
         var receivedAt: Date
+        /// The first message(s) they wrote with the request, read on this device.
+        var messages: [String]
     }
 
     struct List: AsyncParsableCommand {
@@ -117,12 +119,17 @@ struct RequestsCommand: AsyncParsableCommand {
                 let rows = requests.map {
                     Row(
                         entryID: $0.entryID, accountID: $0.senderAccount, username: $0.senderUsername, devices: $0.card.devices.count,
-                        receivedAt: $0.receivedAt)
+                        receivedAt: $0.receivedAt, messages: $0.firstMessages)
                 }
                 if options.json { return Output.print(Output.json(rows)) }
                 if rows.isEmpty { Output.print("No message requests.") }
                 for row in rows {
                     Output.print("\(row.username.map { "@\($0)" } ?? "(no username)")  account \(row.accountID)  request #\(row.entryID)")
+                    // A stranger's text: never let it drive the terminal.
+                    for message in row.messages { Output.print("  \"\(MessageFormat.terminalSafe(message))\"") }
+                }
+                if rows.contains(where: { !$0.messages.isEmpty }) {
+                    Output.print("Accept to start the conversation (letterlock requests accept NAME); block to never hear from them.")
                 }
             }
         }
@@ -139,6 +146,12 @@ struct RequestsCommand: AsyncParsableCommand {
                 let contact = try await client.accept(name)
                 if options.json { return Output.print(Output.json(["accepted": contact.accountID])) }
                 Output.print("Accepted \(contact.username.map { "@\($0)" } ?? contact.accountID).")
+                if let chat = try client.directConversation(with: contact.accountID) {
+                    for entry in try client.messages(in: chat.id) {
+                        Output.print(MessageFormat.line(entry, client: client, showConversation: false))
+                    }
+                    Output.print("Reply: letterlock chat \(contact.username ?? contact.accountID)")
+                }
             }
         }
     }

@@ -64,9 +64,41 @@ enum MessageFormat {
             case .file: "sent a file: \(entry.fileName ?? "?") (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file)))  [get: letterlock file get … \(entry.messageID.prefix(8))]"
             case .info: "updated the conversation"
             }
-        // Received text is untrusted: never let it drive the terminal.
-        let safe = String(String.UnicodeScalarView(body.unicodeScalars.map { $0.value < 0x20 || (0x7f..<0xa0).contains($0.value) ? "?" : $0 }))
-        return "\(time.string(from: entry.sentAt)) \(prefix)\(who): \(safe)"
+        return "\(time.string(from: entry.sentAt)) \(prefix)\(who): \(terminalSafe(body))"
+    }
+
+    /// Received text is untrusted: control characters (escape sequences) never reach the terminal.
+    static func terminalSafe(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || (0x7f..<0xa0).contains($0.value) ? "?" : $0 }))
+    }
+
+    /// What `send` and `chat` say about a message that did not simply go out.
+    static func delivery(_ sent: LetterlockClient.SentMessage, client: LetterlockClient) -> String {
+        let to = title(sent.conversation, client: client)
+        switch sent.delivery {
+        case .sent: return "Sent to \(to)."
+        case .requested: return "Sent to \(to) as a message request: they read it in `letterlock requests`; the chat starts when they accept."
+        case .queued: return "Queued for \(to): it is sent once they accept your request (kept on this device until then)."
+        }
+    }
+
+    /// Warnings for messages the group kept changing under (re-sent too often): never silent.
+    static func undelivered(_ entries: [ConversationEntry], client: LetterlockClient) -> [String] {
+        entries.map { entry in
+            let title = (try? client.conversation(entry.conversationID)).map { self.title($0, client: client) } ?? "?"
+            return "WARNING: not delivered to \(title) (the group changed too often while it was sent; send it again): "
+                + terminalSafe(entry.text ?? entry.fileName ?? entry.kind.rawValue)
+        }
+    }
+
+    struct SentRow: Encodable {
+        var message: Row
+        /// `sent`, `requested` (inside a message request) or `queued` (until they accept).
+        var delivery: String
+        init(_ sent: LetterlockClient.SentMessage) {
+            message = Row(sent.entry)
+            delivery = sent.delivery.rawValue
+        }
     }
 
     struct Row: Encodable {
@@ -121,10 +153,12 @@ struct SendCommand: AsyncParsableCommand {
         try await options.runConversation {
             let client = try options.openClient()
             _ = try await client.receive()  // be on the group's latest epoch first
-            let conversation = try await client.conversationOrStart(name)
-            let entry = try await client.sendText(text, to: conversation.id)
-            if options.json { return Output.print(Output.json(MessageFormat.Row(entry))) }
-            Output.print("Sent to \(MessageFormat.title(conversation, client: client)).")
+            let sent = try await client.sendText(text, toName: name)
+            if options.json { return Output.print(Output.json(MessageFormat.SentRow(sent))) }
+            let undelivered = try client.undeliveredMessages()
+            for line in MessageFormat.undelivered(undelivered, client: client) { Console.current.err(line) }
+            try client.dismissUndelivered(undelivered)
+            Output.print(MessageFormat.delivery(sent, client: client))
         }
     }
 }
@@ -145,14 +179,20 @@ struct InboxCommand: AsyncParsableCommand {
                 let all = try client.messages()
                 entries = Array(all.filter { !fresh.contains($0.sequence) }.suffix(last)) + entries
             }
+            let undelivered = try client.undeliveredMessages()
             if options.json {
                 struct Answer: Encodable {
                     var joined: [String]
                     var messages: [MessageFormat.Row]
                     var newRequests: Int
+                    var undelivered: [MessageFormat.Row]
                 }
+                try client.dismissUndelivered(undelivered)
                 return Output.print(
-                    Output.json(Answer(joined: report.joined, messages: entries.map(MessageFormat.Row.init), newRequests: report.contacts.newRequests)))
+                    Output.json(
+                        Answer(
+                            joined: report.joined, messages: entries.map(MessageFormat.Row.init), newRequests: report.contacts.newRequests,
+                            undelivered: undelivered.map(MessageFormat.Row.init))))
             }
             for id in report.joined {
                 if let conversation = try? client.conversation(id) {
@@ -160,6 +200,9 @@ struct InboxCommand: AsyncParsableCommand {
                 }
             }
             if report.contacts.newRequests > 0 { Output.print("\(report.contacts.newRequests) new message request(s): letterlock requests") }
+            // Reported once, then dismissed.
+            for line in MessageFormat.undelivered(undelivered, client: client) { Output.print(line) }
+            try client.dismissUndelivered(undelivered)
             if entries.isEmpty { Output.print("No new messages.") }
             for entry in entries { Output.print(MessageFormat.line(entry, client: client, showConversation: true)) }
         }

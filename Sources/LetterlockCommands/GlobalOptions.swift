@@ -33,6 +33,19 @@ struct GlobalOptions: ParsableArguments {
         return Console.current.readSecret(prompt)
     }
 
+    /// A passphrase for new keys (`register --protect`, `devices join --protect`): never empty,
+    /// and typed twice when it comes from a prompt (review L4). LETTERLOCK_PASSPHRASE is taken
+    /// as it is (scripts), but not when empty.
+    static func newPassphrase() throws -> String {
+        if let env = ProcessInfo.processInfo.environment["LETTERLOCK_PASSPHRASE"] {
+            guard !env.isEmpty else { throw LetterlockError.passphraseRequired }
+            return env
+        }
+        guard let first = Console.current.readSecret("New passphrase: "), !first.isEmpty else { throw LetterlockError.passphraseRequired }
+        guard Console.current.readSecret("Repeat passphrase: ") == first else { throw LetterlockError.wrongPassphrase }
+        return first
+    }
+
     /// Opens the registered device, asking for the passphrase when its keys are protected.
     func openClient() throws -> LetterlockClient {
         guard LetterlockClient.isRegistered(home: homeURL) else { throw LetterlockError.notRegistered }
@@ -62,10 +75,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Exit codes (documented in docs/client.md): 1 other, 3 relay unreachable, 4 unknown
-    /// contact or not found, 5 blocked, 6 passphrase, 7 not registered, 8 rate limited.
+    /// contact, not found or an ambiguous name, 5 blocked, 6 passphrase, 7 not registered, 8 rate limited.
     static func exitCode(_ error: LetterlockError) -> Int32 {
         switch error {
-        case .unknownContact, .unknownRequest: 4
+        case .unknownContact, .unknownRequest, .ambiguousName: 4
         case .blocked: 5
         case .wrongPassphrase, .passphraseRequired: 6
         case .notRegistered: 7

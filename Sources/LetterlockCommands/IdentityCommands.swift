@@ -12,16 +12,8 @@ struct RegisterCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.run {
-            var passphrase: String?
-            if protect || ProcessInfo.processInfo.environment["LETTERLOCK_PASSPHRASE"] != nil {
-                guard let first = GlobalOptions.passphrase(prompt: "New passphrase: "), !first.isEmpty else {
-                    throw LetterlockError.passphraseRequired
-                }
-                if ProcessInfo.processInfo.environment["LETTERLOCK_PASSPHRASE"] == nil {
-                    guard Console.current.readSecret("Repeat passphrase: ") == first else { throw LetterlockError.wrongPassphrase }
-                }
-                passphrase = first
-            }
+            let passphrase =
+                protect || ProcessInfo.processInfo.environment["LETTERLOCK_PASSPHRASE"] != nil ? try GlobalOptions.newPassphrase() : nil
             let client = try await LetterlockClient.register(
                 home: options.homeURL, relayURL: options.relayOverride ?? GlobalOptions.defaultRelay, username: username, passphrase: passphrase)
             let me = try await client.whoami()
@@ -78,10 +70,16 @@ struct DevicesCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The code `letterlock devices join` printed on the new device.") var code: String
         @Option(help: "Seconds to wait for the new device.") var timeout = 120
+        @Option(help: "The confirmation code the new device shows (instead of being asked).") var confirm: String?
 
         func run() async throws {
             try await options.run {
-                let device = try await options.openClient().linkDevice(code: code, timeout: .seconds(timeout))
+                let expected = confirm?.filter(\.isNumber)
+                let device = try await options.openClient().linkDevice(code: code, timeout: .seconds(timeout)) { digits in
+                    if let expected { return expected == digits }
+                    return Console.current.confirms(
+                        "Confirmation code: \(digits.prefix(3)) \(digits.suffix(3)). Does the new device show the same code? Add it?")
+                }
                 if options.json { return Output.print(Output.json(["deviceID": device.deviceID])) }
                 Output.print("Linked device \(device.deviceID). Your contacts will see a device change until they verify again.")
             }
@@ -97,8 +95,7 @@ struct DevicesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run {
-                let passphrase = protect ? GlobalOptions.passphrase(prompt: "New passphrase: ") : nil
-                if protect, passphrase == nil { throw LetterlockError.passphraseRequired }
+                let passphrase = protect ? try GlobalOptions.newPassphrase() : nil
                 let join = try await DeviceJoin.begin(home: options.homeURL, relayURL: options.relayOverride ?? GlobalOptions.defaultRelay)
                 if options.json {
                     Output.print(Output.json(["code": join.code.description]))
@@ -107,8 +104,14 @@ struct DevicesCommand: AsyncParsableCommand {
                     Output.print("Waiting for it…")
                 }
                 let json = options.json
-                let client = try await join.complete(passphrase: passphrase, timeout: .seconds(timeout)) { account in
-                    if !json { Output.print("Offer from account \(account): check it matches `letterlock whoami` there.") }
+                let client = try await join.complete(passphrase: passphrase, timeout: .seconds(timeout)) { offer in
+                    let digits = offer.confirmationCode
+                    if json { Output.print(Output.json(["account": offer.accountID, "confirmationCode": digits])) }
+                    // Nothing is sent back before a yes: an offer from someone else's device
+                    // (or for someone else's account) is refused here.
+                    return Console.current.confirms(
+                        "Offer from account \(offer.accountID) (check it against `letterlock whoami` there), confirmation code \(digits.prefix(3)) \(digits.suffix(3)). Does the other device show the same code? Join?"
+                    )
                 }
                 if options.json { return Output.print(Output.json(try await client.whoami())) }
                 Output.print("Joined account \(client.identity.accountID) as device \(client.identity.deviceID).")

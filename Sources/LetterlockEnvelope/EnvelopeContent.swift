@@ -24,10 +24,13 @@ public struct EnvelopeContent: Sendable, Hashable, Codable {
     public var sentAt: Int64
     public var card: ContactCard?
     public var link: LinkMessage?
+    /// Only in a `contact-request`: the first messages of a conversation with the recipient,
+    /// encrypted to the recipient's devices (``FirstMessage``).
+    public var firstMessage: FirstMessage?
 
     public init(
         kind: Kind, senderAccount: String, senderDevice: String, recipientAccount: String, sentAt: Int64, card: ContactCard? = nil,
-        link: LinkMessage? = nil
+        link: LinkMessage? = nil, firstMessage: FirstMessage? = nil
     ) {
         self.kind = kind
         self.senderAccount = senderAccount
@@ -36,5 +39,6 @@ public struct EnvelopeContent: Sendable, Hashable, Codable {
         self.sentAt = sentAt
         self.card = card
         self.link = link
+        self.firstMessage = firstMessage
     }
 }

@@ -9,7 +9,7 @@ public struct LetterlockError: Error, Hashable, Sendable, CustomStringConvertibl
         case notRegistered, alreadyRegistered, passphraseRequired, wrongPassphrase, unsupportedStateVersion
         case unknownContact, unknownRequest, blocked, alreadyContact, invalidInvite, invalidLinkCode, linkTimedOut, linkRejected
         case malformedEnvelope, unsupportedEnvelopeVersion, badEnvelopeSignature, notForThisDevice, unknownSenderDevice, staleEnvelope, safetyNumberChanged
-        case invalidUsername, homeNotAccessible
+        case invalidUsername, homeNotAccessible, ambiguousName
     }
 
     private let code: Code
@@ -42,7 +42,8 @@ public struct LetterlockError: Error, Hashable, Sendable, CustomStringConvertibl
         case .safetyNumberChanged: "the contact's devices changed again since the safety number you compared; compare the new one"
         case .staleEnvelope: "a received envelope is older than one already accepted from its sender"
         case .invalidUsername: "usernames are 3 to 32 characters of a-z, 0-9 and _"
-        case .homeNotAccessible: "the home directory cannot be created or opened"
+        case .ambiguousName: "more than one contact goes by this username: name them by account id (see `letterlock contacts`)"
+        case .homeNotAccessible: "the home directory cannot be used: it must be a private directory of yours (not a symlink, not shared with other files)"
         }
     }
 
@@ -71,4 +72,5 @@ public struct LetterlockError: Error, Hashable, Sendable, CustomStringConvertibl
     public static let unknownSenderDevice = Self(.unknownSenderDevice)
     public static let invalidUsername = Self(.invalidUsername)
     public static let homeNotAccessible = Self(.homeNotAccessible)
+    public static let ambiguousName = Self(.ambiguousName)
 }

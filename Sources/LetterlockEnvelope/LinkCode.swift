@@ -34,6 +34,21 @@ public struct LinkCode: Sendable, Hashable, CustomStringConvertible {
         else { throw LetterlockError.invalidLinkCode }
     }
 
+    /// The short authentication string both devices show before either commits (review M3):
+    /// six digits of HKDF-SHA256(ikm = pairing, salt = "letterlock-link-confirmation-v1",
+    /// info = offering device's signing key ‖ new device's signing key), the first four bytes
+    /// big-endian modulo 10^6. Only the two devices that hold this code and took part in this
+    /// exchange compute the same digits; someone who saw the code and raced the real device, or
+    /// a code an attacker showed, gives different ones.
+    public func confirmationCode(offeringSigningKey: Data) -> String {
+        let key = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: pairing), salt: Data("letterlock-link-confirmation-v1".utf8),
+            info: offeringSigningKey + signingKey, outputByteCount: 4)
+        let value = key.withUnsafeBytes { bytes in bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+        let digits = String(value % 1_000_000)
+        return String(repeating: "0", count: 6 - digits.count) + digits
+    }
+
     public init(temporaryAccount: String, temporaryDevice: String, temporaryToken: Data, signingKey: Data, agreementKey: Data, pairing: Data) {
         self.temporaryAccount = temporaryAccount
         self.temporaryDevice = temporaryDevice

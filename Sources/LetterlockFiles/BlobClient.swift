@@ -14,6 +14,12 @@ public struct BlobClient: Sendable {
     public struct Configuration: Sendable {
         /// Bytes per upload request (the relay accepts at most 4 MiB).
         public var uploadPartSize = 4 << 20
+        /// Upload parts sent at once (the relay accepts parts up to 64 MiB past its offset). Each
+        /// holds one part in memory.
+        public var uploadPartsInFlight = 4
+        /// Ranges requested ahead of the one being decrypted, so the next range is on its way
+        /// while this one is verified and written.
+        public var downloadRangesAhead = 1
         /// Bytes per ranged download request (the relay serves at most 16 MiB per range).
         public var downloadRangeSize = 8 << 20
         /// Attempts after the first when a request fails transiently.
@@ -51,39 +57,73 @@ public struct BlobClient: Sendable {
         try await decode(BlobUploadResponse.self, try await send(.GET, "/v1/blobs/uploads/\(uploadID)", expecting: [.ok]))
     }
 
-    /// Sends the bytes of `file` from wherever the relay says upload `uploadID` stands to the end,
-    /// then completes it. Call again after an interruption: it asks the relay for the offset and
-    /// continues from there.
+    /// Sends the bytes of `file` (an encrypted file) from wherever the relay says upload
+    /// `uploadID` stands to the end, then completes it. Call again after an interruption: it asks
+    /// the relay for the offset and continues from there.
     public func upload(
         _ uploadID: String, from file: URL, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> BlobResponse {
         let reader = try LocalFile(reading: file)
         defer { reader.close() }
-        return try await withRetries {
-            var state = try await uploadStatus(uploadID)
+        return try await upload(uploadID, read: { try reader.read($0, at: $1) }, progress: progress)
+    }
+
+    /// Sends the ciphertext `reader` seals again from the plaintext, from wherever the relay says
+    /// upload `uploadID` stands to the end, then completes it; resumable like
+    /// ``upload(_:from:progress:)-(String,URL,_)``.
+    public func upload(
+        _ uploadID: String, from reader: CiphertextReader, progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws -> BlobResponse {
+        try await upload(uploadID, read: { try reader.read($0, at: $1) }, progress: progress)
+    }
+
+    private func upload(
+        _ uploadID: String, read: (Int, Int64) throws -> Data, progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws -> BlobResponse {
+        try await withRetries {
+            let state = try await uploadStatus(uploadID)
             progress?(TransferProgress(completed: state.offset, total: state.size))
-            var prepared: (offset: Int64, request: HTTPClientRequest)?
-            while state.offset < state.size {
-                let request = try prepared.flatMap { $0.offset == state.offset ? $0.request : nil } ?? uploadPart(uploadID, reader, at: state.offset, size: state.size)
-                // Read and sign the next part while this one is on the wire and in the relay.
-                let nextOffset = state.offset + Int64(configuration.uploadPartSize)
-                let total = state.size
-                async let next: HTTPClientRequest? = nextOffset < total ? (try? uploadPart(uploadID, reader, at: nextOffset, size: total)) : nil
-                let response = try await httpClient.execute(request, timeout: configuration.requestTimeout)
-                guard response.status == .ok else { throw try await relayError(response) }
-                state = try await decode(BlobUploadResponse.self, response)
-                prepared = await next.map { (nextOffset, $0) }
-                progress?(TransferProgress(completed: state.offset, total: state.size))
-            }
+            try await sendParts(uploadID, from: state.offset, size: state.size, read: read, progress: progress)
             return try await decode(BlobResponse.self, try await send(.POST, "/v1/blobs/uploads/\(uploadID)/complete", expecting: [.created]))
         }
     }
 
-    /// The signed `PUT` of the part of `file` starting at `offset`.
-    private func uploadPart(_ uploadID: String, _ file: LocalFile, at offset: Int64, size: Int64) throws -> HTTPClientRequest {
-        let part = try file.read(Int(min(Int64(configuration.uploadPartSize), size - offset)), at: offset)
-        guard !part.isEmpty else { throw FileError.io }
-        return try signedRequest(.PUT, "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: part)
+    /// Sends `offset ..< size` in parts, ``Configuration/uploadPartsInFlight`` at a time: the next
+    /// part is read (sealed) and signed while the others are on the wire and in the relay, which
+    /// writes each at its offset. Progress reports the relay's offset (every byte before it is
+    /// on disk), so it is also where a later call resumes.
+    private func sendParts(
+        _ uploadID: String, from offset: Int64, size: Int64, read: (Int, Int64) throws -> Data,
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws {
+        let partSize = Int64(max(1, configuration.uploadPartSize))
+        let window = max(1, configuration.uploadPartsInFlight)
+        try await withThrowingTaskGroup(of: Int64.self) { group in
+            var next = offset
+            var inFlight = 0
+            var stood = offset
+            while next < size || inFlight > 0 {
+                while inFlight < window, next < size {
+                    let count = Int(min(partSize, size - next))
+                    let part = try read(count, next)
+                    guard part.count == count else { throw FileError.io }
+                    let request = try signedRequest(.PUT, "/v1/blobs/uploads/\(uploadID)?offset=\(next)", body: part)
+                    group.addTask {
+                        let response = try await httpClient.execute(request, timeout: configuration.requestTimeout)
+                        guard response.status == .ok else { throw try await relayError(response) }
+                        return try await decode(BlobUploadResponse.self, response).offset
+                    }
+                    next += Int64(count)
+                    inFlight += 1
+                }
+                guard let acknowledged = try await group.next() else { break }
+                inFlight -= 1
+                if acknowledged > stood {
+                    stood = acknowledged
+                    progress?(TransferProgress(completed: stood, total: size))
+                }
+            }
+        }
     }
 
     /// Drops this account's reference to a blob.
@@ -94,17 +134,33 @@ public struct BlobClient: Sendable {
     // MARK: Download
 
     /// Downloads blob `manifest.blobID` range by range into `decryptor`, from where it stands (a
-    /// resumed decryptor starts after its verified chunks), and finishes it. Transient failures
-    /// resume from the last byte received.
+    /// resumed decryptor starts after its verified chunks), and finishes it. The next
+    /// ``Configuration/downloadRangesAhead`` ranges are requested while one is decrypted, each
+    /// response's body waiting (bounded by the HTTP client's back-pressure) until its turn.
+    /// Transient failures resume from the last byte received.
     public func download(
         _ manifest: FileManifest, into decryptor: FileDecryptor, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws {
         let total = manifest.ciphertextSize
+        let limit = Int64(max(1, configuration.downloadRangeSize))
+        // Where the decryptor goes after `range`: on, or from the header to its resume offset.
+        func following(_ range: Range<Int64>) -> Range<Int64>? {
+            let start = range.upperBound == Int64(FileFormat.headerSize) && decryptor.resumeOffset > range.upperBound ? decryptor.resumeOffset : range.upperBound
+            return start < total ? start..<min(total, start + limit) : nil
+        }
         try await withRetries {
-            while let range = decryptor.nextRange(limit: Int64(configuration.downloadRangeSize)) {
-                var request = try signedRequest(.GET, "/v1/blobs/\(manifest.blobID)", body: Data())
-                request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
-                let response = try await httpClient.execute(request, timeout: configuration.requestTimeout)
+            var ahead: [(range: Range<Int64>, response: Task<HTTPClientResponse, any Error>)] = []
+            defer { for request in ahead { request.response.cancel() } }
+            while let range = decryptor.nextRange(limit: limit) {
+                if ahead.first?.range != range {
+                    // Not the range predicted (or nothing requested yet): start over from the decryptor's.
+                    for request in ahead { request.response.cancel() }
+                    ahead = [(range, try fetch(manifest.blobID, range))]
+                }
+                while ahead.count <= configuration.downloadRangesAhead, let last = ahead.last, let next = following(last.range) {
+                    ahead.append((next, try fetch(manifest.blobID, next)))
+                }
+                let response = try await ahead.removeFirst().response.value
                 guard response.status == .partialContent else { throw try await relayError(response) }
                 guard response.headers.first(name: "Content-Range") == "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(total)" else {
                     throw FileError.sizeMismatch
@@ -120,6 +176,13 @@ public struct BlobClient: Sendable {
             }
         }
         try decryptor.finish()
+    }
+
+    /// Starts the signed ranged `GET` of `range` of the blob.
+    private func fetch(_ blobID: String, _ range: Range<Int64>) throws -> Task<HTTPClientResponse, any Error> {
+        var request = try signedRequest(.GET, "/v1/blobs/\(blobID)", body: Data())
+        request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
+        return Task { [httpClient, configuration] in try await httpClient.execute(request, timeout: configuration.requestTimeout) }
     }
 
     // MARK: Requests

@@ -1,48 +1,61 @@
 public import Foundation
 import RelayAPI
 
-/// Sending and receiving whole files: encrypt to a staging file, upload it resumably; download
-/// ranges into a streaming decryptor that renames into place only after verification.
+/// Sending and receiving whole files: hash the ciphertext, then upload it resumably while
+/// sealing it again part by part (no encrypted copy on disk); download ranges into a streaming
+/// decryptor that renames into place only after verification.
 public struct FileTransfer: Sendable {
     public let blobs: BlobClient
-    /// Where encrypted copies wait while they upload (default: the system temporary directory).
-    public let stagingDirectory: URL
 
-    public init(blobs: BlobClient, stagingDirectory: URL = FileManager.default.temporaryDirectory) {
+    public init(blobs: BlobClient) {
         self.blobs = blobs
-        self.stagingDirectory = stagingDirectory
     }
 
-    /// An encrypted file waiting to be uploaded: keep it (and ``uploadID``) to resume after a
-    /// restart.
+    /// A file whose ciphertext is hashed and whose upload is open on the relay: keep it (the
+    /// plaintext file must stay unchanged) to resume after a restart.
     public struct PendingUpload: Sendable {
         public let manifest: FileManifest
-        public let ciphertext: URL
+        /// The encrypted file's header (its salt): with the manifest's key it fixes every
+        /// ciphertext byte, so the upload seals the plaintext again instead of keeping a copy.
+        public let header: FileHeader
+        /// The plaintext file.
+        public let source: URL
         public let uploadID: String
+
+        public init(manifest: FileManifest, header: FileHeader, source: URL, uploadID: String) {
+            self.manifest = manifest
+            self.header = header
+            self.source = source
+            self.uploadID = uploadID
+        }
     }
 
-    /// Encrypts `file` into the staging directory and opens an upload for it on the relay.
+    /// Encrypts `file` in memory to hash its ciphertext (the blob id) and opens an upload for it
+    /// on the relay. Nothing is written to disk.
     public func prepare(
         _ file: URL, name: String? = nil, mediaType: String = "application/octet-stream",
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> PendingUpload {
-        let ciphertext = stagingDirectory.appendingPathComponent("letterlock-upload-\(UUID().uuidString).llfs")
-        do {
-            let manifest = try FileEncryptor.encrypt(contentsOf: file, to: ciphertext, name: name, mediaType: mediaType, progress: progress)
-            let upload = try await blobs.beginUpload(size: manifest.ciphertextSize, sha256: manifest.blobID)
-            return PendingUpload(manifest: manifest, ciphertext: ciphertext, uploadID: upload.uploadID)
-        } catch {
-            try? FileManager.default.removeItem(at: ciphertext)
-            throw error
+        // Seconds of reading, sealing and hashing: on a thread of its own, not the cooperative pool's.
+        let (manifest, header) = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try FileEncryptor.manifest(for: file, name: name, mediaType: mediaType, progress: progress) })
+            }
         }
+        let upload = try await blobs.beginUpload(size: manifest.ciphertextSize, sha256: manifest.blobID)
+        return PendingUpload(manifest: manifest, header: header, source: file, uploadID: upload.uploadID)
     }
 
-    /// Uploads (or resumes uploading) a prepared file, then deletes the staging copy.
+    /// Uploads (or resumes uploading) a prepared file, sealing each part again from the plaintext.
+    ///
+    /// - Throws: ``FileError/sizeMismatch`` if the file's size changed since ``prepare(_:name:mediaType:progress:)``;
+    ///   a file whose content changed is refused by the relay when the upload completes
+    ///   (`FileError.relay(status: 400, code: "blob_hash_mismatch")`, the upload discarded).
     @discardableResult
     public func upload(_ pending: PendingUpload, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws -> FileManifest {
-        let stored = try await blobs.upload(pending.uploadID, from: pending.ciphertext, progress: progress)
+        let reader = try CiphertextReader(plaintext: pending.source, manifest: pending.manifest, header: pending.header)
+        let stored = try await blobs.upload(pending.uploadID, from: reader, progress: progress)
         guard stored.blobID == pending.manifest.blobID, stored.size == pending.manifest.ciphertextSize else { throw FileError.sizeMismatch }
-        try? FileManager.default.removeItem(at: pending.ciphertext)
         return pending.manifest
     }
 
@@ -51,14 +64,7 @@ public struct FileTransfer: Sendable {
         _ file: URL, name: String? = nil, mediaType: String = "application/octet-stream",
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> FileManifest {
-        let pending = try await prepare(file, name: name, mediaType: mediaType)
-        do {
-            return try await upload(pending, progress: progress)
-        } catch {
-            // Without a caller holding `pending`, nothing can resume: drop the staging copy.
-            try? FileManager.default.removeItem(at: pending.ciphertext)
-            throw error
-        }
+        try await upload(try await prepare(file, name: name, mediaType: mediaType), progress: progress)
     }
 
     /// Downloads the file of a public link, only from this device's own relay: a link naming

@@ -9,14 +9,19 @@ import RelayAPI
 ///    at the relay (a throwaway key) whose mailbox is the only way to reach a device that has no
 ///    id yet, and shows a ``LinkCode``: the temporary mailbox and token, the new public keys and
 ///    a random pairing value.
-/// 2. The user enters the code on an existing device (``LetterlockClient/linkDevice(code:timeout:pollInterval:)``),
-///    which sends an offer (its account id, its keys, the account's token) sealed to the new
-///    agreement key.
-/// 3. ``complete(passphrase:keyProtection:timeout:pollInterval:)`` checks the offer against the key
-///    directory, signs the relay's add-device proof for that account and sends it back sealed to
-///    the offering device; the existing device adds the key and sends the account's state
-///    (device id, token, contacts, blocks). The new device saves it and deletes the temporary
-///    account.
+/// 2. The user enters the code on an existing device (``LetterlockClient/linkDevice(code:timeout:pollInterval:confirm:)``),
+///    which sends an offer (its account id and keys, nothing secret) sealed to the new agreement
+///    key.
+/// 3. ``complete(passphrase:keyProtection:timeout:pollInterval:confirm:)`` checks the offer against
+///    the key directory and shows the account and a six-digit confirmation code
+///    (``LinkCode/confirmationCode(offeringSigningKey:)``); only once the person confirms that
+///    the existing device shows the same digits does it sign the relay's add-device proof and
+///    send it back, as a message request (identified by the temporary account, sealed to the
+///    offering device: the new device holds no token of the account yet).
+/// 4. The existing device shows the same code and, once confirmed there too, adds the key and
+///    sends the account's state (device id, token, contact secret, contacts, blocks): secrets
+///    leave it only after both confirmations (review M3). The new device saves them and
+///    deletes the temporary account.
 public final class DeviceJoin: Sendable {
     public let code: LinkCode
     let home: URL
@@ -58,13 +63,22 @@ public final class DeviceJoin: Sendable {
             code: code, home: home, store: store, temporary: temporary, signingKey: signingKey, agreementKey: agreementKey, http: http)
     }
 
+    /// What the new device shows before it commits to an offer.
+    public struct Offer: Sendable, Hashable {
+        /// The account to be joined (`letterlock whoami` on the other device shows it).
+        public var accountID: String
+        /// Six digits the existing device shows too when nobody is in between.
+        public var confirmationCode: String
+    }
+
     /// Waits for the existing device, completes the link and returns the new device's client.
     ///
-    /// - Parameter onOffer: called with the account id being joined, before the proof is sent,
-    ///   so a person can check it against `letterlock whoami` on the other device.
+    /// - Parameter confirm: called with the offer before anything is sent back; the link goes
+    ///   on only if it returns true (a person compared the account and the confirmation code
+    ///   with the other device). False ends linking with ``LetterlockError/linkRejected``.
     public func complete(
         passphrase: String? = nil, keyProtection: KeyProtection? = nil, timeout: Duration = .seconds(120),
-        pollInterval: Duration = .milliseconds(200), onOffer: @Sendable (String) -> Void = { _ in }
+        pollInterval: Duration = .milliseconds(200), confirm: @Sendable (Offer) async -> Bool
     ) async throws -> LetterlockClient {
         let deadline = ContinuousClock.now + timeout
         var offer: (link: LinkMessage, device: DeviceInfo)?
@@ -79,8 +93,7 @@ public final class DeviceJoin: Sendable {
                     signed.claimed.link?.pairing == code.pairing, signed.claimed.recipientAccount == code.temporaryAccount
                 else { continue }
                 if offer == nil, signed.claimed.kind == .linkOffer {
-                    offer = try await acceptOffer(signed)
-                    if let offer { onOffer(offer.link.accountID ?? "") }
+                    offer = try await acceptOffer(signed, confirm: confirm)
                 } else if let current = offer, signed.claimed.kind == .linkComplete,
                     let content = try? signed.verified(with: current.device.signingKey), content.senderDevice == current.device.deviceID,
                     let link = content.link, link.accountID == current.link.accountID, let id = link.deviceID, RelayClient.isRelayID(id)
@@ -107,8 +120,7 @@ public final class DeviceJoin: Sendable {
             createdAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         let secrets = DeviceSecrets(
             signingKey: signingKey.rawRepresentation, agreementKey: agreementKey.rawRepresentation,
-            deliveryToken: complete.deliveryToken ?? offer.link.deliveryToken,
-            contactSecret: complete.contactSecret ?? offer.link.contactSecret)
+            deliveryToken: complete.deliveryToken, contactSecret: complete.contactSecret)
         let protection = passphrase == nil ? nil : (keyProtection ?? .fresh())
         try store.replaceOwnDevices((complete.devices ?? []).filter { $0.deviceID != deviceID })
         for contact in complete.contacts ?? [] where RelayClient.isRelayID(contact.accountID) { try store.saveContact(contact) }
@@ -118,23 +130,29 @@ public final class DeviceJoin: Sendable {
     }
 
     /// Checks an offer (its signer is a device the directory lists for the offered account),
-    /// then signs the relay's add-device proof and sends it back sealed to that device.
-    private func acceptOffer(_ signed: SignedEnvelope) async throws -> (link: LinkMessage, device: DeviceInfo)? {
+    /// asks for confirmation, then signs the relay's add-device proof and sends it back sealed
+    /// to that device, as a message request.
+    private func acceptOffer(_ signed: SignedEnvelope, confirm: @Sendable (Offer) async -> Bool) async throws
+        -> (link: LinkMessage, device: DeviceInfo)?
+    {
         guard let link = signed.claimed.link, let account = link.accountID, let device = link.offeringDevice,
-            let agreement = device.agreementKey, let token = link.deliveryToken, RelayClient.isRelayID(account),
+            let agreement = device.agreementKey, RelayClient.isRelayID(account),
             device.deviceID == signed.claimed.senderDevice, account == signed.claimed.senderAccount
         else { return nil }
         let directory = try await temporary.devices(of: account)
         guard directory.devices.contains(where: { $0.deviceID == device.deviceID && $0.publicKey == device.signingKey }),
             (try? signed.verified(with: device.signingKey)) != nil
         else { return nil }
+        guard await confirm(Offer(accountID: account, confirmationCode: code.confirmationCode(offeringSigningKey: device.signingKey))) else {
+            throw LetterlockError.linkRejected
+        }
         var proofMessage = LinkMessage(pairing: code.pairing)
         proofMessage.proof = try signingKey.signature(for: RequestSigning.addDeviceProof(account: account, publicKey: code.signingKey))
         let content = EnvelopeContent(
             kind: .linkProof, senderAccount: code.temporaryAccount, senderDevice: code.temporaryDevice, recipientAccount: account,
             sentAt: Int64(Date().timeIntervalSince1970), link: proofMessage)
         let payload = try Envelope.seal(content, signer: signingKey, protection: .devices([(device.deviceID, agreement)]))
-        try await temporary.sendSealed(payload, to: [(device.deviceID, token)])
+        try await temporary.sendRequest(payload, to: [device.deviceID])
         return (link, device)
     }
 }

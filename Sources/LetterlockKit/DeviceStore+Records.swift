@@ -85,9 +85,14 @@ extension DeviceStore {
         }
     }
 
+    /// The contact going by `username`; ``LetterlockError/ambiguousName`` when several do
+    /// (usernames change, so two contacts can carry the same one: never pick one arbitrarily
+    /// for a verify, a confirm or a block, review L7).
     public func contact(username: String) throws -> Contact? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM contacts WHERE username = ?", arguments: [username]).map { try Self.contact($0, db) }
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM contacts WHERE username = ? LIMIT 2", arguments: [username])
+            guard rows.count < 2 else { throw LetterlockError.ambiguousName }
+            return try rows.first.map { try Self.contact($0, db) }
         }
     }
 
@@ -145,21 +150,38 @@ extension DeviceStore {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM requests ORDER BY entry_id").compactMap { row in
                 guard let card = try? JSONDecoder().decode(ContactCard.self, from: row["card"] as Data) else { return nil }
+                let texts = (row["first_texts"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
                 return PendingRequest(
                     entryID: row["entry_id"], senderAccount: row["sender_account"], senderUsername: row["sender_username"], card: card,
-                    receivedAt: Date(timeIntervalSince1970: TimeInterval(row["received_at"] as Int64))
+                    receivedAt: Date(timeIntervalSince1970: TimeInterval(row["received_at"] as Int64)), firstMessages: texts ?? []
                 )
             }
         }
     }
 
-    func savePendingRequest(_ request: PendingRequest) throws {
+    /// Saves a request; `firstMessage` is the encrypted first message it carried, if it could be read.
+    func savePendingRequest(_ request: PendingRequest, firstMessage: FirstMessage? = nil) throws {
         let card = try JSONEncoder().encode(request.card)
+        let first = try firstMessage.map { try JSONEncoder().encode($0) }
+        let texts = firstMessage == nil ? nil : String(decoding: try JSONEncoder().encode(request.firstMessages), as: UTF8.self)
         try queue.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO requests (entry_id, sender_account, sender_username, card, received_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [request.entryID, request.senderAccount, request.senderUsername, card, Int64(request.receivedAt.timeIntervalSince1970)]
+                sql: """
+                    INSERT OR REPLACE INTO requests (entry_id, sender_account, sender_username, card, received_at, first_message, first_texts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    request.entryID, request.senderAccount, request.senderUsername, card, Int64(request.receivedAt.timeIntervalSince1970), first, texts,
+                ]
             )
+        }
+    }
+
+    /// The encrypted first message a pending request carried.
+    func firstMessage(ofRequest entryID: Int64) throws -> FirstMessage? {
+        try queue.read { db in
+            try Data.fetchOne(db, sql: "SELECT first_message FROM requests WHERE entry_id = ?", arguments: [entryID])
+                .flatMap { try? JSONDecoder().decode(FirstMessage.self, from: $0) }
         }
     }
 

@@ -25,13 +25,16 @@ public final class DeviceStore: Sendable {
         self.home = home
         let path = home.appendingPathComponent(Self.fileName).path
         do {
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            // Tighten an existing directory too: it holds the keys.
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home.path)
-            let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            try Self.prepareHome(home)
+            // Never through a symlink planted in the home: the keys go into this very file.
+            let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard descriptor >= 0 else { throw LetterlockError.homeNotAccessible }
+            defer { close(descriptor) }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid() else {
+                throw LetterlockError.homeNotAccessible
+            }
             fchmod(descriptor, 0o600)
-            close(descriptor)
         } catch let error as LetterlockError {
             throw error
         } catch {
@@ -50,6 +53,23 @@ public final class DeviceStore: Sendable {
         // GRDB lowers `synchronous` to NORMAL when it turns WAL on; FULL makes every commit durable.
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(queue)
+    }
+
+    /// Creates the home directory with mode 0700, or checks an existing one (review L9): it must
+    /// be a directory itself (not a symlink to one), owned by this user. An existing directory
+    /// others can read is tightened to 0700 only when it is empty or already a Letterlock home;
+    /// any other directory (a home given by mistake, such as `~` itself) is refused unchanged.
+    static func prepareHome(_ home: URL) throws {
+        var info = stat()
+        guard lstat(home.path, &info) == 0 else {
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else { throw LetterlockError.homeNotAccessible }
+        guard info.st_mode & 0o077 != 0 else { return }
+        let contents = try FileManager.default.contentsOfDirectory(atPath: home.path)
+        guard contents.allSatisfy({ $0.hasPrefix(fileName) }) else { throw LetterlockError.homeNotAccessible }
+        guard chmod(home.path, 0o700) == 0 else { throw LetterlockError.homeNotAccessible }
     }
 
     /// Names of the applied migrations, oldest first.
@@ -131,6 +151,21 @@ public final class DeviceStore: Sendable {
             try db.execute(sql: "ALTER TABLE contacts ADD COLUMN contact_secret BLOB")
             // The newest accepted card's signed time: replayed older cards are refused.
             try db.execute(sql: "ALTER TABLE contacts ADD COLUMN last_card_sent_at INTEGER")
+        }
+        migrator.registerMigration("2026-11-21 conversation recovery") { db in try createCommitRecoveryTables(db) }
+        migrator.registerMigration("2026-11-21 first message") { db in
+            // A request's first messages (docs/client.md, "First contact"): the encrypted
+            // ``FirstMessage`` (JSON) to join on accept, and the texts read from it (JSON array).
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN first_message BLOB")
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN first_texts TEXT")
+        }
+        migrator.registerMigration("2026-11-21 outbox states") { db in
+            // `attempts` counted re-sends and -1 meant "not delivered"; now `pending` says the
+            // latest encryption has not gone out, `failed` that re-sending gave up (reported to
+            // the user, never pruned silently), and `attempts` counts re-sends only.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN pending INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN failed INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "UPDATE outbox SET pending = 1, attempts = 0 WHERE attempts < 0")
         }
         return migrator
     }

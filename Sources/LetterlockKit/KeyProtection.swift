@@ -52,18 +52,26 @@ public struct KeyProtection: Sendable, Hashable {
         )
     }
 
-    /// Seals `secrets` under the passphrase.
+    /// The passphrase as it is keyed: Unicode NFC (review L4), so that "é" typed as one code
+    /// point on one terminal and as "e" + U+0301 on another gives the same key.
+    static func normalized(_ passphrase: String) -> String { passphrase.precomposedStringWithCanonicalMapping }
+
+    /// Seals `secrets` under the passphrase (NFC).
     func seal(_ secrets: Data, passphrase: String) throws -> Data {
-        try AES.GCM.seal(secrets, using: key(for: passphrase), authenticating: associatedData).combined ?? Data()
+        try AES.GCM.seal(secrets, using: key(for: Self.normalized(passphrase)), authenticating: associatedData).combined ?? Data()
     }
 
     /// Opens sealed secrets; ``LetterlockError/wrongPassphrase`` when the tag does not verify.
+    /// Tries the NFC form first, then the passphrase exactly as typed (secrets sealed before
+    /// normalisation was introduced).
     func open(_ sealed: Data, passphrase: String) throws -> Data {
-        let key = try key(for: passphrase)
-        do {
-            return try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: associatedData)
-        } catch {
-            throw LetterlockError.wrongPassphrase
+        let normalized = Self.normalized(passphrase)
+        for candidate in normalized == passphrase ? [passphrase] : [normalized, passphrase] {
+            let key = try key(for: candidate)
+            if let opened = try? AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: associatedData) {
+                return opened
+            }
         }
+        throw LetterlockError.wrongPassphrase
     }
 }

@@ -171,6 +171,15 @@ extension LetterlockClient {
             content(.contactAccept, to: account, card: try ownCard(includingToken: true)), signer: signingKey, protection: .devices(recipients))
         try await relay.sendRequest(payload, to: recipients.map(\.deviceID))
         for entry in entries { try? await relay.answerRequest(entry.entryID, .accept) }
+        // The conversation the request started, with its first message.
+        for entry in entries {
+            guard let first = try store.firstMessage(ofRequest: entry.entryID) else { continue }
+            do {
+                _ = try await startFromFirstMessage(first, from: account)
+            } catch let error as RelayClientError where !error.isTransient {
+                _ = error  // the sender's account is gone: nothing to join
+            }
+        }
         try store.removePendingRequests(from: account)
         let existing = try store.contact(account)
         let contact = Contact(
@@ -185,6 +194,7 @@ extension LetterlockClient {
     public func ignore(_ name: String) async throws {
         let (account, entries) = try await pending(from: name)
         for entry in entries { try await relay.answerRequest(entry.entryID, .ignore) }
+        try discardFirstMessages(of: entries)
         try store.removePendingRequests(from: account)
     }
 
@@ -192,6 +202,7 @@ extension LetterlockClient {
     public func blockRequest(_ name: String) async throws {
         let (account, entries) = try await pending(from: name)
         if let first = entries.first { try await relay.answerRequest(first.entryID, .block) }
+        try discardFirstMessages(of: entries)
         try store.saveBlock(account, at: now())
         try store.removeContact(account)
     }
@@ -204,6 +215,7 @@ extension LetterlockClient {
     public func block(_ name: String) async throws -> String {
         let account = try await resolve(name)
         try await relay.block(account)
+        try discardFirstMessages(of: try store.pendingRequests().filter { $0.senderAccount == account })
         try store.saveBlock(account, at: now())
         try store.removeContact(account)
         return account

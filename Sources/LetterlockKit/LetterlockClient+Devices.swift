@@ -20,38 +20,46 @@ extension LetterlockClient {
         guard deviceID != identity.deviceID else { throw RelayClientError.lastDevice }
         try await relay.removeDevice(deviceID)
         try store.replaceOwnDevices(try store.ownDevices().filter { $0.deviceID != deviceID })
+        // Out of every group too (best effort: a later receive, here or at any member, retries).
+        var directory: [String: Set<String>] = [:]
+        for conversation in try conversations() where conversation.active {
+            _ = try? await removeRevokedDevices(conversation.id, cache: &directory)
+        }
     }
 
     /// Links a new device to this account, given the code the new device shows
-    /// (``DeviceJoin``). Waits for the new device's proof of key possession, adds it at the
+    /// (``DeviceJoin``). Sends an offer without secrets, waits for the new device's proof of key
+    /// possession, shows the confirmation code (`confirm`: the link goes on only if it returns
+    /// true, after the person checked the new device shows the same digits), adds it at the
     /// relay, then sends it the account's state sealed to its agreement key.
     ///
     /// The flow and its security properties are described in `docs/client.md`.
     @discardableResult
-    public func linkDevice(code text: String, timeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(200)) async throws
-        -> DeviceInfo
-    {
+    public func linkDevice(
+        code text: String, timeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(200),
+        confirm: @Sendable (_ confirmationCode: String) async -> Bool
+    ) async throws -> DeviceInfo {
         let code = try LinkCode(parsing: text)
         var offer = LinkMessage(pairing: code.pairing)
         offer.accountID = identity.accountID
         offer.offeringDevice = DeviceInfo(
             deviceID: identity.deviceID, signingKey: identity.signingPublicKey, agreementKey: identity.agreementPublicKey)
-        offer.deliveryToken = deliveryToken
-        offer.contactSecret = contactSecret
+        // No token and no contact secret before both devices confirmed (review M3).
         let offerPayload = try Envelope.seal(
             content(.linkOffer, to: code.temporaryAccount, link: offer), signer: signingKey,
             protection: .devices([(code.temporaryDevice, code.agreementKey)]))
         try await relay.sendSealed(offerPayload, to: [(code.temporaryDevice, code.temporaryToken)])
 
-        // Wait for the proof: sealed to this device, signed by the new key from the code.
+        // Wait for the proof: a request from the temporary account, sealed to this device,
+        // signed by the new key from the code.
         let deadline = ContinuousClock.now + timeout
         var proof: Data?
-        var cursor: Int64?  // pages through the whole inbox, other mail included
+        var cursor: Int64?  // pages through the whole request queue, other requests included
         while proof == nil {
             guard ContinuousClock.now < deadline else { throw LetterlockError.linkTimedOut }
-            let page = try await relay.mailbox(.inbox, after: cursor)
+            let page = try await relay.mailbox(.requests, after: cursor)
             if let last = page.last { cursor = last.id }
-            for entry in page where Envelope.isEnvelope(entry.payload) {
+            for entry in page where Envelope.isEnvelope(entry.payload) && entry.sender == code.temporaryAccount {
                 guard let envelope = try? EnvelopeIn(parsing: entry.payload), envelope.protection == .devices,
                     let signed = try? envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey),
                     signed.claimed.kind == .linkProof, signed.claimed.link?.pairing == code.pairing
@@ -63,10 +71,13 @@ extension LetterlockClient {
                 else {
                     // Anyone who saw the code can send a proof with the right pairing: a bad one is
                     // discarded, not a reason to abort, so it cannot stop the real device linking.
-                    _ = try? await relay.acknowledge([entry.id])
+                    _ = try? await relay.answerRequest(entry.id, .ignore)
                     continue
                 }
-                try await relay.acknowledge([entry.id])
+                try await relay.answerRequest(entry.id, .ignore)
+                guard await confirm(code.confirmationCode(offeringSigningKey: identity.signingPublicKey)) else {
+                    throw LetterlockError.linkRejected
+                }
                 proof = candidate
                 break
             }

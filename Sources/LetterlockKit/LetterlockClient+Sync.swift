@@ -20,6 +20,16 @@ extension LetterlockClient {
     /// than this (31 days) can only be a replay.
     static let replayHorizon: Int64 = 31 * 86_400
 
+    /// Seconds a device-link message may wait for its linking session (``linkDevice(code:timeout:pollInterval:confirm:)``
+    /// reads it): longer than any session. An older one is junk and is dropped, so that nobody
+    /// can fill a mailbox with link messages that are never acknowledged (review M4).
+    static let linkMessageLifetime: TimeInterval = 30 * 60
+
+    /// True for a device-link message young enough to belong to a running linking session.
+    func isLiveLinkMessage(_ entry: MailboxEntryBody) -> Bool {
+        now().timeIntervalSince1970 - TimeInterval(entry.receivedAt) < Self.linkMessageLifetime
+    }
+
     /// What to do with one mailbox entry once handled.
     public enum EntryOutcome: Sendable, Equatable {
         /// Done: acknowledge it (delete it at the relay).
@@ -191,6 +201,12 @@ extension LetterlockClient {
         case .devices: signed = try envelope.open(deviceID: identity.deviceID, agreementKey: agreementKey)
         case .contactSecret: throw LetterlockError.malformedEnvelope
         }
+        if signed.claimed.kind == .linkProof {
+            // A new device's proof, read by the linking session; stale ones are junk (M4).
+            guard isLiveLinkMessage(entry) else { throw LetterlockError.staleEnvelope }
+            report.leftForLater += 1
+            return .leave
+        }
         let content = try await verifiedContent(signed, expectedSender: sender)
         guard let card = content.card else { throw LetterlockError.malformedEnvelope }
         // A card with a token or contact secret read by the relay would hand it both: such a card
@@ -218,10 +234,18 @@ extension LetterlockClient {
             report.contactsUpdated.append(sender)
             return .keep
         case .contactRequest, .contactAccept:
-            try store.savePendingRequest(
-                PendingRequest(
-                    entryID: entry.id, senderAccount: sender, senderUsername: try await verifiedUsername(card.username, of: sender), card: card,
-                    receivedAt: Date(timeIntervalSince1970: TimeInterval(entry.receivedAt))))
+            // A first message is read now, to be shown with the request; one that does not open
+            // (not for our KeyPackages, a signer the directory does not list, not from the
+            // sender) is not kept, and the request stays a plain request.
+            var read: ReadFirstMessage?
+            if content.kind == .contactRequest, let first = content.firstMessage {
+                read = try await readFirstMessage(first, from: sender)
+            }
+            var request = PendingRequest(
+                entryID: entry.id, senderAccount: sender, senderUsername: try await verifiedUsername(card.username, of: sender), card: card,
+                receivedAt: Date(timeIntervalSince1970: TimeInterval(entry.receivedAt)))
+            request.firstMessages = read?.texts ?? []
+            try store.savePendingRequest(request, firstMessage: read == nil ? nil : content.firstMessage)
             report.newRequests += 1
             return .keep
         default:
@@ -241,8 +265,10 @@ extension LetterlockClient {
         }
         switch signed.claimed.kind {
         case .linkOffer, .linkProof, .linkComplete:
+            // A device-link session reads these while it runs; later they are junk (M4).
+            guard isLiveLinkMessage(entry) else { throw LetterlockError.staleEnvelope }
             report.leftForLater += 1
-            return .leave  // a device-link session reads these
+            return .leave
         default: break
         }
         let content = try await verifiedContent(signed, expectedSender: nil)

@@ -155,11 +155,12 @@ public final class LetterlockClient: Sendable {
     }
 
     /// Content addressed from this device.
-    func content(_ kind: EnvelopeContent.Kind, to recipientAccount: String, card: ContactCard? = nil, link: LinkMessage? = nil)
-        -> EnvelopeContent
-    {
+    func content(
+        _ kind: EnvelopeContent.Kind, to recipientAccount: String, card: ContactCard? = nil, link: LinkMessage? = nil,
+        firstMessage: FirstMessage? = nil
+    ) -> EnvelopeContent {
         EnvelopeContent(
             kind: kind, senderAccount: identity.accountID, senderDevice: identity.deviceID, recipientAccount: recipientAccount,
-            sentAt: Int64(now().timeIntervalSince1970), card: card, link: link)
+            sentAt: Int64(now().timeIntervalSince1970), card: card, link: link, firstMessage: firstMessage)
     }
 }

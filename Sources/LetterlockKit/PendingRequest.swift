@@ -10,4 +10,7 @@ public struct PendingRequest: Sendable, Hashable, Codable {
     /// As the sender wrote it: its username is a claim (see ``senderUsername``).
     public var card: ContactCard
     public var receivedAt: Date
+    /// The texts of the first message the sender wrote with the request (``FirstMessage``),
+    /// decrypted on this device; the conversation starts with them on accept.
+    public var firstMessages: [String] = []
 }

@@ -4,7 +4,7 @@ import NIOCore
 
 /// Turns a client IP address into an opaque rate-limit key: HMAC-SHA256 under a random key that
 /// lives only in this process's memory. The clear address is never stored or logged, and the
-/// hashes cannot be linked across restarts.
+/// keys cannot be linked across restarts.
 ///
 /// An IPv6 client is keyed by its /64: one subscriber usually holds a whole /64 (2^64
 /// addresses), so keying by full address would let it pick a fresh key per request and escape
@@ -14,9 +14,9 @@ struct AddressHasher: Sendable {
 
     init(key: SymmetricKey = SymmetricKey(size: .bits256)) { self.key = key }
 
-    func hash(_ address: SocketAddress?) -> String {
+    func hash(_ address: SocketAddress?) -> AddressKey {
         let mac = HMAC<SHA256>.authenticationCode(for: Self.limitedPrefix(of: address), using: key)
-        return Data(mac.prefix(16)).map { String(format: "%02x", $0) }.joined()
+        return mac.withUnsafeBytes { AddressKey(high: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), low: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
     }
 
     /// The bytes that identify a client for rate limiting, tagged by family.
@@ -43,4 +43,12 @@ struct AddressHasher: Sendable {
             return [0]
         }
     }
+}
+
+/// A client's rate-limit key: the first 128 bits of the HMAC of its address. Kept as two words,
+/// never as text: the per-address counters live only in memory (``AddressRateLimiter``), so the
+/// key is never written anywhere and needs no encoding.
+struct AddressKey: Hashable, Sendable {
+    let high: UInt64
+    let low: UInt64
 }

@@ -11,7 +11,11 @@ struct AddressLimitMiddleware: RouterMiddleware {
     ) async throws -> Response {
         // Health and readiness probes come from the orchestrator, often all from one address.
         let path = request.uri.path
-        guard path == "/healthz" || path == "/readyz" || relay.addressLimiter.admit(relay.clientKey(request, context), now: relay.now()) else {
+        if path == "/healthz" || path == "/readyz" { return try await next(request, context) }
+        var context = context
+        let key = relay.clientKey(request, context)
+        context.addressKey = key
+        guard relay.addressLimiter.admit(key, now: relay.now()) else {
             relay.metrics.rateLimited.increment()
             throw RelayError.rateLimited
         }

@@ -2,44 +2,60 @@ import Foundation
 import RelayStorage
 import Synchronization
 
-/// A coarse, in-memory, fixed-window request counter per hashed client address, applied in front
-/// of every route before any body is read or signature checked (review L3): unauthenticated
-/// work (reading up to 1.75 MB, hashing it, an Ed25519 verification, a WebSocket held for its
-/// challenge) is bounded per address. It lives in memory because it is checked on every request
-/// and the keys (HMACs under a per-process key) mean nothing after a restart anyway.
+/// In-memory, fixed-window request counters per hashed client address (``AddressKey``).
 ///
-/// The table is reset at each window boundary and holds at most `maximumAddresses` keys; when
-/// that many distinct addresses have been seen in one window, new ones are let through (fail
-/// open: the per-device and per-route limits still apply) rather than refused.
+/// The relay keeps three: the coarse limit in front of every route, applied before any body is
+/// read or signature checked (review L3: unauthenticated work such as reading up to 1.75 MB,
+/// hashing it, an Ed25519 verification or a WebSocket held for its challenge is bounded per
+/// address), the sealed-send limit and the registration limit. They live in memory, not in the
+/// store: they are checked on hot paths, and their keys (HMACs under a per-process key) mean
+/// nothing after a restart anyway, so a durable copy would protect nothing.
+///
+/// Each window's table is reset at the window's boundary and holds at most `maximumAddresses`
+/// keys; when that many distinct addresses have been seen in one window, new ones are let
+/// through for that window (fail open: the per-device and per-route limits still apply) rather
+/// than refused, so memory stays bounded and an attacker with many addresses cannot lock out
+/// everyone else.
 final class AddressRateLimiter: Sendable {
-    private struct State {
+    private struct Table {
         var windowStart: Int64 = .min
-        var counts: [String: Int] = [:]
+        var counts: [AddressKey: Int] = [:]
     }
 
-    private let state = Mutex(State())
-    let window: RateLimitWindow?
+    private let tables: Mutex<[Table]>
+    let windows: [RateLimitWindow]
     let maximumAddresses: Int
 
-    init(window: RateLimitWindow?, maximumAddresses: Int = 1_000_000) {
-        self.window = window
-        self.maximumAddresses = maximumAddresses
+    convenience init(window: RateLimitWindow?, maximumAddresses: Int = 1_000_000) {
+        self.init(windows: window.map { [$0] } ?? [], maximumAddresses: maximumAddresses)
     }
 
-    /// Counts one request for `key`; false when the address has used up the window.
-    func admit(_ key: String, now: Date) -> Bool {
-        guard let window else { return true }
+    init(windows: [RateLimitWindow], maximumAddresses: Int = 1_000_000) {
+        self.windows = windows
+        self.maximumAddresses = maximumAddresses
+        self.tables = Mutex(Array(repeating: Table(), count: windows.count))
+    }
+
+    /// Counts one request for `key` if every window still has room for it; false (counting
+    /// nothing) when the address has used up any window.
+    func admit(_ key: AddressKey, now: Date) -> Bool {
+        guard !windows.isEmpty else { return true }
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        let start = seconds - ((seconds % window.seconds) + window.seconds) % window.seconds
-        return state.withLock { state in
-            if state.windowStart != start {
-                state.windowStart = start
-                state.counts.removeAll(keepingCapacity: true)
+        return tables.withLock { tables in
+            for index in windows.indices {
+                let window = windows[index]
+                let start = seconds - ((seconds % window.seconds) + window.seconds) % window.seconds
+                if tables[index].windowStart != start {
+                    tables[index].windowStart = start
+                    tables[index].counts.removeAll(keepingCapacity: true)
+                }
+                guard tables[index].counts[key, default: 0] < window.limit else { return false }
             }
-            let count = state.counts[key] ?? 0
-            guard count < window.limit else { return false }
-            guard count > 0 || state.counts.count < maximumAddresses else { return true }
-            state.counts[key] = count + 1
+            for index in windows.indices {
+                let count = tables[index].counts[key, default: 0]
+                guard count > 0 || tables[index].counts.count < maximumAddresses else { continue }
+                tables[index].counts[key] = count + 1
+            }
             return true
         }
     }

@@ -115,7 +115,7 @@ extension Relay {
         // nonce (review H1): the caller picks the key, so its signature always verifies and
         // could otherwise fill the replay cache every device depends on. A replayed registration
         // is harmless: the key is unique, so it gets `device_exists`.
-        try await rateLimit("register:\(clientKey(request, context))", configuration.registrationLimits)
+        try rateLimit(registrationLimiter, request, context)
         try verify(request, body: body, headers: headers, publicKey: registration.publicKey)
 
         var generator = SystemRandomNumberGenerator()

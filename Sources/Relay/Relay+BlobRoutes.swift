@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -37,19 +38,27 @@ extension Relay {
             let upload = try await self.ownedUpload(try context.parameters.require("uploadID"), auth)
             guard let text = request.uri.queryParameters.get("offset"), let offset = Int64(text) else { throw RelayError.malformedRequest }
             let chunk = Data(auth.body.readableBytesView)
-            guard offset == upload.offset else { throw RelayError.uploadOffsetMismatch }
-            guard offset + Int64(chunk.count) <= upload.size else { throw RelayError.malformedRequest }
-            try await content.write(upload: upload.id, at: offset, chunk)
-            guard try await self.store.advanceUpload(upload.id, from: offset, to: offset + Int64(chunk.count)) else {
-                throw RelayError.uploadOffsetMismatch
+            guard offset >= upload.offset else { throw RelayError.uploadOffsetMismatch }
+            guard offset <= upload.size - Int64(chunk.count) else { throw RelayError.malformedRequest }
+            if chunk.isEmpty {
+                guard offset == upload.offset else { throw RelayError.uploadOffsetMismatch }
+                return try self.json(BlobUploadResponse(uploadID: upload.id, offset: upload.offset, size: upload.size))
             }
-            return try self.json(BlobUploadResponse(uploadID: upload.id, offset: offset + Int64(chunk.count), size: upload.size))
+            let stood = try await self.writePart(chunk, at: offset, of: upload, content: content)
+            return try self.json(BlobUploadResponse(uploadID: upload.id, offset: stood, size: upload.size))
         }
         router.post("/v1/blobs/uploads/:uploadID/complete") { request, context in
             var request = request
             let auth = try await self.authenticate(&request, bodyLimit: 0)
             let upload = try await self.ownedUpload(try context.parameters.require("uploadID"), auth)
-            let digest = try await content.digest(upload: upload.id)
+            // Parts may still be missing below the end (several in flight): not an error of the
+            // content, so the upload stays for the client to finish.
+            guard upload.offset == upload.size else { throw RelayError.uploadOffsetMismatch }
+            // Hashed as the offset advanced (one pass over the bytes); after a restart, from the file.
+            let running = await self.uploadParts.digest(upload: upload.id, size: upload.size)
+            await self.uploadParts.forget(upload: upload.id)
+            let digest: (sha256: String, size: Int64)
+            if let running { digest = (running, upload.size) } else { digest = try await content.digest(upload: upload.id) }
             guard digest.size == upload.size, digest.sha256 == upload.sha256 else {
                 // The declared hash is the content address: a mismatch discards the upload.
                 try await self.store.deleteUpload(upload.id)
@@ -105,6 +114,76 @@ extension Relay {
             }
             return Response(status: .noContent)
         }
+    }
+
+    /// Writes one part of an upload at `offset` (fsynced before anything records it), then moves
+    /// the upload's stored offset over every part now contiguous with it. Returns where the
+    /// upload stands: all bytes before it are on disk, the part itself may lie beyond it.
+    ///
+    /// A part may start anywhere in the window after the stored offset (``UploadParts``), so a
+    /// client keeps several in flight; each is written at its place, never truncating what follows.
+    func writePart(_ chunk: Data, at offset: Int64, of upload: BlobUpload, content: any BlobContentStore) async throws -> Int64 {
+        let range = offset..<(offset + Int64(chunk.count))
+        try await uploadParts.advancing.withLock(upload.id) {
+            guard let current = try await self.store.upload(upload.id)?.offset else { throw RelayError.notFound }
+            try await self.uploadParts.claim(
+                range, upload: upload.id, offset: current, window: self.configuration.uploadWindow,
+                limit: self.configuration.maximumWaitingParts, expiresAt: upload.expiresAt, now: self.now())
+        }
+        do {
+            try await content.write(upload: upload.id, at: offset, chunk)
+        } catch {
+            await uploadParts.release(range, upload: upload.id)
+            throw error
+        }
+        await uploadParts.written(range, upload: upload.id)
+        return try await uploadParts.advancing.withLock(upload.id) {
+            // Re-read: another part's advance may have moved the offset since this request began.
+            guard let current = try await self.store.upload(upload.id)?.offset else { throw RelayError.notFound }
+            let end = await self.uploadParts.contiguousEnd(upload: upload.id, from: current)
+            if end > current {
+                try await self.hashJoined(current..<end, of: upload.id, part: (offset, chunk), content: content)
+                let moved: Bool
+                do { moved = try await self.store.advanceUpload(upload.id, from: current, to: end) } catch {
+                    await self.uploadParts.stopHashing(upload: upload.id)  // the hash ran ahead of the offset
+                    throw error
+                }
+                guard moved else {
+                    await self.uploadParts.stopHashing(upload: upload.id)
+                    throw RelayError.uploadOffsetMismatch
+                }
+            }
+            await self.uploadParts.advanced(upload: upload.id, to: end)
+            return end
+        }
+    }
+
+    /// Feeds the bytes the offset is about to pass over (`joined`) to the upload's running hash:
+    /// the part just received if it is exactly those bytes, else a read of the file (parts that
+    /// were written ahead, now in the page cache).
+    private func hashJoined(_ joined: Range<Int64>, of upload: String, part: (offset: Int64, bytes: Data), content: any BlobContentStore)
+        async throws
+    {
+        guard var (hasher, hashed) = await uploadParts.runningHash(upload: upload), hashed == joined.lowerBound else { return }
+        if part.offset == joined.lowerBound, Int64(part.bytes.count) == joined.count {
+            hasher.update(data: part.bytes)
+        } else {
+            while hashed < joined.upperBound {
+                let piece = hashed..<min(joined.upperBound, hashed + Int64(configuration.maximumChunkSize))
+                let bytes: Data?
+                do { bytes = try await content.read(upload: upload, range: piece) } catch {
+                    await uploadParts.stopHashing(upload: upload)
+                    throw error
+                }
+                guard let bytes, Int64(bytes.count) == piece.count else {
+                    await uploadParts.stopHashing(upload: upload)  // completion hashes the file instead
+                    return
+                }
+                hasher.update(data: bytes)
+                hashed = piece.upperBound
+            }
+        }
+        await uploadParts.keepHash(hasher, covering: joined.upperBound, upload: upload)
     }
 
     /// Erases the blob's file if no account holds it any more, under the blob's lock.

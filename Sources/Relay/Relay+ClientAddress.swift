@@ -5,8 +5,9 @@ public import NIOCore
 
 extension Relay {
     /// The opaque per-address rate-limit key of the request's client (see ``AddressHasher``).
-    func clientKey(_ request: Request, _ context: RelayRequestContext) -> String {
-        addressHasher.hash(
+    func clientKey(_ request: Request, _ context: RelayRequestContext) -> AddressKey {
+        if let key = context.addressKey { return key }
+        return addressHasher.hash(
             Self.clientAddress(
                 peer: context.remoteAddress, forwardedFor: request.headers[values: Self.forwardedFor], trustedProxies: configuration.trustedProxies
             )

@@ -89,6 +89,11 @@ extension Relay {
         public var maximumBlobSize: Int64 = 256 << 20
         /// Largest chunk of one upload request.
         public var maximumChunkSize = 4 << 20
+        /// How far past an upload's contiguous offset a part may start, so that a client can keep
+        /// several parts in flight (at 4 MiB parts, 16 of them).
+        public var uploadWindow: Int64 = 64 << 20
+        /// Parts written ahead of an upload's contiguous offset that may wait at once.
+        public var maximumWaitingParts = 32
         /// An unfinished upload is erased after this long.
         public var uploadLifetime: TimeInterval = 86_400
         /// A blob nobody deletes is erased this long after upload (the same 30 days as messages).

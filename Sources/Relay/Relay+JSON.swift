@@ -42,6 +42,15 @@ extension Relay {
         }
     }
 
+    /// Counts one event from the request's client address in `limiter` (in memory, see
+    /// ``AddressRateLimiter``); throws `rate_limited` when any of its windows is full.
+    func rateLimit(_ limiter: AddressRateLimiter, _ request: Request, _ context: RelayRequestContext) throws {
+        guard limiter.admit(clientKey(request, context), now: now()) else {
+            metrics.rateLimited.increment()
+            throw RelayError.rateLimited
+        }
+    }
+
     /// Counts `cost` events (or bytes) against `windows`; throws `rate_limited` when any is full.
     func rateLimit(_ key: String, _ windows: [RateLimitWindow], cost: Int = 1) async throws {
         guard !windows.isEmpty else { return }

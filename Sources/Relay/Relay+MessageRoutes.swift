@@ -66,33 +66,27 @@ extension Relay {
 
     /// `POST /v1/messages/sealed`: no sender authentication. Every recipient must be authorised by
     /// its account's current delivery token; otherwise nothing is stored and the answer is
-    /// `unknown_recipient`, whichever recipient failed and why.
+    /// `unknown_recipient`, whichever recipient failed and why. The store checks the tokens in the
+    /// same writer job that stores the entries (``Delivery/deliveryTokenHashes``): one job per
+    /// send, and no window in which a token rotated between check and insert still gets through.
     private func sendSealed(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
         var request = request
-        try await rateLimit("sealed:\(clientKey(request, context))", configuration.sealedSendLimits)
+        try rateLimit(sealedSendLimiter, request, context)
         let body = try await collectBody(&request, limit: configuration.maximumSendBodySize)
         let send = try decode(SealedSendRequest.self, from: body)
         guard (1...configuration.maximumRecipients).contains(send.recipients.count) else { throw RelayError.malformedRequest }
         var recipients: [DeviceID] = []
-        var accountTokens: [AccountID: Data?] = [:]
+        var tokenHashes: [Data] = []
+        recipients.reserveCapacity(send.recipients.count)
+        tokenHashes.reserveCapacity(send.recipients.count)
         for recipient in send.recipients {
-            guard let id = DeviceID(rawValue: recipient.deviceID), let device = try await store.device(id) else {
-                throw RelayError.unknownRecipient
-            }
-            let expected: Data?
-            if let cached = accountTokens[device.accountID] {
-                expected = cached
-            } else {
-                expected = try await store.deliveryTokenHash(of: device.accountID)
-                accountTokens[device.accountID] = expected
-            }
-            guard let expected, Self.constantTimeEquals(Data(SHA256.hash(data: recipient.token)), expected) else {
-                throw RelayError.unknownRecipient
-            }
+            guard let id = DeviceID(rawValue: recipient.deviceID) else { throw RelayError.unknownRecipient }
             recipients.append(id)
+            tokenHashes.append(Data(SHA256.hash(data: recipient.token)))
         }
         guard Set(recipients).count == recipients.count else { throw RelayError.malformedRequest }
-        return try await deliver(send.payload, to: recipients, queue: .inbox, sender: nil)
+        // The store checks every recipient and its token in the delivery's own transaction.
+        return try await deliver(send.payload, to: recipients, queue: .inbox, sender: nil, tokenHashes: tokenHashes)
     }
 
     /// `POST /v1/messages/requests`: an identified first-contact message to the devices of one
@@ -151,9 +145,11 @@ extension Relay {
         return header
     }
 
-    /// Stores one payload for all recipients (atomically), ordering commits per group epoch, then
-    /// wakes the recipients' WebSocket sessions.
-    private func deliver(_ payload: Data, to recipients: [DeviceID], queue: MailboxQueue, sender: AccountID?) async throws -> Response {
+    /// Stores one payload for all recipients (atomically), ordering commits per group epoch; the
+    /// store hands the new entries to the recipients' WebSocket sessions once they are durable.
+    private func deliver(
+        _ payload: Data, to recipients: [DeviceID], queue: MailboxQueue, sender: AccountID?, tokenHashes: [Data]? = nil
+    ) async throws -> Response {
         let header = try admittedHeader(of: payload, queue: queue)
         let now = now()
         let expiresAt = now.addingTimeInterval(configuration.messageRetention)
@@ -167,11 +163,14 @@ extension Relay {
             outcome = try await store.deliver(
                 Delivery(
                     recipients: recipients, payload: payload, queue: queue, sender: sender, receivedAt: now, expiresAt: expiresAt, commit: claim,
-                    mailboxLimit: configuration.maximumMailboxEntries, accountByteLimit: configuration.maximumMailboxBytesPerAccount
-                )
+                    mailboxLimit: configuration.maximumMailboxEntries, accountByteLimit: configuration.maximumMailboxBytesPerAccount,
+                    deliveryTokenHashes: tokenHashes
+                ),
+                // Hands the durable entries to connected recipients in id order (see MailboxNotifier).
+                stored: { [notifier] entries in notifier.hand(entries) }
             )
-        } catch let error as RelayStorageError where error == .unknownDevice {
-            throw RelayError.unknownRecipient  // a recipient was removed meanwhile
+        } catch let error as RelayStorageError where error == .unknownDevice || error == .recipientNotAuthorized {
+            throw RelayError.unknownRecipient  // no such device, or not the account's current token
         } catch let error as RelayStorageError where error == .commitConflict {
             metrics.commitConflicts.increment()
             throw RelayError.commitConflict
@@ -187,7 +186,6 @@ extension Relay {
         case .delivered(let ids):
             // For a commit sent again, only the recipients it had not reached yet get entries.
             metrics.entriesStored.increment(by: ids.count)
-            notifier.notify(recipients)
             return try json(SendResponse(delivered: ids.count, duplicate: false), status: .created)
         case .duplicateCommit:
             return try json(SendResponse(delivered: 0, duplicate: true))
@@ -199,13 +197,5 @@ extension Relay {
             id: entry.id.rawValue, queue: entry.queue == .inbox ? "inbox" : "requests", payload: entry.payload, sender: entry.sender?.rawValue,
             receivedAt: Int64(entry.receivedAt.timeIntervalSince1970)
         )
-    }
-
-    /// Compares two secrets (here token hashes) in time that depends only on their length.
-    static func constantTimeEquals(_ a: Data, _ b: Data) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }

@@ -58,40 +58,54 @@ extension Relay {
             let wake = subscription.continuation
             wake.yield()
 
-            // Sender: reads pages from the store after its cursors, never more than the window. If the
-            // store fails, the device is told and the socket closed, so that it reconnects rather
-            // than wait on a session that no longer pushes (review L1).
+            // Sender: pushes entries in id order per queue, never more than the window. A queue
+            // it has read to its end is "caught up": every later entry of it is handed on by the
+            // notifier (the subscription predates the read, and entries are handed in id order
+            // once durable), so it pushes those without reading them back. Otherwise (at the
+            // start, after a full window or when the notifier dropped entries) it reads pages from
+            // the store after its cursors. If the store fails, the device is told and the socket
+            // closed, so that it reconnects rather than wait on a session that no longer pushes
+            // (review L1).
             group.addTask {
                 do {
                     var cursors: [MailboxQueue: MailboxEntryID] = [:]
+                    var caughtUp: Set<MailboxQueue> = []
+                    let window = self.configuration.webSocketWindow
                     for await _ in subscription.wakeUps {
+                        let handed = self.notifier.take(device.id, token: subscription.token)
+                        if handed.overflowed { caughtUp.removeAll() }
                         // Entries removed other than by a WebSocket ack (HTTP ack, request answers,
                         // expiry) would hold their slots forever and stall the push (review L1).
-                        if session.inFlight.withLock({ $0.count }) >= self.configuration.webSocketWindow {
+                        if session.inFlight.withLock({ $0.count }) >= window {
                             for id in session.inFlight.withLock({ Array($0) })
                             where try await self.store.entry(MailboxEntryID(id), for: device.id) == nil {
                                 session.inFlight.withLock { _ = $0.remove(id) }
                             }
                         }
+                        for entry in handed.entries where caughtUp.contains(entry.queue) {
+                            // Committed before the last read began: that read pushed it.
+                            if let cursor = cursors[entry.queue], entry.id <= cursor { continue }
+                            guard session.inFlight.withLock({ $0.count }) < window else {
+                                caughtUp.remove(entry.queue)  // read it from the store once acks free the window
+                                continue
+                            }
+                            try await self.push(entry, on: outbound, session: session)
+                            cursors[entry.queue] = entry.id
+                        }
                         var progressed = true
                         while progressed {
                             progressed = false
-                            for queue in MailboxQueue.allCases {
-                                let room = self.configuration.webSocketWindow - session.inFlight.withLock { $0.count }
+                            for queue in MailboxQueue.allCases where !caughtUp.contains(queue) {
+                                let room = window - session.inFlight.withLock { $0.count }
                                 guard room > 0 else { break }
-                                let page = try await self.store.entries(
-                                    for: device.id, queue: queue, after: cursors[queue], limit: min(room, self.configuration.maximumPageSize)
-                                )
                                 let limit = min(room, self.configuration.maximumPageSize)
+                                let page = try await self.store.entries(for: device.id, queue: queue, after: cursors[queue], limit: limit)
                                 for entry in page {
-                                    session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
-                                    try await self.send(PushFrame(type: "entry", entry: Self.body(of: entry)), on: outbound)
+                                    try await self.push(entry, on: outbound, session: session)
                                     cursors[queue] = entry.id
-                                    self.metrics.entriesPushed.increment()
                                 }
-                                // A short page read the queue to its end: entries stored after it
-                                // come with their own wake-up, so only a full page reads again.
-                                progressed = progressed || page.count == limit
+                                // A short page read the queue to its end; a full one reads again.
+                                if page.count == limit { progressed = true } else { caughtUp.insert(queue) }
                             }
                         }
                     }
@@ -133,6 +147,13 @@ extension Relay {
             authorities.contains(where: { key.isValidSignature(signature, for: RequestSigning.webSocketChallenge(authority: $0, nonce: nonce, device: deviceText)) })
         else { return nil }
         return device
+    }
+
+    /// Pushes one entry, counting it in flight until acknowledged.
+    private func push(_ entry: MailboxEntry, on outbound: WebSocketOutboundWriter, session: PushSessionState) async throws {
+        session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
+        try await send(PushFrame(type: "entry", entry: Self.body(of: entry)), on: outbound)
+        metrics.entriesPushed.increment()
     }
 
     private func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {

@@ -21,11 +21,17 @@ public struct Relay: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     let replayCache: ReplayCache
-    let notifier = MailboxNotifier()
+    let notifier: MailboxNotifier
     let addressHasher = AddressHasher()
     let addressLimiter: AddressRateLimiter
+    /// Sealed sends per client address (``Configuration/sealedSendLimits``).
+    let sealedSendLimiter: AddressRateLimiter
+    /// Registrations per client address (``Configuration/registrationLimits``).
+    let registrationLimiter: AddressRateLimiter
     /// Orders completing, deleting and erasing one blob (review L5).
     let blobLocks = KeyedMutex()
+    /// Upload parts written ahead of their upload's offset (several parts in flight).
+    let uploadParts = UploadParts()
     let metrics = RelayMetrics()
 
     /// - Parameters:
@@ -44,6 +50,10 @@ public struct Relay: Sendable {
             reservedPerDevice: configuration.replayCacheReservedPerDevice, lifetime: 2 * configuration.timestampSkew
         )
         self.addressLimiter = AddressRateLimiter(window: configuration.addressRequestLimit)
+        // A session is handed at most a window of entries, and one payload of the largest size.
+        self.notifier = MailboxNotifier(maximumEntries: configuration.webSocketWindow, maximumBytes: configuration.maximumPayloadSize)
+        self.sealedSendLimiter = AddressRateLimiter(windows: configuration.sealedSendLimits)
+        self.registrationLimiter = AddressRateLimiter(windows: configuration.registrationLimits)
     }
 
     /// Every HTTP route and the WebSocket upgrade.

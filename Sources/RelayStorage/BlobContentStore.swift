@@ -3,9 +3,12 @@ public import Foundation
 /// Where blob bytes (ciphertext) live. Ids are validated lowercase hex before they reach a
 /// store, so they are safe as file names.
 public protocol BlobContentStore: Sendable {
-    /// Writes `bytes` at `offset` of the upload, dropping anything after it first (so a retried
-    /// chunk overwrites rather than appends).
+    /// Writes `bytes` at `offset` of the upload and makes them durable before returning. Bytes
+    /// after them stay (parts of one upload may arrive in any order); a retried part overwrites
+    /// itself. An empty write at 0 creates the upload's file.
     func write(upload: String, at offset: Int64, _ bytes: Data) async throws
+    /// Bytes `range` of the upload (for its running hash); nil if the store cannot say.
+    func read(upload: String, range: Range<Int64>) async throws -> Data?
     /// SHA-256 (lowercase hex) and size of the upload's bytes.
     func digest(upload: String) async throws -> (sha256: String, size: Int64)
     /// Makes the upload's bytes the blob's (or drops them if the blob is already stored).
@@ -23,4 +26,9 @@ public protocol BlobContentStore: Sendable {
     func erase(upload: String) async throws
     /// Ids of stored blobs and uploads last modified before `date` (for garbage collection).
     func storedIDs(modifiedBefore date: Date) async throws -> (blobs: [String], uploads: [String])
+}
+
+extension BlobContentStore {
+    /// Stores that cannot read an upload back make the relay hash it whole at completion.
+    public func read(upload: String, range: Range<Int64>) async throws -> Data? { nil }
 }

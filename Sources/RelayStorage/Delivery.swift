@@ -18,10 +18,17 @@ public struct Delivery: Sendable {
     /// it would bring the payload bytes queued for any recipient *account* (all its devices,
     /// both queues, each entry counted at its payload's full size) above this many (review M4).
     public var accountByteLimit: Int64?
+    /// For a sealed send: the SHA-256 of the delivery token presented for each recipient, in the
+    /// order of ``recipients``. When set, the delivery is refused whole
+    /// (``RelayStorageError/recipientNotAuthorized``, nothing stored) unless each recipient's
+    /// account holds a current token with exactly this hash. The check runs in the delivery's own
+    /// transaction, so a token rotated (revoked) or an account deleted at the same moment can
+    /// never let one more message through.
+    public var deliveryTokenHashes: [Data]?
 
     public init(
         recipients: [DeviceID], payload: Data, queue: MailboxQueue, sender: AccountID? = nil, receivedAt: Date, expiresAt: Date,
-        commit: CommitClaim? = nil, mailboxLimit: Int? = nil, accountByteLimit: Int64? = nil
+        commit: CommitClaim? = nil, mailboxLimit: Int? = nil, accountByteLimit: Int64? = nil, deliveryTokenHashes: [Data]? = nil
     ) {
         self.recipients = recipients
         self.payload = payload
@@ -32,6 +39,16 @@ public struct Delivery: Sendable {
         self.commit = commit
         self.mailboxLimit = mailboxLimit
         self.accountByteLimit = accountByteLimit
+        self.deliveryTokenHashes = deliveryTokenHashes
+    }
+
+    /// Whether `presented` equals `expected`, in time that depends only on their lengths (token
+    /// hashes are secrets' images: no early exit on the first differing byte).
+    static func tokenHashMatches(_ presented: Data, _ expected: Data?) -> Bool {
+        guard let expected, presented.count == expected.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(presented, expected) { difference |= x ^ y }
+        return difference == 0
     }
 }
 

@@ -21,26 +21,61 @@ public struct FileBlobContentStore: BlobContentStore {
     }
 
     public func write(upload: String, at offset: Int64, _ bytes: Data) async throws {
+        let path = try uploads.appendingPathComponent(Self.checked(upload)).path
+        try await Self.blocking {
+            // O_CREAT without O_TRUNC: parts of one upload are written concurrently.
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+            defer { _ = close(descriptor) }
+            try bytes.withUnsafeBytes { buffer in
+                var done = 0
+                while done < buffer.count {
+                    let result = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        throw CocoaError(.fileWriteUnknown)
+                    }
+                    done += result
+                }
+            }
+            guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
+    }
+
+    public func read(upload: String, range: Range<Int64>) async throws -> Data? {
         let url = try uploads.appendingPathComponent(Self.checked(upload))
-        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.truncate(atOffset: UInt64(offset))
-        try handle.seek(toOffset: UInt64(offset))
-        try handle.write(contentsOf: bytes)
-        try handle.synchronize()
+        return try await Self.blocking {
+            guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+            defer { try? handle.close() }
+            try handle.seek(toOffset: UInt64(range.lowerBound))
+            return try handle.read(upToCount: Int(range.count)) ?? Data()
+        }
+    }
+
+    /// Where writes, fsyncs and whole-file hashes run: blocking system calls (an fsync takes
+    /// milliseconds to seconds) would otherwise hold one of the few threads of Swift's
+    /// cooperative pool, stalling every other request of the relay meanwhile.
+    private static let io = DispatchQueue(label: "letterlock.relay.blob-io", attributes: .concurrent)
+
+    private static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            io.async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     public func digest(upload: String) async throws -> (sha256: String, size: Int64) {
-        let handle = try FileHandle(forReadingFrom: uploads.appendingPathComponent(Self.checked(upload)))
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            size += Int64(chunk.count)
+        let url = try uploads.appendingPathComponent(Self.checked(upload))
+        return try await Self.blocking {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            var size: Int64 = 0
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hasher.update(data: chunk)
+                size += Int64(chunk.count)
+            }
+            return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
     }
 
     public func promote(upload: String, to blob: String) async throws {

@@ -37,7 +37,13 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs `work` in the next batch's transaction and returns its result once that batch is
     /// committed (durably, with `synchronous = FULL`).
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    ///
+    /// - Parameter committed: called with the result once the batch is committed, before the
+    ///   caller resumes. Batches commit one after another and their jobs are answered in order,
+    ///   so these calls follow the order in which the jobs ran (for deliveries: entry id order).
+    func write<T: Sendable>(
+        _ work: @escaping @Sendable (Database) throws -> T, committed: (@Sendable (T) -> Void)? = nil
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 run: { db in
@@ -48,7 +54,10 @@ final class GroupCommitWriter: Sendable {
                             return .commit
                         }
                         guard let value else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "savepoint returned no value") }
-                        return { continuation.resume(returning: value) }
+                        return {
+                            committed?(value)
+                            continuation.resume(returning: value)
+                        }
                     } catch {
                         return { continuation.resume(throwing: error) }
                     }

@@ -169,10 +169,17 @@ extension InMemoryRelayStore {
 // MARK: - MailboxStore
 
 extension InMemoryRelayStore {
-    public func deliver(_ delivery: Delivery) throws -> DeliveryOutcome {
+    public func deliver(_ delivery: Delivery, stored: (@Sendable ([MailboxEntry]) -> Void)?) throws -> DeliveryOutcome {
         guard delivery.recipients.allSatisfy({ devices[$0] != nil }) else { throw RelayStorageError.unknownDevice }
         guard Set(delivery.recipients).count == delivery.recipients.count else { throw RelayStorageError.invalidValue }
         guard (delivery.queue == .requests) == (delivery.sender != nil) else { throw RelayStorageError.invalidValue }
+        if let presented = delivery.deliveryTokenHashes {
+            guard presented.count == delivery.recipients.count else { throw RelayStorageError.invalidValue }
+            for (recipient, hash) in zip(delivery.recipients, presented) {
+                let account = devices[recipient]?.accountID
+                guard Delivery.tokenHashMatches(hash, account.flatMap { tokenHashes[$0] }) else { throw RelayStorageError.recipientNotAuthorized }
+            }
+        }
         var recipients = delivery.recipients
         if let claim = delivery.commit {
             recipients = []
@@ -208,19 +215,20 @@ extension InMemoryRelayStore {
                 commitClaims[ClaimKey(groupID: claim.groupID, device: recipient, epoch: claim.epoch)] = claim
             }
         }
-        var ids: [MailboxEntryID] = []
+        var entries: [MailboxEntry] = []
         for recipient in recipients {
             let id = MailboxEntryID(nextEntryID)
             nextEntryID += 1
-            mailboxes[recipient, default: []].append(
-                MailboxEntry(
-                    id: id, deviceID: recipient, queue: delivery.queue, payload: delivery.payload, sender: delivery.sender,
-                    receivedAt: delivery.receivedAt, expiresAt: delivery.expiresAt
-                )
+            let entry = MailboxEntry(
+                id: id, deviceID: recipient, queue: delivery.queue, payload: delivery.payload, sender: delivery.sender,
+                receivedAt: delivery.receivedAt, expiresAt: delivery.expiresAt
             )
-            ids.append(id)
+            mailboxes[recipient, default: []].append(entry)
+            entries.append(entry)
         }
-        return .delivered(ids)
+        // Still inside the actor: deliveries are stored and reported one at a time, in id order.
+        stored?(entries)
+        return .delivered(entries.map(\.id))
     }
 
     public func entries(for device: DeviceID, queue: MailboxQueue, after: MailboxEntryID?, limit: Int) -> [MailboxEntry] {

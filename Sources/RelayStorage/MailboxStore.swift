@@ -6,8 +6,14 @@ public protocol MailboxStore: Sendable {
     /// claims (one per recipient device, see ``CommitClaim``) are taken in the same transaction.
     /// - Throws: ``RelayStorageError/unknownDevice`` if any recipient does not exist,
     ///   ``RelayStorageError/commitConflict`` if another commit holds the epoch for a recipient,
-    ///   ``RelayStorageError/commitEpochAhead``, ``RelayStorageError/mailboxFull``.
-    func deliver(_ delivery: Delivery) async throws -> DeliveryOutcome
+    ///   ``RelayStorageError/commitEpochAhead``, ``RelayStorageError/mailboxFull``,
+    ///   ``RelayStorageError/recipientNotAuthorized``.
+    /// - Parameter stored: called once with the new entries (in the order of the recipients) when
+    ///   the delivery stored any, after they are durable and before this call returns. Calls for
+    ///   entries of one device are made in ascending id order, one after another, so a listener
+    ///   can hand entries to a connected device in order without reading them back. It runs
+    ///   inside the store's commit path: it must be quick and must not call the store.
+    func deliver(_ delivery: Delivery, stored: (@Sendable ([MailboxEntry]) -> Void)?) async throws -> DeliveryOutcome
 
     /// The device's entries in one queue with ids greater than `after`, ascending by id.
     func entries(for device: DeviceID, queue: MailboxQueue, after: MailboxEntryID?, limit: Int) async throws -> [MailboxEntry]
@@ -28,4 +34,11 @@ public protocol MailboxStore: Sendable {
     /// Deletes entries and commit claims whose expiry is at or before `now`; returns the number
     /// of entries deleted.
     func expireEntries(now: Date) async throws -> Int
+}
+
+extension MailboxStore {
+    /// ``deliver(_:stored:)`` without a listener.
+    public func deliver(_ delivery: Delivery) async throws -> DeliveryOutcome {
+        try await deliver(delivery, stored: nil)
+    }
 }

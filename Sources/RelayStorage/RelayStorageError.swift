@@ -3,6 +3,7 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
     private enum Code: Hashable, Sendable {
         case accountExists, deviceExists, usernameTaken, unknownAccount, unknownDevice, deviceLimitReached, lastDevice
         case keyPackageLimitReached, commitConflict, commitEpochAhead, invalidValue, quotaExceeded, mailboxFull
+        case recipientNotAuthorized
     }
 
     private let code: Code
@@ -29,6 +30,9 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
     /// in the group: no commit can have led there, so it is refused rather than allowed to claim
     /// the future.
     public static let commitEpochAhead = RelayStorageError(.commitEpochAhead)
+    /// A sealed delivery named a recipient whose account's current delivery token is not the one
+    /// presented for it (or has none): see ``Delivery/deliveryTokenHashes``.
+    public static let recipientNotAuthorized = RelayStorageError(.recipientNotAuthorized)
     /// A recipient's queue already holds ``Delivery/mailboxLimit`` entries.
     public static let mailboxFull = RelayStorageError(.mailboxFull)
     /// The account's blobs and uploads would exceed its quota.
@@ -51,6 +55,7 @@ public struct RelayStorageError: Error, Hashable, Sendable, CustomStringConverti
         case .invalidValue: "value violates a storage constraint"
         case .quotaExceeded: "storage quota exceeded"
         case .mailboxFull: "a recipient's mailbox is full"
+        case .recipientNotAuthorized: "a recipient's delivery token does not match"
         }
     }
 }

@@ -4,77 +4,104 @@ import GRDB
 // MARK: - MailboxStore
 
 extension SQLiteRelayStore {
-    public func deliver(_ delivery: Delivery) async throws -> DeliveryOutcome {
+    public func deliver(_ delivery: Delivery, stored: (@Sendable ([MailboxEntry]) -> Void)?) async throws -> DeliveryOutcome {
         guard Set(delivery.recipients).count == delivery.recipients.count,
-            (delivery.queue == .requests) == (delivery.sender != nil)
+            (delivery.queue == .requests) == (delivery.sender != nil),
+            delivery.deliveryTokenHashes.map({ $0.count == delivery.recipients.count }) ?? true
         else { throw RelayStorageError.invalidValue }
-        return try await groupCommit.write { db in
-            var accounts: [DeviceID: String] = [:]
-            for recipient in delivery.recipients {
-                guard let account = try String.fetchOne(db.cachedStatement(sql: "SELECT account_id FROM devices WHERE id = ?"), arguments: [recipient.rawValue])
-                else { throw RelayStorageError.unknownDevice }
-                accounts[recipient] = account
+        let (outcome, _) = try await groupCommit.write(
+            { db in try Self.deliver(delivery, db) },
+            committed: { _, entries in if !entries.isEmpty { stored?(entries) } }
+        )
+        return outcome
+    }
+
+    /// The delivery's writer job: every check and the inserts, in the batch's transaction.
+    /// Returns the outcome and the stored entries (as a read would give them back).
+    private static func deliver(_ delivery: Delivery, _ db: Database) throws -> (DeliveryOutcome, [MailboxEntry]) {
+        var accounts: [DeviceID: String] = [:]
+        for (index, recipient) in delivery.recipients.enumerated() {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT d.account_id, t.token_hash FROM devices d LEFT JOIN delivery_tokens t ON t.account_id = d.account_id WHERE d.id = ?"
+                    ),
+                    arguments: [recipient.rawValue]
+                )
+            else { throw RelayStorageError.unknownDevice }
+            if let presented = delivery.deliveryTokenHashes, !Delivery.tokenHashMatches(presented[index], row[1]) {
+                throw RelayStorageError.recipientNotAuthorized
             }
-            var recipients = delivery.recipients
-            if let claim = delivery.commit {
-                recipients = try Self.unservedRecipients(db, of: claim, among: delivery.recipients)
-                if recipients.isEmpty { return .duplicateCommit }
+            accounts[recipient] = row[0]
+        }
+        var recipients = delivery.recipients
+        if let claim = delivery.commit {
+            recipients = try Self.unservedRecipients(db, of: claim, among: delivery.recipients)
+            if recipients.isEmpty { return (.duplicateCommit, []) }
+        }
+        for recipient in recipients {
+            if let limit = delivery.mailboxLimit,
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?"),
+                    arguments: [recipient.rawValue, delivery.queue.rawValue]
+                ) ?? 0 >= limit
+            {
+                throw RelayStorageError.mailboxFull
             }
-            for recipient in recipients {
-                if let limit = delivery.mailboxLimit,
-                    try Int.fetchOne(
-                        db.cachedStatement(sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?"),
-                        arguments: [recipient.rawValue, delivery.queue.rawValue]
-                    ) ?? 0 >= limit
-                {
-                    throw RelayStorageError.mailboxFull
-                }
-            }
-            if let limit = delivery.accountByteLimit {
-                let perAccount = Dictionary(grouping: recipients, by: { accounts[$0] ?? "" }).mapValues(\.count)
-                for (account, count) in perAccount {
-                    let queued =
-                        try Int64.fetchOne(
-                            db,
+        }
+        if let limit = delivery.accountByteLimit {
+            let perAccount = Dictionary(grouping: recipients, by: { accounts[$0] ?? "" }).mapValues(\.count)
+            for (account, count) in perAccount {
+                let queued =
+                    try Int64.fetchOne(
+                        db.cachedStatement(
                             sql: """
                                 SELECT COALESCE(SUM(u.bytes), 0) FROM mailbox_usage u JOIN devices d ON d.id = u.device_id
                                 WHERE d.account_id = ?
-                                """,
-                            arguments: [account]
-                        ) ?? 0
-                    guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
-                }
+                                """
+                        ),
+                        arguments: [account]
+                    ) ?? 0
+                guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
             }
-            if let claim = delivery.commit {
-                for recipient in recipients {
-                    try db.execute(
-                        sql: "INSERT INTO commit_claims (group_id, device_id, epoch, payload_hash, expires_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [
-                            claim.groupID, recipient.rawValue, Int64(bitPattern: claim.epoch), claim.payloadHash, claim.expiresAt.unixSeconds,
-                        ]
-                    )
-                }
-            }
-            try db.cachedStatement(sql: "INSERT INTO messages (payload) VALUES (?)").execute(arguments: [delivery.payload])
-            let message = db.lastInsertedRowID
-            var ids: [MailboxEntryID] = []
-            ids.reserveCapacity(recipients.count)
+        }
+        if let claim = delivery.commit {
             for recipient in recipients {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO mailbox_entries (device_id, message_id, queue, sender_account_id, received_at, expires_at, payload_size)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(
+                try db.execute(
+                    sql: "INSERT INTO commit_claims (group_id, device_id, epoch, payload_hash, expires_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [
-                        recipient.rawValue, message, delivery.queue.rawValue, delivery.sender?.rawValue,
-                        delivery.receivedAt.unixSeconds, delivery.expiresAt.unixSeconds, delivery.payload.count,
+                        claim.groupID, recipient.rawValue, Int64(bitPattern: claim.epoch), claim.payloadHash, claim.expiresAt.unixSeconds,
                     ]
                 )
-                ids.append(MailboxEntryID(db.lastInsertedRowID))
             }
-            return .delivered(ids)
         }
+        try db.cachedStatement(sql: "INSERT INTO messages (payload) VALUES (?)").execute(arguments: [delivery.payload])
+        let message = db.lastInsertedRowID
+        // Times are stored in whole seconds: the entries handed on carry them as stored.
+        let receivedAt = Date(unixSeconds: delivery.receivedAt.unixSeconds)
+        let expiresAt = Date(unixSeconds: delivery.expiresAt.unixSeconds)
+        var entries: [MailboxEntry] = []
+        entries.reserveCapacity(recipients.count)
+        for recipient in recipients {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO mailbox_entries (device_id, message_id, queue, sender_account_id, received_at, expires_at, payload_size)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
+                arguments: [
+                    recipient.rawValue, message, delivery.queue.rawValue, delivery.sender?.rawValue,
+                    delivery.receivedAt.unixSeconds, delivery.expiresAt.unixSeconds, delivery.payload.count,
+                ]
+            )
+            entries.append(
+                MailboxEntry(
+                    id: MailboxEntryID(db.lastInsertedRowID), deviceID: recipient, queue: delivery.queue, payload: delivery.payload,
+                    sender: delivery.sender, receivedAt: receivedAt, expiresAt: expiresAt
+                )
+            )
+        }
+        return (.delivered(entries.map(\.id)), entries)
     }
 
     /// The recipients a commit still has to reach: those holding no claim for its (group, epoch).

@@ -74,8 +74,8 @@ struct LiveRelay: Sendable {
         return DeviceRequestSigner(deviceID: ids.deviceID, key: key)
     }
 
-    func transfer(signer: DeviceRequestSigner, configuration: BlobClient.Configuration = BlobClient.Configuration(), staging: URL) -> FileTransfer {
-        FileTransfer(blobs: BlobClient(relay: url, signer: signer, configuration: configuration), stagingDirectory: staging)
+    func transfer(signer: DeviceRequestSigner, configuration: BlobClient.Configuration = BlobClient.Configuration()) -> FileTransfer {
+        FileTransfer(blobs: BlobClient(relay: url, signer: signer, configuration: configuration))
     }
 
     /// The stored blob's file, to tamper with it.

@@ -1,6 +1,7 @@
 import Foundation
 import LetterlockKit
 import RelayAPI
+import Synchronization
 import Testing
 
 @Suite struct DeviceAndVerificationTests {
@@ -9,10 +10,20 @@ import Testing
         let home = LiveRelay.temporaryDirectory("home2").appendingPathComponent("state")
         let join = try await DeviceJoin.begin(home: home, relayURL: url)
         let code = join.code.description
-        async let added = person.client.linkDevice(code: code, timeout: .seconds(20), pollInterval: .milliseconds(50))
-        let joined = try await join.complete(timeout: .seconds(20), pollInterval: .milliseconds(50))
+        let shown = Mutex<(existing: String?, new: String?)>((nil, nil))
+        async let added = person.client.linkDevice(code: code, timeout: .seconds(20), pollInterval: .milliseconds(50)) { digits in
+            shown.withLock { $0.existing = digits }
+            return true
+        }
+        let joined = try await join.complete(timeout: .seconds(20), pollInterval: .milliseconds(50)) { offer in
+            shown.withLock { $0.new = offer.confirmationCode }
+            return offer.accountID == person.client.identity.accountID
+        }
         let device = try await added
         #expect(device.deviceID == joined.identity.deviceID)
+        // Both devices showed the same six digits (review M3).
+        let codes = shown.withLock { $0 }
+        #expect(codes.existing != nil && codes.existing == codes.new && codes.new?.count == 6)
         return joined
     }
 
@@ -86,8 +97,64 @@ import Testing
         }
     }
 
-    @Test func aLinkCodeFromAnotherPairingIsRefused() async throws {
+    @Test func malformedLinkCodesAndInvitesAreRefused() async throws {
         #expect(throws: LetterlockError.invalidLinkCode) { try LinkCode(parsing: "letterlock-link:v1:AAAA") }
         #expect(throws: LetterlockError.invalidInvite) { try InviteLink(parsing: "letterlock://invite/v1/zz/AAAA") }
+    }
+
+    /// Review L12: the pairing value really binds the two halves. An offer made from a code with
+    /// another pairing (the mailbox and keys of the real new device, a different pairing) is
+    /// never taken by the new device: both sides time out and no device is added.
+    @Test func aLinkCodeFromAnotherPairingIsRefused() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let join = try await DeviceJoin.begin(home: LiveRelay.temporaryDirectory("home2").appendingPathComponent("state"), relayURL: url)
+            var other = join.code
+            other.pairing = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
+            #expect(other.pairing != join.code.pairing)
+            let offered = Mutex(false)
+            let added = Task { try await alice.client.linkDevice(code: other.description, timeout: .seconds(2), pollInterval: .milliseconds(50)) { _ in true } }
+            await #expect(throws: LetterlockError.linkTimedOut) {
+                try await join.complete(timeout: .seconds(2), pollInterval: .milliseconds(50)) { _ in
+                    offered.withLock { $0 = true }
+                    return true
+                }
+            }
+            await #expect(throws: LetterlockError.linkTimedOut) { try await added.value }
+            #expect(!offered.withLock { $0 })
+            #expect(try await alice.client.devices().count == 1)
+        }
+    }
+
+    /// Review M3: nothing is committed before a person confirmed on each side. Declined on the
+    /// new device: no proof is sent, the existing device adds nothing and shares nothing.
+    /// Declined on the existing device: the key is not added and no secret is sent.
+    @Test(arguments: [true, false])
+    func declinedConfirmationCodesStopLinking(declineOnNewDevice: Bool) async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let home = LiveRelay.temporaryDirectory("home2").appendingPathComponent("state")
+            let join = try await DeviceJoin.begin(home: home, relayURL: url)
+            let existingAsked = Mutex(false)
+            let added = Task {
+                try await alice.client.linkDevice(code: join.code.description, timeout: .seconds(3), pollInterval: .milliseconds(50)) { _ in
+                    existingAsked.withLock { $0 = true }
+                    return declineOnNewDevice
+                }
+            }
+            let newDeviceError = await #expect(throws: LetterlockError.self) {
+                try await join.complete(timeout: .seconds(3), pollInterval: .milliseconds(50)) { _ in !declineOnNewDevice }
+            }
+            let existingError = await #expect(throws: LetterlockError.self) { try await added.value }
+            if declineOnNewDevice {
+                #expect(newDeviceError == .linkRejected && existingError == .linkTimedOut)
+                #expect(!existingAsked.withLock { $0 })  // no proof ever came
+            } else {
+                #expect(existingError == .linkRejected && newDeviceError == .linkTimedOut)
+            }
+            #expect(try await alice.client.devices().count == 1)
+            // The new home never received the account's state.
+            #expect(!LetterlockClient.isRegistered(home: home))
+        }
     }
 }

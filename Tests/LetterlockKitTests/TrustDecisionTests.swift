@@ -160,12 +160,57 @@ import Testing
             let payload = try Envelope.seal(
                 content, signer: forger,
                 protection: .devices([(alice.client.identity.deviceID, alice.client.identity.agreementPublicKey)]))
-            try await alice.client.relay.sendSealed(
-                payload, to: [(alice.client.identity.deviceID, try alice.client.inviteLink().deliveryToken)])
+            // Proofs come as requests; a code-seer can send one only from an account of its own.
+            let mallory = try await Person.register("mallory", relay: url)
+            try await mallory.client.relay.sendRequest(payload, to: [alice.client.identity.deviceID])
+            #expect(try await alice.client.relay.mailbox(.requests).count == 1)
 
-            async let added = alice.client.linkDevice(code: join.code.description, timeout: .seconds(20), pollInterval: .milliseconds(50))
-            let joined = try await join.complete(timeout: .seconds(20), pollInterval: .milliseconds(50))
+            async let added = alice.client.linkDevice(code: join.code.description, timeout: .seconds(20), pollInterval: .milliseconds(50)) { _ in
+                true
+            }
+            let joined = try await join.complete(timeout: .seconds(20), pollInterval: .milliseconds(50)) { _ in true }
             #expect(try await added.deviceID == joined.identity.deviceID)
+        }
+    }
+
+    /// M4: anyone holding an invite link can send link messages (which a linking session reads,
+    /// so they are left queued). Junk ones must not stall the mailbox for good: once older than
+    /// any linking session they are dropped and acknowledged, by a fetch and by push alike.
+    @Test func junkLinkMessagesDoNotStallTheMailbox() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let mallory = try await Person.register("mallory", relay: url)
+            let invite = try alice.client.inviteLink()
+            let forger = Curve25519.Signing.PrivateKey()
+            for index in 0..<70 {
+                let content = EnvelopeContent(
+                    kind: index % 2 == 0 ? .linkOffer : .linkComplete, senderAccount: mallory.account,
+                    senderDevice: mallory.client.identity.deviceID, recipientAccount: alice.account,
+                    sentAt: Int64(Date().timeIntervalSince1970), link: LinkMessage(pairing: Data(repeating: 1, count: 16)))
+                let payload = try Envelope.seal(
+                    content, signer: forger, protection: .contactSecret(invite.contactSecret, recipientAccount: alice.account))
+                try await mallory.client.relay.sendSealed(payload, to: [(alice.client.identity.deviceID, invite.deliveryToken)])
+            }
+            // Young: they may belong to a linking session, so they wait.
+            #expect(try await alice.client.sync().leftForLater == 70)
+            #expect(try await !alice.client.relay.mailbox(.inbox).isEmpty)
+
+            // Half an hour later they cannot: a fetch drops them all.
+            let later = try LetterlockClient.open(home: alice.home, now: { Date().addingTimeInterval(3_600) })
+            let report = try await later.sync()
+            #expect(report.dropped == 70 && report.leftForLater == 0)
+            #expect(try await alice.client.relay.mailbox(.inbox).isEmpty)
+        }
+    }
+
+    /// M4, push: entries for the conversation layer pushed to a listener are handled there (not
+    /// left queued in the push window), junk included.
+    @Test func pushedConversationJunkIsAcknowledged() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let junk = MailboxEntryBody(id: 77, queue: "inbox", payload: Data([0, 1, 0, 1, 0xff, 0xff]), sender: nil, receivedAt: 0)
+            let (acknowledge, report) = try await alice.client.handlePushed(junk)
+            #expect(acknowledge && report.dropped == 1)
         }
     }
 }

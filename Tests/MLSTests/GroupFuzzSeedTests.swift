@@ -22,6 +22,21 @@ import Testing
             var carolGroup = try #require(world.groups[carol])
             _ = try carolGroup.process(message)
             seeds.append(("state-\(suite.rawValue)-three", try carolGroup.serialized()))
+            // A pending Update (its key in the optional trailing section) and a removal not yet
+            // confirmed (status 3).
+            var updating = try #require(world.groups[bob])
+            _ = try updating.proposeUpdate()
+            seeds.append(("state-\(suite.rawValue)-update", try updating.serialized()))
+            var alice = try #require(world.groups[0])
+            let removal = try alice.commit(CommitOptions(removing: [try world.leaf(of: carol)]))
+            var removed = try #require(world.groups[carol])
+            _ = try removed.process(removal.commit)
+            #expect(removed.status == .removalUnconfirmed)
+            seeds.append(("state-\(suite.rawValue)-removal-unconfirmed", try removed.serialized()))
+            // A Commit pending (format version 2): Carol adds Dave with a path, encrypted.
+            let dave = try world.newClient()
+            _ = try carolGroup.commit(CommitOptions(adding: [world.keyPackage(dave)], includePath: true, encrypted: true))
+            seeds.append(("state-\(suite.rawValue)-pending-commit", try carolGroup.serialized()))
         }
         let configuration = MLSGroup.Configuration(lifetimePolicy: .ignore, credentialValidator: AcceptAllCredentialsValidator())
         for (_, bytes) in seeds { _ = try MLSGroup(serialized: bytes, configuration: configuration) }

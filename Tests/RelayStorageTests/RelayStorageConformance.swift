@@ -1,5 +1,6 @@
 import Foundation
 import RelayStorage
+import Synchronization
 import Testing
 
 /// The contracts every ``RelayStore`` driver must meet: each function takes a fresh, empty store.
@@ -384,6 +385,86 @@ enum RelayStorageConformance {
         await #expect(throws: RelayStorageError.unknownAccount) { try await store.setDeliveryTokenHash(first, for: f.accountID(), at: t0) }
     }
 
+    /// A sealed delivery carries the hash of the token presented for each recipient; the store
+    /// admits it only if every recipient's account holds exactly that token now: a rotated
+    /// (revoked) token, a removed device or a deleted account lets nothing through.
+    static func deliveryChecksTokens(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (a, aDevices) = try await f.makeAccount(in: store, devices: 2)
+        let (b, bDevices) = try await f.makeAccount(in: store)
+        let (_, noToken) = try await f.makeAccount(in: store)
+        let tokenA = Data(repeating: 0xA1, count: 32)
+        let tokenB = Data(repeating: 0xB1, count: 32)
+        try await store.setDeliveryTokenHash(tokenA, for: a, at: t0)
+        try await store.setDeliveryTokenHash(tokenB, for: b, at: t0)
+        func sealed(_ recipients: [DeviceID], _ hashes: [Data], _ payload: String) -> Delivery {
+            var delivery = inbox(recipients, payload)
+            delivery.deliveryTokenHashes = hashes
+            return delivery
+        }
+        _ = ids(try await store.deliver(sealed([aDevices[0].id, bDevices[0].id], [tokenA, tokenB], "ok")))
+        await #expect(throws: RelayStorageError.recipientNotAuthorized) {
+            _ = try await store.deliver(sealed([aDevices[0].id, bDevices[0].id], [tokenA, tokenA], "wrong token for b"))
+        }
+        await #expect(throws: RelayStorageError.recipientNotAuthorized) {
+            _ = try await store.deliver(sealed([noToken[0].id], [Data(count: 32)], "account without a token"))
+        }
+        await #expect(throws: RelayStorageError.recipientNotAuthorized) {
+            _ = try await store.deliver(sealed([aDevices[0].id], [tokenA.prefix(31)], "truncated hash"))
+        }
+        await #expect(throws: RelayStorageError.invalidValue) {
+            _ = try await store.deliver(sealed([aDevices[0].id, bDevices[0].id], [tokenA], "one hash for two recipients"))
+        }
+        #expect(try await payloads(store, aDevices[0].id) == ["ok"], "refused sends store nothing, for any recipient")
+        #expect(try await payloads(store, bDevices[0].id) == ["ok"])
+
+        // Rotation revokes the old token at once.
+        let rotated = Data(repeating: 0xA2, count: 32)
+        try await store.setDeliveryTokenHash(rotated, for: a, at: t0)
+        await #expect(throws: RelayStorageError.recipientNotAuthorized) { _ = try await store.deliver(sealed([aDevices[1].id], [tokenA], "revoked")) }
+        _ = ids(try await store.deliver(sealed([aDevices[1].id], [rotated], "rotated")))
+        // A removed device and a deleted account are unknown, whatever token is presented.
+        try await store.removeDevice(aDevices[1].id)
+        await #expect(throws: RelayStorageError.unknownDevice) { _ = try await store.deliver(sealed([aDevices[1].id], [rotated], "removed")) }
+        try await store.deleteAccount(b)
+        await #expect(throws: RelayStorageError.unknownDevice) { _ = try await store.deliver(sealed([bDevices[0].id], [tokenB], "deleted")) }
+        #expect(try await payloads(store, aDevices[0].id) == ["ok"])
+    }
+
+    /// The `stored` listener of a delivery gets the new entries, as a read gives them back, once
+    /// they are durable; for one device, in id order even under concurrent sends.
+    static func deliveryReportsStoredEntries(_ store: any RelayStore) async throws {
+        var f = Fixture()
+        let (_, a) = try await f.makeAccount(in: store)
+        let (_, b) = try await f.makeAccount(in: store)
+        let reported = ReportedEntries()
+        let outcome = try await store.deliver(inbox([a[0].id, b[0].id], "first"), stored: { reported.append($0) })
+        let first = reported.take()
+        #expect(first.count == 1, "one call per delivery")
+        #expect(first.first?.map(\.id) == ids(outcome))
+        let stored = try await store.entries(for: a[0].id, queue: .inbox, after: nil, limit: 10)
+        #expect(first.first?.first == stored.first, "the entry handed on is the entry a read returns")
+
+        // A duplicate commit stores nothing and reports nothing; a failed delivery neither.
+        let claim = CommitClaim(groupID: Data("g".utf8), epoch: 1, payloadHash: Data(repeating: 1, count: 32), expiresAt: later)
+        _ = try await store.deliver(inbox([a[0].id], "c", commit: claim), stored: { reported.append($0) })
+        #expect(try await store.deliver(inbox([a[0].id], "c", commit: claim), stored: { reported.append($0) }) == .duplicateCommit)
+        await #expect(throws: RelayStorageError.unknownDevice) {
+            _ = try await store.deliver(inbox([f.deviceID()], "lost"), stored: { reported.append($0) })
+        }
+        #expect(reported.take().count == 1)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<64 {
+                group.addTask { _ = try await store.deliver(inbox([b[0].id], "m\(i)"), stored: { reported.append($0) }) }
+            }
+            try await group.waitForAll()
+        }
+        let concurrent = reported.take().flatMap { $0 }.map(\.id)
+        #expect(concurrent.count == 64)
+        #expect(concurrent == concurrent.sorted(), "reported in id order")
+    }
+
     /// Nonces of accepted requests (relay review L2): refused while live, recorded only with room
     /// in the rate limit, one per device, renewed after expiry, and purged.
     static func requestNonces(_ store: any RelayStore) async throws {
@@ -534,4 +615,11 @@ enum RelayStorageConformance {
         #expect(try await !store.blobExists(hash))
         #expect(try await store.upload(upload(8, bob, size: 10).id) == nil)
     }
+}
+
+/// Collects what a delivery's `stored` listener was called with.
+final class ReportedEntries: Sendable {
+    private let calls = Mutex<[[MailboxEntry]]>([])
+    func append(_ entries: [MailboxEntry]) { calls.withLock { $0.append(entries) } }
+    func take() -> [[MailboxEntry]] { calls.withLock { calls in defer { calls = [] }; return calls } }
 }

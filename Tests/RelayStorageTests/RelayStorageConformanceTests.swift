@@ -51,6 +51,14 @@ import Testing
         try await driver.withStore(RelayStorageConformance.mailboxesAreCapped)
     }
 
+    @Test(arguments: StoreDriver.allCases) func deliveryChecksTokens(_ driver: StoreDriver) async throws {
+        try await driver.withStore(RelayStorageConformance.deliveryChecksTokens)
+    }
+
+    @Test(arguments: StoreDriver.allCases) func deliveryReportsStoredEntries(_ driver: StoreDriver) async throws {
+        try await driver.withStore(RelayStorageConformance.deliveryReportsStoredEntries)
+    }
+
     @Test(arguments: StoreDriver.allCases) func requestNonces(_ driver: StoreDriver) async throws {
         try await driver.withStore(RelayStorageConformance.requestNonces)
     }

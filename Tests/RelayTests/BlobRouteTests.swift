@@ -51,10 +51,10 @@ import Testing
             let upload = try created.decode(BlobUploadResponse.self)
             let first = try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=0", body: bytes[0..<4000], as: alice)
             #expect(try first.decode(BlobUploadResponse.self).offset == 4000)
-            // A chunk at the wrong offset, a repeated chunk, a chunk past the end: refused.
-            #expect(
-                try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=5000", body: bytes[5000..<6000], as: alice).errorCode
-                    == "upload_offset_mismatch")
+            // A part ahead of the offset is written but leaves the offset where it was (several
+            // parts in flight); a repeated part below the offset and a part past the end: refused.
+            let ahead = try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=5000", body: bytes[5000..<6000], as: alice)
+            #expect(try ahead.decode(BlobUploadResponse.self).offset == 4000)
             #expect(
                 try await client.send(.put, "/v1/blobs/uploads/\(upload.uploadID)?offset=0", body: bytes[0..<4000], as: alice).errorCode
                     == "upload_offset_mismatch")
@@ -94,6 +94,63 @@ import Testing
             #expect(try await client.send(.delete, "/v1/blobs/\(id)", as: bob).status == .notFound, "only the owner deletes")
             #expect(try await client.send(.delete, "/v1/blobs/\(id)", as: alice).status == .noContent)
             #expect(try await client.send(.get, "/v1/blobs/\(id)", as: bob).status == .notFound)
+        }
+    }
+
+    /// Several parts in flight: parts may land anywhere in the window after the upload's
+    /// offset, in any order; the offset advances over them once they join it; the window, the
+    /// number of waiting parts and completion before the end are enforced; a retried part is
+    /// accepted; a relay restart forgets the waiting parts, and the client resumes from the
+    /// stored offset.
+    @Test func partsArriveInAnyOrderWithinTheWindow() async throws {
+        var configuration = Relay.Configuration()
+        configuration.uploadWindow = 3000
+        configuration.maximumWaitingParts = 2
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = InMemoryRelayStore()
+        let content = try FileBlobContentStore(directory: directory)
+        let bytes = Data((0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) })
+        let alice = CarriedState()
+        let upload = CarriedState()
+        try await RelayHarness(configuration: configuration, store: store, blobContent: content).withClient { client in
+            alice.device = try await client.register()
+            let device = try #require(alice.device)
+            let created = try await client.send(
+                .post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 10_000, sha256: Self.hex(bytes)), as: device)
+            let id = try created.decode(BlobUploadResponse.self).uploadID
+            upload.text = id
+            func put(_ range: Range<Int>) async throws -> TestResponse {
+                try await client.send(.put, "/v1/blobs/uploads/\(id)?offset=\(range.lowerBound)", body: bytes[range], as: device)
+            }
+            #expect(try await put(2000..<3000).decode(BlobUploadResponse.self).offset == 0)
+            #expect(try await put(1000..<2000).decode(BlobUploadResponse.self).offset == 0)
+            #expect(try await put(1000..<2000).status == .ok, "the same part again (a retry) is accepted")
+            #expect(try await put(3000..<3500).errorCode == "upload_offset_mismatch", "past the window (offset 0 + 3000)")
+            #expect(try await put(500..<1000).errorCode == "upload_offset_mismatch", "a third waiting part")
+            let early = try await client.send(.post, "/v1/blobs/uploads/\(id)/complete", as: device)
+            #expect(early.errorCode == "upload_offset_mismatch", "completing before the end")
+            #expect(try await client.send(.get, "/v1/blobs/uploads/\(id)", as: device).status == .ok, "and the upload stays")
+            #expect(try await put(0..<1000).decode(BlobUploadResponse.self).offset == 3000, "the offset joins the waiting parts")
+            #expect(try await put(5000..<6000).decode(BlobUploadResponse.self).offset == 3000)
+        }
+        // A restart: the waiting part (5000..<6000) is on disk but forgotten; the stored offset stands.
+        try await RelayHarness(configuration: configuration, store: store, blobContent: content).withClient { client in
+            let device = try #require(alice.device)
+            let id = try #require(upload.text)
+            let state = try await client.send(.get, "/v1/blobs/uploads/\(id)", as: device).decode(BlobUploadResponse.self)
+            #expect(state.offset == 3000)
+            func put(_ range: Range<Int>) async throws -> TestResponse {
+                try await client.send(.put, "/v1/blobs/uploads/\(id)?offset=\(range.lowerBound)", body: bytes[range], as: device)
+            }
+            #expect(try await put(4000..<6000).decode(BlobUploadResponse.self).offset == 3000)
+            #expect(try await put(3000..<4000).decode(BlobUploadResponse.self).offset == 6000)
+            #expect(try await put(8000..<10_000).decode(BlobUploadResponse.self).offset == 6000)
+            #expect(try await put(6000..<8000).decode(BlobUploadResponse.self).offset == 10_000)
+            let done = try await client.send(.post, "/v1/blobs/uploads/\(id)/complete", as: device)
+            #expect(try done.decode(BlobResponse.self) == BlobResponse(blobID: Self.hex(bytes), size: 10_000))
+            let whole = try await client.send(.get, "/v1/blobs/\(Self.hex(bytes))", as: device)
+            #expect(Data(whole.body.readableBytesView) == bytes)
         }
     }
 
@@ -183,4 +240,10 @@ struct RecordingBodyWriter: ResponseBodyWriter {
     let log: WriteLog
     mutating func write(_ buffer: ByteBuffer) async throws { log.append(buffer) }
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws { log.finish() }
+}
+
+/// Carries values from one harness's closure to the next (the closures are `@Sendable`).
+final class CarriedState: @unchecked Sendable {
+    var device: TestDevice?
+    var text: String?
 }

@@ -206,4 +206,63 @@ final class ReceivedFrames: Sendable {
             try await saboteur.close()
         }
     }
+
+    /// Entries stored while a device is connected are handed to its session without being read
+    /// back; bursts beyond the window and the notifier's share fall back to reading the store.
+    /// Either way every entry arrives once per session, in id order.
+    @Test(arguments: [false, true]) func concurrentSendsArriveOnceInOrder(sqlite: Bool) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-push-burst-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = Relay.Configuration()
+        configuration.webSocketWindow = 4
+        let store: any RelayStore = sqlite ? try SQLiteRelayStore(path: directory.appendingPathComponent("relay.sqlite").path) : InMemoryRelayStore()
+        let harness = RelayHarness(configuration: configuration, store: store)
+        let count = 60
+        try await Self.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            let stranger = try await http.register()
+            try await Self.connect(client, as: bob) { outbound, received in
+                try await received.wait("ready") { $0.contains { $0.type == "ready" } }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for i in 0..<count {
+                        group.addTask {
+                            let response = try await http.sealed(MLSMessageBuilder.welcome("m\(i)"), to: [(bob, token)])
+                            #expect(response.status == .created)
+                        }
+                    }
+                    group.addTask {
+                        let response = try await http.send(
+                            .post, "/v1/messages/requests",
+                            json: RequestSendRequest(recipients: [bob.deviceID], payload: MLSMessageBuilder.welcome("request")), as: stranger
+                        )
+                        #expect(response.status == .created)
+                    }
+                    // A slow client: acknowledges what it has, in bursts, so the window fills.
+                    group.addTask {
+                        var acknowledged = 0
+                        let deadline = ContinuousClock.now + .seconds(60)
+                        while acknowledged < count + 1, ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(20))
+                            let entries = received.entries
+                            guard entries.count > acknowledged else { continue }
+                            try await Self.write(PushFrame(type: "ack", ids: entries[acknowledged...].map(\.id)), on: outbound)
+                            acknowledged = entries.count
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                try await received.wait("every entry", timeout: .seconds(60)) { $0.compactMap(\.entry).count >= count + 1 }
+                let entries = received.entries
+                let inbox = entries.filter { $0.queue == "inbox" }.map(\.id)
+                #expect(inbox == inbox.sorted() && Set(inbox).count == inbox.count, "inbox entries once each, in id order")
+                #expect(Set(entries.filter { $0.queue == "inbox" }.map(\.payload)) == Set((0..<count).map { MLSMessageBuilder.welcome("m\($0)") }))
+                #expect(entries.filter { $0.queue == "requests" }.map(\.payload) == [MLSMessageBuilder.welcome("request")])
+            }
+            let bobID = try #require(DeviceID(rawValue: bob.deviceID))
+            try await waitForDepth(harness.store, bobID, 0)
+        }
+    }
 }

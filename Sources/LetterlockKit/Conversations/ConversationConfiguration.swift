@@ -11,12 +11,18 @@ public struct ConversationConfiguration: Sendable {
     /// How many times a commit is rebuilt after the relay answers `commit_conflict`.
     public var conflictRetries = 5
     /// How many times an application message is re-sent in a new epoch after a concurrent
-    /// commit may have made it unreadable (receivers drop duplicates by message id).
-    public var resendLimit = 2
+    /// commit may have made it unreadable (receivers drop duplicates by message id). A message
+    /// that would need more is not dropped silently: it is reported
+    /// (``LetterlockClient/ConversationReport/undelivered``, ``LetterlockClient/undeliveredMessages()``)
+    /// so that the user can send it again.
+    public var resendLimit = 10
     /// The MLS cipher suite of new conversations: Letterlock's post-quantum hybrid default,
     /// MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519 (X-Wing), at its provisional codepoint
     /// 0xF0A1 (`CipherSuite.provisionalMLKEM768X25519Codepoint`; README, "Cipher suites").
     public var cipherSuite: UInt16 = 0xF0A1
+    /// Tests only: called at each ``CommitStep``; throwing there stops the client as a crash
+    /// would (what was saved stays saved). Nil in real use.
+    public var interruption: (@Sendable (CommitStep) throws -> Void)?
 
     public init() {}
 }

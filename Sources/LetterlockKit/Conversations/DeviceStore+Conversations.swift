@@ -71,12 +71,20 @@ extension DeviceStore {
         var messagesSinceUpdate: Int
     }
 
+    /// A message this device sent, kept until no concurrent Commit can have made it unreadable.
     struct OutboxItem: Sendable {
         var groupID: String
         var messageID: String
+        /// The epoch of its latest encryption.
         var epoch: UInt64
         var sealedPlaintext: Data
+        /// Re-sends after concurrent Commits so far.
         var attempts: Int
+        /// Its latest encryption has not reached the relay yet (a failed send, or a 1:1 chat
+        /// waiting for the other side's accept).
+        var pending: Bool
+        /// Re-sending gave up (``ConversationConfiguration/resendLimit``): reported, not pruned.
+        var failed = false
     }
 
     /// Everything one step changes, written in one transaction.
@@ -90,6 +98,10 @@ extension DeviceStore {
         var outboxDelete: [(groupID: String, messageID: String)] = []
         /// Deletes outbox rows of this group with an epoch below the value.
         var outboxPruneBelow: (groupID: String, epoch: UInt64)?
+        /// The Welcome and `info` still to send after a merged Commit (``PendingWelcome``).
+        var pendingWelcome: PendingWelcome?
+        /// Records (epoch) or clears (nil) a leave in progress (`conversation_leaves`).
+        var leave: (groupID: String, epoch: UInt64?)?
     }
 
     /// Applies `write` atomically. Returns false when its message was already stored (a duplicate).
@@ -122,15 +134,24 @@ extension DeviceStore {
             }
             for item in write.outboxInsert {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO outbox (group_id, message_id, epoch, plaintext, attempts) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [item.groupID, item.messageID, Int64(item.epoch), item.sealedPlaintext, item.attempts])
+                    sql: """
+                        INSERT INTO outbox (group_id, message_id, epoch, plaintext, attempts, pending, failed) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (group_id, message_id) DO UPDATE SET epoch = excluded.epoch, plaintext = excluded.plaintext,
+                            attempts = excluded.attempts, pending = excluded.pending, failed = excluded.failed
+                        """,
+                    arguments: [item.groupID, item.messageID, Int64(item.epoch), item.sealedPlaintext, item.attempts, item.pending, item.failed])
             }
             for item in write.outboxDelete {
                 try db.execute(sql: "DELETE FROM outbox WHERE group_id = ? AND message_id = ?", arguments: [item.groupID, item.messageID])
             }
             if let prune = write.outboxPruneBelow {
-                try db.execute(sql: "DELETE FROM outbox WHERE group_id = ? AND epoch < ?", arguments: [prune.groupID, Int64(prune.epoch)])
+                // Never a message still to deliver or one whose failure the user has not seen.
+                try db.execute(
+                    sql: "DELETE FROM outbox WHERE group_id = ? AND epoch < ? AND pending = 0 AND failed = 0",
+                    arguments: [prune.groupID, Int64(prune.epoch)])
             }
+            if let pending = write.pendingWelcome { try Self.save(pending, db) }
+            if let leave = write.leave { try Self.saveLeave(groupID: leave.groupID, epoch: leave.epoch, db) }
             return inserted
         }
     }
@@ -190,15 +211,17 @@ extension DeviceStore {
                 } else {
                     try Row.fetchAll(db, sql: "SELECT * FROM conversation_messages WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit])
                 }
-            return rows.map { row in
-                ConversationEntry(
-                    sequence: row["seq"], conversationID: row["group_id"], messageID: row["message_id"], senderAccount: row["sender_account"],
-                    senderDevice: row["sender_device"], kind: ConversationMessage.Kind(rawValue: row["kind"]) ?? .text, text: row["text"],
-                    name: row["name"], fileName: row["file_name"], fileSize: row["file_size"],
-                    sentAt: Date(timeIntervalSince1970: TimeInterval(row["sent_at"] as Int64)),
-                    receivedAt: Date(timeIntervalSince1970: TimeInterval(row["received_at"] as Int64)), outgoing: row["outgoing"])
-            }
+            return rows.map(Self.conversationEntry)
         }
+    }
+
+    private static func conversationEntry(_ row: Row) -> ConversationEntry {
+        ConversationEntry(
+            sequence: row["seq"], conversationID: row["group_id"], messageID: row["message_id"], senderAccount: row["sender_account"],
+            senderDevice: row["sender_device"], kind: ConversationMessage.Kind(rawValue: row["kind"]) ?? .text, text: row["text"],
+            name: row["name"], fileName: row["file_name"], fileSize: row["file_size"],
+            sentAt: Date(timeIntervalSince1970: TimeInterval(row["sent_at"] as Int64)),
+            receivedAt: Date(timeIntervalSince1970: TimeInterval(row["received_at"] as Int64)), outgoing: row["outgoing"])
     }
 
     func sealedManifest(groupID: String, messageID: String) throws -> Data? {
@@ -223,8 +246,26 @@ extension DeviceStore {
             try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE group_id = ? ORDER BY rowid", arguments: [groupID]).map {
                 OutboxItem(
                     groupID: $0["group_id"], messageID: $0["message_id"], epoch: UInt64($0["epoch"] as Int64), sealedPlaintext: $0["plaintext"],
-                    attempts: $0["attempts"])
+                    attempts: $0["attempts"], pending: $0["pending"], failed: $0["failed"])
             }
+        }
+    }
+
+    /// Messages whose re-sending gave up, with their history entries, oldest first.
+    func failedOutboxEntries() throws -> [ConversationEntry] {
+        let ids = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT group_id, message_id FROM outbox WHERE failed = 1 ORDER BY rowid").map {
+                ($0["group_id"] as String, $0["message_id"] as String)
+            }
+        }
+        return try ids.compactMap { try conversationEntry(groupID: $0.0, messageID: $0.1) }
+    }
+
+    func conversationEntry(groupID: String, messageID: String) throws -> ConversationEntry? {
+        try queue.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM conversation_messages WHERE group_id = ? AND message_id = ?", arguments: [groupID, messageID]
+            ).map(Self.conversationEntry)
         }
     }
 

@@ -23,6 +23,10 @@ extension LetterlockClient {
         public var deferred = 0
         /// Contacts and requests (the envelope layer's report).
         public var contacts = SyncReport()
+        /// Messages of ours that were re-sent after ``ConversationConfiguration/resendLimit``
+        /// concurrent Commits and were still hit by another: the others may not have them. Send
+        /// them again (they stay in ``LetterlockClient/undeliveredMessages()`` until dismissed).
+        public var undelivered: [ConversationEntry] = []
     }
 
     enum ConversationOutcome {
@@ -32,15 +36,24 @@ extension LetterlockClient {
 
     /// Fetches and handles everything queued: contact envelopes first (``sync()``), then
     /// conversation messages in mailbox order, each applied in one transaction with its entry
-    /// id before the entry is acknowledged; then re-sends what a concurrent commit may have made
+    /// id before the entry is acknowledged; then finishes Commits a crash interrupted (sends a
+    /// pending Commit again, or its Welcome), re-sends what a concurrent commit may have made
     /// unreadable, commits pending leave proposals, adds this account's new devices to its
     /// groups, and refills KeyPackages.
     @discardableResult
     public func receive() async throws -> ConversationReport {
         var report = try await receiveConversations(allowCommits: true, contacts: try await sync())
-        for conversation in try conversations() where conversation.active {
+        var directory: [String: Set<String>] = [:]
+        for conversation in try conversations() {
             do {
+                guard conversation.active else {
+                    try await continueLeaving(conversation.id)
+                    continue
+                }
+                try await resumeInterruptedCommit(conversation.id)
                 try await retryUndelivered(conversation.id)
+                report.commits += try await removeRevokedDevices(conversation.id, cache: &directory) ? 1 : 0
+                report.commits += try await commitPendingLeaves(conversation.id) ? 1 : 0
                 report.commits += try await addMissingOwnDevices(conversation.id) ? 1 : 0
             } catch let error as RelayClientError where error.isTransient {
                 throw error
@@ -95,9 +108,7 @@ extension LetterlockClient {
         report.deferred = deferred.count
         if allowCommits {
             for id in autoCommit.sorted() {
-                _ = try? await commit(in: id) { group in
-                    group.pendingProposals.isEmpty ? nil : CommitOptions(includePendingProposals: true, encrypted: true)
-                }
+                _ = try? await commitPendingLeaves(id)
             }
         }
         return report
@@ -114,7 +125,7 @@ extension LetterlockClient {
         let groupID: [UInt8]
         switch message.body {
         case .welcome(let welcome):
-            guard let id = try join(welcome, entryID: entry.id) else { return try drop(&report) }
+            guard let id = try await join(welcome, entryID: entry.id) else { return try drop(&report) }
             report.joined.append(id)
             return .acknowledge
         case .privateMessage(let value): groupID = value.groupID
@@ -126,8 +137,19 @@ extension LetterlockClient {
             // Maybe its Welcome is still on the way; give up after a day.
             return now().timeIntervalSince1970 - TimeInterval(entry.receivedAt) > 86_400 ? try drop(&report) : .deferred
         }
+        if !stored.conversation.active, let leaving = try loadLeavingGroup(id) {
+            report.commits += try handleWhileLeaving(leaving, message, entryID: entry.id) ? 1 : 0
+            return .acknowledge
+        }
         guard stored.conversation.active, stored.sealedState != nil else { return try drop(&report) }
         var loaded = try loadGroup(id)
+        if loaded.group.isPendingCommit(message) {
+            // Our own Commit, left pending by a crash or a lost answer, in the relay's order:
+            // it won the epoch. Merge it; its Welcome goes out with the next maintenance.
+            try mergePendingCommit(&loaded, processedEntry: entry.id)
+            report.commits += 1
+            return .acknowledge
+        }
         let previousEpoch = loaded.group.epochNumber
         let result: ProcessedMessage
         do {
@@ -190,9 +212,9 @@ extension LetterlockClient {
             if case .remove(let remove) = proposal.proposal, case .member(let senderLeaf) = proposal.sender {
                 let members = Self.memberDevices(loaded.group)
                 if let from = members.first(where: { $0.leaf == senderLeaf }), let target = members.first(where: { $0.leaf == remove.removed }),
-                    from.account == target.account
+                    from.account == target.account, target.account != identity.accountID
                 {
-                    autoCommit.insert(id)  // a member leaving: commit it for them
+                    autoCommit.insert(id)  // a member leaving: commit it for them (never our own account's leave)
                 }
             }
             return .acknowledge
@@ -208,60 +230,132 @@ extension LetterlockClient {
             updated.tokens = updated.tokens.filter { members.contains($0.key) }
             // Messages we sent in the previous epoch may have reached the relay after this
             // Commit: the others can no longer read them. Re-send them in the new epoch.
-            let resend = try store.outbox(id).filter { $0.epoch == previousEpoch && $0.attempts < conversationSettings.resendLimit }
+            let resend = try store.outbox(id).filter { $0.epoch == previousEpoch && !$0.failed }
             try store.apply(.init(conversation: updated, processedEntry: entry.id, outboxPruneBelow: (id, previousEpoch)))
-            if !resend.isEmpty { try? await self.resend(resend, in: id) }
+            if !resend.isEmpty {
+                // A failed delivery leaves them pending: ``retryUndelivered(_:)`` sends them later.
+                if let failed = try? await self.resend(resend, in: id, afterCommit: true) { report.undelivered += failed }
+            }
             return .acknowledge
         }
     }
 
-    /// Joins a group from a Welcome addressed to one of our stored KeyPackages; nil when it is
-    /// for none of them (or for a group we are already in).
-    func join(_ welcome: Welcome, entryID: Int64) throws -> String? {
+    /// A group opened from a Welcome, not yet saved.
+    struct OpenedWelcome {
+        var group: MLSGroup
+        /// The stored KeyPackage the Welcome was for (deleted when the join is saved).
+        var keyPackageReference: Data
+        /// The account whose device signed the GroupInfo (the member that added us).
+        var signerAccount: String
+    }
+
+    /// Opens a Welcome addressed to one of our stored KeyPackages (RFC 9420 §12.4.3.1), without
+    /// saving anything. Beyond the MLS checks (tree, leaf signatures, GroupInfo signature and
+    /// confirmation tag), the GroupInfo's signer must be a device the key directory lists for
+    /// the account its credential names, with the same signature key: a Welcome from a key the
+    /// directory does not list, or from a blocked account, is refused (nil). Nil too when it is
+    /// for none of our KeyPackages or does not open; a transient relay error is thrown.
+    func openWelcome(_ welcome: Welcome) async throws -> OpenedWelcome? {
         guard let stored = try welcome.secrets.lazy.compactMap({ try self.store.storedKeyPackage(reference: Data($0.newMember)) }).first else {
             return nil
         }
         let crypto = try CryptoSuite(CipherSuite(rawValue: stored.cipherSuite))
         let keys = try keyPackageKeys(stored, crypto: crypto)
         guard let keyPackage = try? KeyPackageIn(wireBytes: Array(stored.keyPackage)),
-            let group = try? MLSGroup(joining: welcome, keyPackage: keyPackage, privateKeys: keys, configuration: mlsConfiguration())
+            let group = try? MLSGroup(joining: welcome, keyPackage: keyPackage, privateKeys: keys, configuration: mlsConfiguration()),
+            // The join verified the GroupInfo's signature with the signer's leaf; which leaf
+            // that is sits inside the encrypted GroupInfo (our groups use no PSKs).
+            let secrets = try? welcome.decryptGroupSecrets(keyPackageRef: Array(stored.reference), initKey: keys.initKey, crypto: crypto),
+            let groupInfo = try? welcome.decryptGroupInfo(joinerSecret: secrets.joinerSecret, pskSecret: nil, crypto: crypto),
+            let signer = group.members.first(where: { $0.leafIndex == groupInfo.signer }),
+            let named = LetterlockIdentity(credential: signer.credential)
         else { return nil }
-        let id = Self.hex(group.groupID)
+        let account = Self.hex(named.accountID)
+        let device = Self.hex(named.deviceID)
+        guard try !store.isBlocked(account) else { return nil }
+        let directory: DeviceListResponse
+        do {
+            directory = try await relay.devices(of: account)
+        } catch let error as RelayClientError where !error.isTransient {
+            return nil  // no such account
+        }
+        guard directory.devices.contains(where: { $0.deviceID == device && Array($0.publicKey) == signer.signatureKey }) else { return nil }
+        return OpenedWelcome(group: group, keyPackageReference: stored.reference, signerAccount: account)
+    }
+
+    /// Joins a group from a Welcome (``openWelcome(_:)``) and saves it; nil when the Welcome is
+    /// refused or is for a group we are already in.
+    func join(_ welcome: Welcome, entryID: Int64?) async throws -> String? {
+        guard let opened = try await openWelcome(welcome) else { return nil }
+        let id = Self.hex(opened.group.groupID)
         if let existing = try store.storedConversation(id), existing.conversation.active { return nil }
         let conversation = Conversation(
-            id: id, kind: .group, name: nil, peerAccount: nil, members: [], epoch: group.epochNumber, active: true, createdAt: now())
+            id: id, kind: .group, name: nil, peerAccount: nil, members: [], epoch: opened.group.epochNumber, active: true, createdAt: now())
         let record = try record(
             LoadedGroup(
-                stored: .init(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0), group: group))
+                stored: .init(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0),
+                group: opened.group))
         // The init key is deleted with the join (RFC 9420 §16.8), in the same transaction.
-        try store.apply(.init(conversation: record, processedEntry: entryID, consumedKeyPackage: stored.reference))
+        try store.apply(.init(conversation: record, processedEntry: entryID, consumedKeyPackage: opened.keyPackageReference))
         return id
     }
 
     /// Re-encrypts outbox messages in the current epoch and sends them again.
-    func resend(_ items: [DeviceStore.OutboxItem], in conversationID: String) async throws {
+    ///
+    /// `afterCommit`: they are re-sent because a Commit may have made their last encryption
+    /// unreadable; each such re-send counts, and a message past
+    /// ``ConversationConfiguration/resendLimit`` is marked failed instead and returned (its
+    /// history entry), never dropped silently. The new encryptions are saved as pending before
+    /// they are sent, so a failed send is retried by ``retryUndelivered(_:)``.
+    @discardableResult
+    func resend(_ items: [DeviceStore.OutboxItem], in conversationID: String, afterCommit: Bool) async throws -> [ConversationEntry] {
         var loaded = try loadGroup(conversationID)
+        // Before anything changes: a 1:1 chat still waiting for its accept keeps them pending.
+        let recipients = try recipients(loaded.group, loaded.stored)
         var ciphertexts: [MLSMessage] = []
         var updated: [DeviceStore.OutboxItem] = []
+        var failed: [DeviceStore.OutboxItem] = []
         for item in items {
+            var next = item
+            if afterCommit && !item.pending {
+                guard item.attempts < conversationSettings.resendLimit else {
+                    next.failed = true
+                    failed.append(next)
+                    continue
+                }
+                next.attempts += 1
+            }
             let plaintext = try sealer.open(item.sealedPlaintext, context: "outbox " + conversationID + " " + item.messageID)
             ciphertexts.append(try loaded.group.encrypt(plaintext))
-            var next = item
             next.epoch = loaded.group.epochNumber
-            next.attempts = max(0, item.attempts) + 1
+            next.pending = true
             updated.append(next)
         }
         let stored = try record(loaded)
-        try store.apply(.init(conversation: stored, outboxInsert: updated))
-        let recipients = try recipients(loaded.group, stored)
-        for ciphertext in ciphertexts { try await deliver(ciphertext, to: recipients) }
+        try store.apply(.init(conversation: stored, outboxInsert: updated + failed))
+        for ciphertext in ciphertexts { try await deliverToMembers(ciphertext, loaded.group, to: recipients) }
+        try store.apply(.init(outboxInsert: updated.map { item in
+            var sent = item
+            sent.pending = false
+            return sent
+        }))
+        return try failed.compactMap { try store.conversationEntry(groupID: conversationID, messageID: $0.messageID) }
     }
 
-    /// Sends again what a failed send left in the outbox (attempts -1).
+    /// Sends again what a failed send (or a 1:1 chat waiting for its accept) left pending.
     func retryUndelivered(_ conversationID: String) async throws {
-        let pending = try store.outbox(conversationID).filter { $0.attempts < 0 }
+        let pending = try store.outbox(conversationID).filter { $0.pending && !$0.failed }
         guard !pending.isEmpty else { return }
-        try await resend(pending, in: conversationID)
+        try await resend(pending, in: conversationID, afterCommit: false)
+    }
+
+    /// Messages of ours whose re-sending gave up (``ConversationReport/undelivered``), oldest
+    /// first, until ``dismissUndelivered(_:)``.
+    public func undeliveredMessages() throws -> [ConversationEntry] { try store.failedOutboxEntries() }
+
+    /// Forgets reported undelivered messages (after the user was shown them).
+    public func dismissUndelivered(_ entries: [ConversationEntry]) throws {
+        try store.apply(.init(outboxDelete: entries.map { ($0.conversationID, $0.messageID) }))
     }
 
     /// A device newly linked to this account joins its groups: any device the relay lists for

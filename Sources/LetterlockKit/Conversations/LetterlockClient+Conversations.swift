@@ -103,21 +103,13 @@ extension LetterlockClient {
 
     /// Leaves a conversation: sends Remove proposals for every device of this account (a
     /// member cannot commit its own removal, RFC 9420 §12.2; the other members commit them on
-    /// receipt), then forgets the group state on this device.
+    /// receipt). The conversation is inactive at once; the group state is kept, reading only
+    /// Commits, until one removes this device: if another member's Commit wins the epoch first
+    /// (the proposals lapse with it), ``receive()`` proposes again in the new epoch.
     public func leave(_ conversationID: String) async throws {
+        try await resumeInterruptedCommit(conversationID)
         var loaded = try loadGroup(conversationID)
-        let recipients = try recipients(loaded.group, loaded.stored)
-        var proposals: [MLSMessage] = []
-        let own = Self.memberDevices(loaded.group).filter { $0.account == identity.accountID }
-        // Our own leaf last: proposals from a member are only valid while it is in the tree.
-        for member in own.sorted(by: { ($0.device == identity.deviceID ? 1 : 0) < ($1.device == identity.deviceID ? 1 : 0) }) {
-            proposals.append(try loaded.group.propose(.remove(Remove(removed: member.leaf)), encrypted: true))
-        }
-        for proposal in proposals { try await deliver(proposal, to: recipients) }
-        var stored = loaded.stored
-        stored.conversation.active = false
-        stored.sealedState = nil
-        try store.apply(.init(conversation: stored))
+        try await proposeOwnRemoval(&loaded)
     }
 
     /// Renames a group. The name travels only inside the group (a `rename` application message).
@@ -172,8 +164,11 @@ extension LetterlockClient {
     /// outbox copy are saved *before* the send, so a key is never used twice and a message
     /// that fails to go out is retried by ``receive()``.
     @discardableResult
-    func send(_ message: ConversationMessage, in conversationID: String) async throws -> ConversationEntry {
-        try await selfUpdateIfDue(conversationID)
+    func send(_ message: ConversationMessage, in conversationID: String, maintenance: Bool = true) async throws -> ConversationEntry {
+        if maintenance {
+            try await resumeInterruptedCommit(conversationID)
+            try await selfUpdateIfDue(conversationID)
+        }
         var loaded = try loadGroup(conversationID)
         let plaintext = try message.encoded()
         let ciphertext = try loaded.group.encrypt(plaintext)
@@ -188,15 +183,23 @@ extension LetterlockClient {
             sentAt: Date(timeIntervalSince1970: TimeInterval(message.sentAt)), receivedAt: now(), outgoing: true)
         let outbox = DeviceStore.OutboxItem(
             groupID: conversationID, messageID: message.id, epoch: loaded.group.epochNumber,
-            sealedPlaintext: try sealer.seal(plaintext, context: "outbox " + conversationID + " " + message.id), attempts: -1)
+            sealedPlaintext: try sealer.seal(plaintext, context: "outbox " + conversationID + " " + message.id), attempts: 0, pending: true)
         try store.apply(
             .init(
                 conversation: stored, message: message.kind == .info ? nil : entry,
                 sealedManifest: try message.file.map { try sealer.seal(Array($0), context: "file " + conversationID + " " + message.id) },
                 outboxInsert: [outbox]))
-        try await deliver(ciphertext, to: try recipients(loaded.group, stored))
+        let recipients: [(deviceID: String, token: Data)]
+        do {
+            recipients = try self.recipients(loaded.group, stored)
+        } catch let error as ConversationError where error == .missingDeliveryToken && stored.conversation.kind == .direct {
+            // The other side has not accepted our request (or its card is on the way): the
+            // message waits in the outbox (pending) for ``retryUndelivered(_:)``.
+            return entry
+        }
+        try await deliverToMembers(ciphertext, loaded.group, to: recipients)
         var sent = outbox
-        sent.attempts = 0
+        sent.pending = false
         try store.apply(.init(outboxInsert: [sent]))
         return entry
     }
@@ -208,7 +211,10 @@ extension LetterlockClient {
     /// ``ConversationConfiguration/selfUpdateAfterSeconds`` passed since its last path.
     func selfUpdateIfDue(_ conversationID: String) async throws {
         let settings = conversationSettings
-        let stored = try loadGroup(conversationID).stored
+        let loaded = try loadGroup(conversationID)
+        let stored = loaded.stored
+        // A 1:1 chat waiting for the other side's accept cannot commit (they cannot be reached).
+        guard (try? recipients(loaded.group, stored)) != nil else { return }
         let age = Int64(now().timeIntervalSince(stored.lastUpdateAt))
         guard stored.messagesSinceUpdate >= settings.selfUpdateAfterMessages || age >= settings.selfUpdateAfterSeconds else { return }
         try await selfUpdate(conversationID)
@@ -219,45 +225,31 @@ extension LetterlockClient {
         _ = try await commit(in: conversationID) { _ in CommitOptions(includePath: true, encrypted: true) }
     }
 
-    /// Builds a Commit with `build` on the current state, sends it to the current members, and
-    /// merges it once the relay accepted it. On `commit_conflict` (another member's Commit won
-    /// the epoch, docs/relay.md) it discards ours, catches up (processing the winner), and
-    /// builds again on the new epoch; `build` returning nil means nothing is left to do. Added
-    /// devices get the Welcome after the merge. Returns the merged summary.
+    /// Builds a Commit with `build` on the current state, saves the group with the Commit
+    /// pending, sends the Commit to the current members (and this device), and merges it once
+    /// the relay accepted it. On `commit_conflict` (another member's Commit won the epoch,
+    /// docs/relay.md) it discards ours, catches up (processing the winner), and builds again on
+    /// the new epoch; `build` returning nil means nothing is left to do. Added devices get the
+    /// Welcome, and the group the `info` message, after the merge. A crash at any step is
+    /// finished by the next ``receive()`` (`LetterlockClient+CommitRecovery.swift`). Returns the
+    /// merged summary.
     func commit(in conversationID: String, build: (MLSGroup) throws -> CommitOptions?) async throws -> CommitSummary? {
+        try await resumeInterruptedCommit(conversationID)
         for _ in 0...conversationSettings.conflictRetries {
             var loaded = try loadGroup(conversationID)
             guard let options = try build(loaded.group) else { return nil }
-            // The relay orders commits per recipient device (docs/relay.md, commit ordering):
-            // a Commit goes to every member device, this one included, so that two members
-            // committing in the same epoch always share a recipient and the second gets the
-            // conflict. Our own copy comes back for an epoch we have left and is dropped.
-            guard let ownToken = deliveryToken else { throw ConversationError.missingDeliveryToken }
-            let recipients = try recipients(loaded.group, loaded.stored) + [(deviceID: identity.deviceID, token: ownToken)]
-            let created = try loaded.group.commit(options)
-            do {
-                try await deliver(created.commit, to: recipients)
-            } catch let error as RelayClientError where error == .commitConflict || error.code == "commit_epoch_ahead" {
+            guard deliveryToken != nil else { throw ConversationError.missingDeliveryToken }
+            _ = try recipients(loaded.group, loaded.stored)  // fail before committing when a member is unreachable
+            _ = try loaded.group.commit(options)
+            try store.apply(.init(conversation: try record(loaded)))
+            try conversationSettings.interruption?(.pendingCommitSaved)
+            switch try await sendPendingCommit(&loaded) {
+            case .merged(let summary):
+                try await sendPendingWelcomes(conversationID)
+                return summary
+            case .lost, nil:
                 _ = try await receiveConversations(allowCommits: false)
-                continue
             }
-            let summary = try loaded.group.mergePendingCommit()
-            var stored = try record(loaded)
-            if summary.hadPath {
-                stored.lastUpdateAt = now()
-                stored.messagesSinceUpdate = 0
-            }
-            // Our earlier messages went out before this Commit reached the relay: readable.
-            try store.apply(.init(conversation: stored, outboxPruneBelow: (conversationID, loaded.group.epochNumber)))
-            if let welcome = created.welcome {
-                let newDevices = try summary.added.compactMap { member -> (deviceID: String, token: Data)? in
-                    guard let named = LetterlockIdentity(credential: member.credential) else { return nil }
-                    guard let token = try token(for: Self.hex(named.accountID), in: stored) else { throw ConversationError.missingDeliveryToken }
-                    return (Self.hex(named.deviceID), token)
-                }
-                try await deliver(welcome, to: newDevices)
-            }
-            return summary
         }
         throw ConversationError.conflictRetriesExhausted
     }
@@ -273,15 +265,14 @@ extension LetterlockClient {
             if accounts.contains(where: { $0 != identity.accountID }) { throw ConversationError.noKeyPackage }
             return
         }
-        let summary = try await commit(in: conversationID) { group in
+        // The merge of a Commit with adds sends the Welcome and the group's `info`.
+        _ = try await commit(in: conversationID) { group in
             let inTree = Set(Self.memberDevices(group).map(\.device))
             let remaining = packages.filter { package in
                 LetterlockIdentity(credential: package.leafNode.credential).map { !inTree.contains(Self.hex($0.deviceID)) } ?? false
             }
             return remaining.isEmpty ? nil : CommitOptions(adding: remaining, encrypted: true)
         }
-        guard summary != nil else { return }
-        try await sendInfo(conversationID)
     }
 
     /// The `info` message: kind, name, and the tokens of every member account this device knows.
@@ -292,26 +283,33 @@ extension LetterlockClient {
             if let token = try token(for: account, in: loaded.stored) { tokens[account] = token }
         }
         let c = loaded.stored.conversation
+        // Sent as part of finishing a Commit: no maintenance (no self-update, no resumption) first.
         try await send(
             ConversationMessage(kind: .info, sentAt: Int64(now().timeIntervalSince1970), name: c.name, conversation: c.kind, tokens: tokens),
-            in: conversationID)
+            in: conversationID, maintenance: false)
     }
 
     /// A new empty group with only this device, saved.
     func createGroup(kind: ConversationKind, name: String?, peer: String?) throws -> String {
-        let crypto = try CryptoSuite(conversationSuite)
-        let bundle = try KeyPackageBundle(crypto: crypto, identity: try mlsIdentity(), signatureKey: try mlsSigner(crypto), now: UInt64(now().timeIntervalSince1970))
-        var random = SystemRandomNumberGenerator()
-        let groupID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let group = try MLSGroup(
-            creating: groupID, cipherSuite: conversationSuite, leafNode: bundle.keyPackage.leafNode, encryptionKey: bundle.privateKeys.encryptionKey,
-            signer: bundle.privateKeys.signatureKey, configuration: mlsConfiguration())
-        let id = Self.hex(groupID)
+        let group = try newGroup()
+        let id = Self.hex(group.groupID)
         let conversation = Conversation(
             id: id, kind: kind, name: name, peerAccount: peer, members: [identity.accountID], epoch: 0, active: true, createdAt: now())
         let stored = DeviceStore.StoredConversation(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0)
         try store.apply(.init(conversation: try record(LoadedGroup(stored: stored, group: group))))
         return id
+    }
+
+    /// A new MLS group (random 16-byte id) with only this device, in memory.
+    func newGroup() throws -> MLSGroup {
+        let crypto = try CryptoSuite(conversationSuite)
+        let bundle = try KeyPackageBundle(
+            crypto: crypto, identity: try mlsIdentity(), signatureKey: try mlsSigner(crypto), now: UInt64(now().timeIntervalSince1970))
+        var random = SystemRandomNumberGenerator()
+        let groupID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+        return try MLSGroup(
+            creating: groupID, cipherSuite: conversationSuite, leafNode: bundle.keyPackage.leafNode, encryptionKey: bundle.privateKeys.encryptionKey,
+            signer: bundle.privateKeys.signatureKey, configuration: mlsConfiguration())
     }
 
     /// An accepted contact's account (we hold their delivery token).

@@ -32,6 +32,17 @@ extension CryptoSuite {
         combined.withUnsafeBytes { raw in Array(raw[nonceCount...]) }
     }
 
+    /// Ciphertexts up to this size are opened through ``combined(nonce:ciphertext:)``.
+    private static let smallOpenLimit = 4096
+
+    /// `nonce || ciphertext` (the ciphertext ending in its tag) as one `Data`.
+    private static func combined(nonce: [UInt8], ciphertext: [UInt8]) -> Data {
+        var combined = Data(capacity: nonce.count + ciphertext.count)
+        combined.append(contentsOf: nonce)
+        combined.append(contentsOf: ciphertext)
+        return combined
+    }
+
     /// `AEAD.Open(key, nonce, aad, ciphertext)`.
     /// - Throws: ``MLSCryptoError/decryptionFailed`` when the tag does not verify or the input is too short.
     public func open(key: Secret, nonce: [UInt8], aad: [UInt8], ciphertext: [UInt8]) throws(MLSCryptoError) -> [UInt8] {
@@ -42,8 +53,16 @@ extension CryptoSuite {
         do {
             switch aead {
             case .aes128GCM, .aes256GCM:
-                let box = try AES.GCM.SealedBox(
-                    nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext[..<split], tag: ciphertext[split...])
+                // SealedBox(nonce:ciphertext:tag:) appends generically (about a microsecond per
+                // message in perf), while SealedBox(combined:) copies its Data argument once more.
+                // Small messages take the second (two short copies); large ones the first (one
+                // copy of the payload).
+                let box: AES.GCM.SealedBox
+                if ciphertext.count <= Self.smallOpenLimit {
+                    box = try AES.GCM.SealedBox(combined: Self.combined(nonce: nonce, ciphertext: ciphertext))
+                } else {
+                    box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext[..<split], tag: ciphertext[split...])
+                }
                 return Array(try AES.GCM.open(box, using: key.symmetricKey, authenticating: aad))
             case .chaCha20Poly1305:
                 let box = try ChaChaPoly.SealedBox(

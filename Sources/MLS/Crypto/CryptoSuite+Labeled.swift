@@ -51,39 +51,8 @@ extension CryptoSuite {
             throw .invalidArgument("ExpandWithLabel input size")
         }
         guard length <= 255 * hashLength else { throw .invalidArgument("KDF output length") }
-        // KDFLabel is built in a stack buffer: no heap allocation for the info on this hot path.
-        let infoCount = 2 + WireWriter.varintLengthSize(Self.labelPrefix.count + label.count) + Self.labelPrefix.count + label.count
-            + WireWriter.varintLengthSize(context.count) + context.count
-        let hash = hash
-        return withUnsafeTemporaryAllocation(byteCount: infoCount, alignment: 1) { buffer in
-            var offset = 0
-            func put(_ byte: UInt8) {
-                buffer[offset] = byte
-                offset += 1
-            }
-            func putLength(_ length: Int) {
-                switch length {
-                case 0...0x3f:
-                    put(UInt8(length))
-                case 0x40...0x3fff:
-                    put(0x40 | UInt8(length >> 8))
-                    put(UInt8(truncatingIfNeeded: length))
-                default:
-                    put(0x80 | UInt8(truncatingIfNeeded: length >> 24))
-                    put(UInt8(truncatingIfNeeded: length >> 16))
-                    put(UInt8(truncatingIfNeeded: length >> 8))
-                    put(UInt8(truncatingIfNeeded: length))
-                }
-            }
-            put(UInt8(length >> 8))
-            put(UInt8(length & 0xff))
-            putLength(Self.labelPrefix.count + label.count)
-            for byte in Self.labelPrefix { put(byte) }
-            for byte in label { put(byte) }
-            putLength(context.count)
-            for byte in context { put(byte) }
-            return CryptoSuite.uncheckedExpand(hash, prk: secret.symmetricKey, info: UnsafeRawBufferPointer(buffer), length: length)
-        }
+        let expander = KeyedExpander(hash, secret: secret)
+        return context.withUnsafeBytes { expander.expandWithLabel(label: label, context: $0, length: length) }
     }
 
     /// `DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh)`.

@@ -103,19 +103,35 @@ extension HPKEKEM {
         case .dhkemP521: order = Self.p521Order
         default: return false
         }
-        guard candidate.count == order.count, candidate.contains(where: { $0 != 0 }) else { return false }
-        for (c, n) in zip(candidate, order) where c != n {
-            return c < n
+        return Self.isScalar(candidate, inRangeBelow: order)
+    }
+
+    /// Whether the big-endian `candidate` is non-zero and below the big-endian `order`, in time
+    /// that depends only on the length (review L5: the candidate is a private key; the earlier
+    /// version returned at the first differing byte). Computes the borrow out of
+    /// `candidate - order` over every byte, and ORs every byte for the non-zero check.
+    static func isScalar(_ candidate: [UInt8], inRangeBelow order: [UInt8]) -> Bool {
+        guard candidate.count == order.count else { return false }
+        var borrow: UInt16 = 0
+        var any: UInt8 = 0
+        var index = candidate.count
+        while index > 0 {
+            index -= 1
+            let difference = UInt16(candidate[index]) &- UInt16(order[index]) &- borrow
+            borrow = (difference >> 8) & 1
+            any |= candidate[index]
         }
-        return false  // equal to the order
+        // Both are 0 or 1: combine without a data-dependent branch.
+        let nonZero = (UInt16(any) &+ 0xff) >> 8
+        return (borrow & nonZero) == 1
     }
 
     // Group orders (SEC 2 / FIPS 186-5), big-endian, Nsk bytes long.
-    private static let p256Order: [UInt8] = hexBytes(
+    static let p256Order: [UInt8] = hexBytes(
         "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551")
-    private static let p384Order: [UInt8] = hexBytes(
+    static let p384Order: [UInt8] = hexBytes(
         "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973")
-    private static let p521Order: [UInt8] = hexBytes(
+    static let p521Order: [UInt8] = hexBytes(
         "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409"
     )
 
@@ -130,6 +146,13 @@ extension HPKEKEM {
 /// Best-effort wiping of temporary buffers that held secrets.
 enum Zeroize {
     static func bytes(_ buffer: inout [UInt8]) {
+        buffer.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            memset(base, 0, raw.count)
+        }
+    }
+
+    static func words(_ buffer: inout [UInt64]) {
         buffer.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             memset(base, 0, raw.count)

@@ -2,49 +2,100 @@
 /// DeriveKeyPair (draft-ietf-hpke-pq, `SHAKE256.LabeledDerive`). swift-crypto uses SHAKE
 /// internally but does not expose it.
 ///
-/// Not a hot path (one call per derived key pair), so written for clarity: Keccak-f[1600] over
-/// 25 little-endian lanes, rate 136 bytes, domain suffix 0x1F.
-enum SHAKE256 {
+/// A sponge: ``absorb(_:)`` input, then ``squeeze(count:)`` output. Keccak-f[1600] over 25
+/// little-endian lanes, rate 136 bytes, domain suffix 0x1F. Not a hot path (one call per derived
+/// key pair), so written for clarity.
+///
+/// Review L5: the input is key material (DeriveKeyPair's ikm, a path or init secret), and the
+/// sponge state, the partial input block and Keccak's scratch lanes all hold values derived from
+/// it. ``wipe()`` zeroes every one of them; ``hash(_:outputByteCount:)`` wipes before returning.
+struct SHAKE256 {
     static let rate = 136
 
-    /// `outputByteCount` bytes of SHAKE256(`input`).
-    static func hash(_ input: [UInt8], outputByteCount: Int) -> [UInt8] {
-        var state = [UInt64](repeating: 0, count: 25)
-        // Absorb: full blocks, then the final padded block.
-        var offset = 0
-        while input.count - offset >= rate {
-            absorb(input[offset..<(offset + rate)], into: &state)
-            keccakF1600(&state)
-            offset += rate
-        }
-        var last = [UInt8](repeating: 0, count: rate)
-        let tail = input.count - offset
-        for index in 0..<tail { last[index] = input[offset + index] }
-        last[tail] ^= 0x1f
-        last[rate - 1] ^= 0x80
-        absorb(last[...], into: &state)
-        keccakF1600(&state)
-        // Squeeze.
-        var output: [UInt8] = []
-        output.reserveCapacity(outputByteCount)
-        while true {
-            for index in 0..<rate {
-                if output.count == outputByteCount { return output }
-                output.append(UInt8(truncatingIfNeeded: state[index / 8] >> UInt64(8 * (index % 8))))
+    /// The 25 lanes of the Keccak state.
+    private(set) var lanes = [UInt64](repeating: 0, count: 25)
+    /// Input bytes not yet absorbed (fewer than a block), then the squeeze position.
+    private var block = [UInt8](repeating: 0, count: SHAKE256.rate)
+    private var blockCount = 0
+    private var squeezing = false
+    /// Keccak-f's B and C arrays, kept here so they are allocated once and wiped with the rest.
+    private var scratch = [UInt64](repeating: 0, count: 30)
+
+    init() {}
+
+    /// Absorbs `input`. - Precondition: nothing was squeezed yet.
+    mutating func absorb(_ input: some Collection<UInt8>) {
+        precondition(!squeezing, "SHAKE256: absorb after squeeze")
+        for byte in input {
+            block[blockCount] = byte
+            blockCount += 1
+            if blockCount == Self.rate {
+                absorbBlock()
+                blockCount = 0
             }
-            keccakF1600(&state)
         }
     }
 
-    private static func absorb(_ block: ArraySlice<UInt8>, into state: inout [UInt64]) {
-        let base = block.startIndex
-        for lane in 0..<(rate / 8) {
+    /// The next `count` bytes of output (pads and switches to squeezing on the first call).
+    mutating func squeeze(count: Int) -> [UInt8] {
+        if !squeezing {
+            // pad10*1 with the SHAKE domain bits 1111: 0x1F after the message, 0x80 at the block's end.
+            for index in blockCount..<Self.rate { block[index] = 0 }
+            block[blockCount] ^= 0x1f
+            block[Self.rate - 1] ^= 0x80
+            absorbBlock()
+            squeezing = true
+            blockCount = 0  // bytes of the current output block already handed out
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(count)
+        while output.count < count {
+            if blockCount == Self.rate {
+                permute()
+                blockCount = 0
+            }
+            output.append(UInt8(truncatingIfNeeded: lanes[blockCount / 8] >> UInt64(8 * (blockCount % 8))))
+            blockCount += 1
+        }
+        return output
+    }
+
+    /// Zeroes the state, the buffered input and Keccak's scratch lanes; the sponge is then back at
+    /// its initial state (ready to absorb again).
+    mutating func wipe() {
+        Zeroize.words(&lanes)
+        Zeroize.bytes(&block)
+        Zeroize.words(&scratch)
+        blockCount = 0
+        squeezing = false
+    }
+
+    /// Whether no state, buffered input or scratch value is left (for tests).
+    var isWiped: Bool {
+        lanes.allSatisfy { $0 == 0 } && block.allSatisfy { $0 == 0 } && scratch.allSatisfy { $0 == 0 } && blockCount == 0
+    }
+
+    /// `outputByteCount` bytes of SHAKE256(`input`), with the sponge wiped afterwards.
+    static func hash(_ input: [UInt8], outputByteCount: Int) -> [UInt8] {
+        var sponge = SHAKE256()
+        defer { sponge.wipe() }
+        sponge.absorb(input)
+        return sponge.squeeze(count: outputByteCount)
+    }
+
+    private mutating func absorbBlock() {
+        for lane in 0..<(Self.rate / 8) {
             var value: UInt64 = 0
             for byte in 0..<8 {
-                value |= UInt64(block[base + lane * 8 + byte]) << UInt64(8 * byte)
+                value |= UInt64(block[lane * 8 + byte]) << UInt64(8 * byte)
             }
-            state[lane] ^= value
+            lanes[lane] ^= value
         }
+        permute()
+    }
+
+    private mutating func permute() {
+        Self.keccakF1600(&lanes, scratch: &scratch)
     }
 
     private static let roundConstants: [UInt64] = [
@@ -66,25 +117,24 @@ enum SHAKE256 {
         shift == 0 ? value : (value << shift) | (value >> (64 - shift))
     }
 
-    /// Keccak-f[1600]: 24 rounds of θ, ρ, π, χ, ι (FIPS 202 §3.3).
-    static func keccakF1600(_ a: inout [UInt64]) {
-        var b = [UInt64](repeating: 0, count: 25)
-        var c = [UInt64](repeating: 0, count: 5)
+    /// Keccak-f[1600]: 24 rounds of θ, ρ, π, χ, ι (FIPS 202 §3.3). `scratch` holds B (0..<25)
+    /// and C (25..<30).
+    static func keccakF1600(_ a: inout [UInt64], scratch s: inout [UInt64]) {
         for round in 0..<24 {
-            for x in 0..<5 { c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] }
+            for x in 0..<5 { s[25 + x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] }
             for x in 0..<5 {
-                let d = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1)
+                let d = s[25 + (x + 4) % 5] ^ rotl(s[25 + (x + 1) % 5], 1)
                 for y in 0..<5 { a[x + 5 * y] ^= d }
             }
             // ρ and π: B[y, 2x + 3y] = rot(A[x, y], r[x, y]).
             for x in 0..<5 {
                 for y in 0..<5 {
-                    b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], rotations[x + 5 * y])
+                    s[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], rotations[x + 5 * y])
                 }
             }
             for x in 0..<5 {
                 for y in 0..<5 {
-                    a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y])
+                    a[x + 5 * y] = s[x + 5 * y] ^ (~s[(x + 1) % 5 + 5 * y] & s[(x + 2) % 5 + 5 * y])
                 }
             }
             a[0] ^= roundConstants[round]

@@ -35,11 +35,16 @@ extension MLSGroup {
 
     /// Sends a proposal of this member (§12.1) as a PublicMessage or, when `encrypted`, a
     /// PrivateMessage, and caches it so this member's next Commit covers it by reference.
-    /// Update proposals are not offered: this member updates through a Commit with a path
-    /// (``commit(_:)`` with ``CommitOptions/includePath``).
+    /// Updates go through ``proposeUpdate(encrypted:)``, which makes the new leaf and keeps its
+    /// private key (an Update passed here throws ``MLSGroupError/invalidArgument``).
     public mutating func propose(_ proposal: Proposal, encrypted: Bool = false) throws(MLSGroupError) -> MLSMessage {
         try requireActive()
         if case .update = proposal { throw .invalidArgument }
+        return try sendProposal(proposal, encrypted: encrypted)
+    }
+
+    /// Signs, seals and caches one of our proposals, checked as a receiver would check it.
+    mutating func sendProposal(_ proposal: Proposal, encrypted: Bool) throws(MLSGroupError) -> MLSMessage {
         try checkProposalOnItsOwn(proposal, sender: .member(leafIndex: epoch.ourLeaf))
         let wireFormat: MLSWireFormat = encrypted ? .privateMessage : .publicMessage
         let content = FramedContent(

@@ -30,7 +30,7 @@ extension MLSGroup {
         byValue += options.psks.map { .preSharedKey(PreSharedKey(psk: $0)) }
         let ownList = byValue.map { ResolvedProposal(proposal: $0, sender: us) }
         // L3: joiners cannot know this group's resumption PSKs.
-        if !options.adding.isEmpty, options.psks.contains(where: { $0.isResumption(of: groupID) }) {
+        if !options.adding.isEmpty, options.psks.contains(where: { $0.isResumption(of: groupID) && $0 != resumptionLink?.id }) {
             throw .resumptionPSKWithAdds
         }
 
@@ -79,7 +79,7 @@ extension MLSGroup {
             } catch {
                 throw .treeKEM(error)
             }
-            try checkSignatureKeyUnique(ofLeaf: ourLeaf, in: applied.tree)
+            try checkSignatureKeyUnique(ofLeaf: ourLeaf, in: applied.tree, previousKey: oldLeaf.signatureKey)
         } else {
             privateState.prune(to: applied.tree)
             commitSecret = Secret(zeros: crypto.hashLength)
@@ -119,7 +119,7 @@ extension MLSGroup {
             committer: ourLeaf, epoch: newContext.epoch, added: applied.added.map(\.member), removed: applied.removed, updated: applied.updated,
             hadPath: path != nil, isExternalJoin: false, newExtensions: applied.extensionsReplaced ? applied.extensions : nil, psks: applied.psks,
             reInit: applied.reInit, removedUs: false)
-        pendingCommit = PendingCommit(next: next.state, summary: summary, reInit: applied.reInit, welcome: welcome)
+        pendingCommit = PendingCommit(message: message, next: next.state, summary: summary, reInit: applied.reInit, welcome: welcome)
         return CreatedCommit(commit: message, welcome: welcome, summary: summary, droppedProposals: dropped)
     }
 
@@ -145,6 +145,20 @@ extension MLSGroup {
     /// stays in its epoch, with the proposals it had received.
     public mutating func discardPendingCommit() {
         pendingCommit = nil
+    }
+
+    /// Our pending Commit as it was sent (nil when none is pending). After a restart, send it
+    /// again to the same recipients: the Delivery Service accepts the very same Commit again
+    /// (then ``mergePendingCommit()``) or answers that another Commit won the epoch (then
+    /// ``discardPendingCommit()``).
+    public var pendingCommitMessage: MLSMessage? { pendingCommit?.message }
+
+    /// Whether `message` is our pending Commit coming back from the Delivery Service (its
+    /// bytes are those we sent): seeing it in the epoch's order means the Commit won the
+    /// epoch, so the caller merges it. ``process(_:)`` refuses it with ``MLSGroupError/ownCommit``.
+    public func isPendingCommit(_ message: MLSMessage) -> Bool {
+        guard let pending = pendingCommit else { return false }
+        return pending.message == message
     }
 
     /// The GroupInfo of `state` signed by this member (§12.4.3), with the `ratchet_tree` and

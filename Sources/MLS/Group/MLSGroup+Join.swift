@@ -4,10 +4,11 @@ extension MLSGroup {
     /// Joins a group from a Welcome addressed to the KeyPackage of `bundle` (see
     /// ``init(joining:keyPackage:privateKeys:ratchetTree:configuration:)``).
     public init(
-        joining welcome: Welcome, keyPackageBundle bundle: KeyPackageBundle, ratchetTree: RatchetTreeIn? = nil, configuration: Configuration
+        joining welcome: Welcome, keyPackageBundle bundle: KeyPackageBundle, ratchetTree: RatchetTreeIn? = nil, resuming old: MLSGroup? = nil,
+        configuration: Configuration
     ) throws(MLSGroupError) {
         try self.init(
-            joining: welcome, keyPackage: bundle.keyPackage.value, privateKeys: bundle.privateKeys, ratchetTree: ratchetTree,
+            joining: welcome, keyPackage: bundle.keyPackage.value, privateKeys: bundle.privateKeys, ratchetTree: ratchetTree, resuming: old,
             configuration: configuration)
     }
 
@@ -30,8 +31,15 @@ extension MLSGroup {
     /// 8. the key schedule from the joiner secret and PSKs gives the GroupInfo's confirmation tag.
     ///
     /// Lifetimes of the tree's leaves are checked only for well-formedness (§7.3); the
-    /// configuration's credential validator sees every leaf. Welcomes naming a `reinit` or
-    /// `branch` PSK are refused (``MLSGroupError/reInitOrBranchNotSupported``).
+    /// configuration's credential validator sees every leaf.
+    ///
+    /// A Welcome naming a `reinit` or `branch` resumption PSK (§11.2, §11.3) needs the group it
+    /// resumes as `old` (else ``MLSGroupError/reInitOrBranchNotSupported``): the PSK comes from
+    /// it, and the new group must be at epoch 1 and fit it (``MLSGroupError/resumptionMismatch``):
+    /// for `reinit`, `old` is reinitialized at the PSK's epoch and the group ID, version, suite
+    /// and extensions are the ReInit's, and every old member is in the new group; for
+    /// `branch`, the version and suite are the old group's and every new member was in it
+    /// (members match by equal credentials).
     ///
     /// The caller must check that the group ID is not one of a group it is already in
     /// (§12.4.3.1: "Verify that the group_id is unique among the groups that the client is
@@ -40,7 +48,7 @@ extension MLSGroup {
     /// intended to be used only once" (§10), and `privateKeys` is taken by copy.
     public init(
         joining welcome: Welcome, keyPackage: KeyPackageIn, privateKeys: KeyPackagePrivateKeys, ratchetTree: RatchetTreeIn? = nil,
-        configuration: Configuration
+        resuming old: MLSGroup? = nil, configuration: Configuration
     ) throws(MLSGroupError) {
         let crypto: CryptoSuite
         do {
@@ -64,20 +72,28 @@ extension MLSGroup {
         }
 
         // 2. PSKs.
+        var resumption: (usage: ResumptionPSKUsage, epoch: UInt64)?
         var reInitOrBranch = 0
         var pskInputs: [KeySchedule.PSKInput] = []
         for id in groupSecrets.psks {
             guard id.nonce.count == crypto.hashLength else { throw .pskNonceLength }
-            if case .resumption(let usage, _, _) = id.kind, usage != .application { reInitOrBranch += 1 }
+            if case .resumption(let usage, _, let epoch) = id.kind, usage != .application {
+                reInitOrBranch += 1
+                resumption = (usage, epoch)
+            }
         }
         guard reInitOrBranch <= 1 else { throw .multipleReInitOrBranchPSKs }
         // §12.4.3.1 checks a reinit or branch Welcome against the old group (its last ReInit,
-        // its members); there is no API to start either, so such Welcomes are refused.
-        guard reInitOrBranch == 0 else { throw .reInitOrBranchNotSupported }
+        // its members): without it, such a Welcome is refused.
+        guard reInitOrBranch == 0 || old != nil else { throw .reInitOrBranchNotSupported }
         for id in groupSecrets.psks {
-            guard let psk = Self.lookUpPSK(id, groupID: nil, ownResumptionPSKs: [:], store: configuration.pskStore) else {
-                throw .missingPSK
+            let psk: Secret?
+            if case .resumption(let usage, let pskGroupID, let epoch) = id.kind, usage != .application {
+                psk = old?.groupID == pskGroupID ? old?.resumptionPSKs[epoch] : nil
+            } else {
+                psk = Self.lookUpPSK(id, groupID: nil, ownResumptionPSKs: [:], store: configuration.pskStore)
             }
+            guard let psk else { throw .missingPSK }
             pskInputs.append(KeySchedule.PSKInput(id: id, psk: psk))
         }
         let pskSecret: Secret?
@@ -101,6 +117,10 @@ extension MLSGroup {
         // 4-5. The tree, validated before any leaf in it is trusted, then the signer.
         let tree = try Self.validatedTree(
             groupInfo: groupInfo, outOfBand: ratchetTree, crypto: crypto, configuration: configuration)
+
+        if let resumption, let old {
+            try Self.checkResumption(usage: resumption.usage, pskEpoch: resumption.epoch, old: old, context: context, tree: tree)
+        }
 
         // 6. my_leaf.
         guard let ourLeaf = tree.occupiedLeaves.first(where: { tree.leaf(at: $0) == keyPackage.leafNode }) else {

@@ -6,6 +6,10 @@ extension MLSGroup {
         var inputs: [KeySchedule.PSKInput] = []
         inputs.reserveCapacity(ids.count)
         for id in ids {
+            if let link = resumptionLink, link.id == id {
+                inputs.append(KeySchedule.PSKInput(id: id, psk: link.psk))
+                continue
+            }
             guard let psk = Self.lookUpPSK(id, groupID: groupID, ownResumptionPSKs: resumptionPSKs, store: configuration.pskStore) else {
                 throw .missingPSK
             }

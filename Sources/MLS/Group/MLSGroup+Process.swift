@@ -14,6 +14,8 @@ extension MLSGroup {
     /// its key (RFC 9420 §9.2).
     public mutating func process(_ message: MLSMessage) throws(MLSGroupError) -> ProcessedMessage {
         guard status == .active || status == .removalUnconfirmed else { throw .groupInactive }
+        // Our own pending Commit echoed back: its sending key is spent, so say what it is.
+        if isPendingCommit(message) { throw .ownCommit }
         let content: AuthenticatedContent
         switch message.body {
         case .publicMessage(let publicMessage):

@@ -97,6 +97,9 @@ extension MLSGroup {
                 else { throw .notAuthorized }
             }
             let excluded = applied.addedLeaves
+            // A member's leaf before the path (already checked unique); an external joiner's
+            // was just added unchecked, so its key gets the full scan.
+            let previousSignatureKey = committer == .external ? nil : applied.tree.leaf(at: committerLeaf)?.signatureKey
             do {
                 try applied.tree.mergeUpdatePath(path, from: committerLeaf, excludingLeaves: excluded)
             } catch {
@@ -104,10 +107,12 @@ extension MLSGroup {
             }
             // Encryption keys: checked by the merge against every node (the Adds' and Updates'
             // keys already were, by applyProposals). The path leaf's signature key remains.
-            try checkSignatureKeyUnique(ofLeaf: committerLeaf, in: applied.tree)
+            try checkSignatureKeyUnique(ofLeaf: committerLeaf, in: applied.tree, previousKey: previousSignatureKey)
             provisional.treeHash = applied.tree.treeHash()
             if summary.removedUs { return markRemovalUnconfirmed(summary) }
             privateState.prune(to: applied.tree)
+            // Our Update, committed: its key is the leaf's now, and the path may be encrypted to it.
+            if applied.updated.contains(epoch.ourLeaf) { try installPendingUpdateKey(in: &privateState, tree: applied.tree) }
             do {
                 let decrypted = try applied.tree.decryptPathSecret(
                     of: path, from: committerLeaf, privateState: privateState, groupContext: provisional.wireBytes, excludingLeaves: excluded)
@@ -120,6 +125,7 @@ extension MLSGroup {
             provisional.treeHash = applied.tree.treeHash()
             if summary.removedUs { return markRemovalUnconfirmed(summary) }
             privateState.prune(to: applied.tree)
+            if applied.updated.contains(epoch.ourLeaf) { try installPendingUpdateKey(in: &privateState, tree: applied.tree) }
             commitSecret = Secret(zeros: crypto.hashLength)
         }
 

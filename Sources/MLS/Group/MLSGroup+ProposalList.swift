@@ -57,7 +57,7 @@ extension MLSGroup {
                 guard touchedLeaves.insert(remove.removed).inserted else { throw .duplicateUpdateOrRemove }
                 removeCount += 1
             case .preSharedKey(let proposal):
-                try checkPSKID(proposal.psk, allowReInitOrBranch: false)
+                try checkPSKID(proposal.psk, allowReInitOrBranch: resumptionLink?.id == proposal.psk)
                 guard psks.insert(proposal.psk).inserted else { throw .duplicatePSK }
             case .reInit(let reInit):
                 guard committer != .external else { throw .invalidExternalCommit }
@@ -213,10 +213,16 @@ extension MLSGroup {
     /// After a Commit path replaced only the committer's leaf (the path's encryption keys are
     /// checked against every node by `mergeUpdatePath`): its signature key appears on no other
     /// leaf (§7.3). A byte comparison per leaf, no hashing.
-    func checkSignatureKeyUnique(ofLeaf leafIndex: UInt32, in tree: RatchetTree) throws(MLSGroupError) {
-        guard let key = tree.leaf(at: leafIndex)?.signatureKey else { return }
-        for index in tree.occupiedLeaves where index != leafIndex {
-            if tree.leaf(at: index)?.signatureKey == key { throw .duplicateSignatureKey }
+    ///
+    /// - Parameter previousKey: the signature key of the leaf the path replaced, in a tree whose
+    ///   signature keys were unique (every tree this module holds is). A leaf that kept it
+    ///   changes nothing, so the O(n) scan is skipped (the common case: members keep their
+    ///   signature key across Commits).
+    func checkSignatureKeyUnique(ofLeaf leafIndex: UInt32, in tree: RatchetTree, previousKey: [UInt8]? = nil) throws(MLSGroupError) {
+        guard let key = tree.leaf(at: leafIndex)?.signatureKey, key != previousKey else { return }
+        let own = Int(leafIndex) * 2
+        for x in stride(from: 0, to: tree.nodes.count, by: 2) where x != own {
+            if case .leaf(let leaf) = tree.nodes[x], leaf.signatureKey == key { throw .duplicateSignatureKey }
         }
     }
 }
@@ -308,21 +314,5 @@ extension MLSGroup {
         } catch {
             throw .externalSendersMalformed
         }
-    }
-}
-
-/// A public key as a set element, hashed with one `Hasher.combine(bytes:)` over its bytes.
-/// (`[UInt8]`'s own `Hashable` feeds the hasher one byte at a time, which dominated processing
-/// a Commit in a 10,000-member group with 1,216-byte X-Wing keys.) The hasher is seeded per
-/// process, so chosen keys cannot force collisions.
-struct KeyBytes: Hashable {
-    let bytes: [UInt8]
-
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-    }
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

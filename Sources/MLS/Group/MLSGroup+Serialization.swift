@@ -1,44 +1,31 @@
 import WireFormat
 
 extension MLSGroup {
-    /// The current state format. Version 1 is the layout documented in docs/mls-group.md; a
-    /// later version adds a case to ``init(serialized:configuration:)`` that reads version 1 and
-    /// migrates it.
-    public static let stateFormatVersion: UInt16 = 1
+    /// The current state format. Version 2 (docs/mls-group.md) is version 1 followed by
+    /// `optional<PendingCommit>`; ``init(serialized:configuration:)`` still reads version 1
+    /// (a state without a pending Commit). A later version adds a case there that reads the
+    /// earlier ones and migrates them.
+    public static let stateFormatVersion: UInt16 = 2
 
     /// The group's state as bytes, for the client's encrypted storage: a `uint16` format version,
     /// then the suite, our signature key, the GroupContext, the ratchet tree, our private keys,
     /// the epoch's secrets and secret tree (with its retained out-of-order keys), the interim
-    /// transcript hash, the cached proposals, recent resumption PSKs and the status.
+    /// transcript hash, the cached proposals, recent resumption PSKs, the status, and the
+    /// pending Commit if there is one (the Commit as sent, the epoch it leads to with its
+    /// secrets and our new path keys, its summary and its Welcome).
     ///
-    /// The bytes hold every secret of the epoch: store them encrypted at rest.
-    /// - Throws: ``MLSGroupError/pendingCommitExists`` while a Commit of ours awaits the relay's
-    ///   answer (merge or discard it first: a pending Commit is not persisted).
+    /// Save the state with the pending Commit *before* sending the Commit: after a crash, the
+    /// restored group sends ``pendingCommitMessage`` again and merges or discards it on the
+    /// Delivery Service's answer.
+    ///
+    /// The bytes hold every secret of the epoch (and of the next one while a Commit is
+    /// pending): store them encrypted at rest.
     public func serialized() throws(MLSGroupError) -> [UInt8] {
-        guard pendingCommit == nil else { throw .pendingCommitExists }
         var w = WireWriter(reservingCapacity: 4096)
         w.write(Self.stateFormatVersion)
         w.write(crypto.cipherSuite)
         w.writeOpaque(signer.serialized.exportedBytes)
-        w.write(epoch.groupContext)
-        w.writeOpaque(epoch.tree.wireValue.wireBytes)
-        w.write(epoch.privateState.leafIndex)
-        w.writeOpaque(epoch.privateState.leafKey.serialized.exportedBytes)
-        w.writeVector { v in
-            for (node, key) in epoch.privateState.pathKeys.sorted(by: { $0.key < $1.key }) {
-                v.write(UInt32(node))
-                v.writeOpaque(key.serialized.exportedBytes)
-            }
-        }
-        let keys = epoch.keys
-        for secret in [
-            keys.senderDataSecret, keys.exporterSecret, keys.externalSecret, keys.confirmationKey, keys.membershipKey, keys.resumptionPSK,
-            keys.epochAuthenticator, keys.initSecret,
-        ] {
-            w.writeOpaque(secret.exportedBytes)
-        }
-        epoch.secretTree.encodeState(to: &w)
-        w.writeOpaque(epoch.interimTranscriptHash)
+        epoch.encodeState(to: &w)
         w.writeVector { v in
             for cached in proposalCache.proposals {
                 v.writeOpaque(cached.reference)
@@ -60,12 +47,22 @@ extension MLSGroup {
             w.write(UInt8(2))
             w.write(reInit)
         }
+        w.writeOptional(pendingCommit) { $1.encodeState(to: &$0) }
+        // Optional trailing section: the private keys of our uncommitted Update proposals
+        // (absent when there are none, so states without one read as before).
+        if !pendingUpdateKeys.isEmpty {
+            w.writeVector { v in
+                for key in pendingUpdateKeys.values.map({ $0.serialized.exportedBytes }).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    v.writeOpaque(key)
+                }
+            }
+        }
         return w.bytes
     }
 
     /// Restores a group from ``serialized()`` bytes (which this client wrote; they are checked
     /// anyway: a corrupted or truncated state throws, it never traps). The configuration is
-    /// given again: it is not part of the state.
+    /// given again: it is not part of the state. Reads format versions 1 and 2.
     /// - Throws: ``MLSGroupError/unsupportedStateVersion(_:)`` for a format this build does not
     ///   know, ``MLSGroupError/malformedState`` for anything inconsistent.
     public init(serialized bytes: [UInt8], configuration: Configuration) throws(MLSGroupError) {
@@ -77,47 +74,20 @@ extension MLSGroup {
             throw .malformedState
         }
         switch version {
-        case 1: try self.init(version1: &r, configuration: configuration)
+        case 1: try self.init(restoring: &r, withPendingCommit: false, configuration: configuration)
+        case 2: try self.init(restoring: &r, withPendingCommit: true, configuration: configuration)
         default: throw .unsupportedStateVersion(version)
         }
         guard r.isAtEnd else { throw .malformedState }
     }
 
-    private init(version1 r: inout WireReader, configuration: Configuration) throws(MLSGroupError) {
+    /// Versions 1 and 2 share their layout up to the status; version 2 adds the pending Commit.
+    private init(restoring r: inout WireReader, withPendingCommit: Bool, configuration: Configuration) throws(MLSGroupError) {
         do {
             let suite = try r.read(CipherSuite.self)
             let crypto = try suite.crypto()
             let signer = try SignaturePrivateKey(scheme: crypto.signatureScheme, serialized: try r.readOpaque())
-            let context = try r.read(GroupContext.self)
-            guard context.cipherSuite == suite else { throw MLSGroupError.malformedState }
-            var tree = RatchetTree(trusting: try RatchetTreeIn(wireBytes: try r.readOpaque()), crypto: crypto)
-            // Our own storage, but checked as far as it is cheap: shape, hashes, unmerged leaves, unique keys.
-            guard tree.treeHash() == context.treeHash, tree.verifyParentHashes() else { throw MLSGroupError.malformedState }
-            try tree.validateStructure()
-            let ourLeaf = try r.readUInt32()
-            let leafKey = try HPKEPrivateKey(kem: crypto.kem, serialized: try r.readOpaque())
-            let pathKeys = try r.readVector { (v: inout WireReader) throws(WireFormatError) -> (Int, [UInt8]) in
-                (Int(try v.readUInt32()), try v.readOpaque())
-            }
-            var keysByNode: [Int: HPKEPrivateKey] = [:]
-            for (node, bytes) in pathKeys { keysByNode[node] = try HPKEPrivateKey(kem: crypto.kem, serialized: bytes) }
-            let privateState = TreeKEMPrivateState(leafIndex: ourLeaf, leafKey: leafKey, pathKeys: keysByNode)
-            guard privateState.isConsistent(with: tree), tree.leaf(at: ourLeaf)?.signatureKey == signer.publicKey else {
-                throw MLSGroupError.malformedState
-            }
-            var secrets: [Secret] = []
-            for _ in 0..<8 {
-                let bytes = try r.readOpaque()
-                guard bytes.count == crypto.hashLength else { throw MLSGroupError.malformedState }
-                secrets.append(Secret(bytes: bytes))
-            }
-            let keys = EpochKeys(
-                senderDataSecret: secrets[0], exporterSecret: secrets[1], externalSecret: secrets[2], confirmationKey: secrets[3],
-                membershipKey: secrets[4], resumptionPSK: secrets[5], epochAuthenticator: secrets[6], initSecret: secrets[7])
-            let secretTree = try SecretTree(
-                restoringFrom: &r, crypto: crypto, leafCount: UInt32(tree.leafCount), configuration: configuration.secretTree)
-            let interim = try r.readOpaque()
-            guard interim.count == crypto.hashLength else { throw MLSGroupError.malformedState }
+            let epoch = try EpochState(restoringFrom: &r, crypto: crypto, signatureKey: signer.publicKey, configuration: configuration)
             let proposals = try r.readVector { (v: inout WireReader) throws(WireFormatError) -> CachedProposal in
                 CachedProposal(reference: try v.readOpaque(), proposal: try v.read(Proposal.self), sender: try v.read(Sender.self))
             }
@@ -132,18 +102,39 @@ extension MLSGroup {
             case 3: status = .removalUnconfirmed
             default: throw MLSGroupError.malformedState
             }
-            self.init(
-                crypto: crypto, signer: signer,
-                epoch: EpochState(
-                    groupContext: context, tree: tree, privateState: privateState, keys: keys, secretTree: secretTree,
-                    interimTranscriptHash: interim),
-                configuration: configuration)
+            var pending: PendingCommit?
+            if withPendingCommit {
+                switch try r.readUInt8() {
+                case 0: break
+                case 1:
+                    // Only an active member has a Commit pending (a removal or a merge drops it).
+                    guard status == .active else { throw MLSGroupError.malformedState }
+                    pending = try PendingCommit(
+                        restoringFrom: &r, current: epoch, crypto: crypto, signatureKey: signer.publicKey, configuration: configuration)
+                default: throw MLSGroupError.malformedState
+                }
+            }
+            self.init(crypto: crypto, signer: signer, epoch: epoch, configuration: configuration)
             for cached in proposals { proposalCache.insert(cached) }
             for (number, psk) in psks {
                 guard psk.count == crypto.hashLength else { throw MLSGroupError.malformedState }
                 resumptionPSKs[number] = Secret(bytes: psk)
             }
             self.status = status
+            self.pendingCommit = pending
+            if !r.isAtEnd {
+                let updateKeys = try r.readVector { (v: inout WireReader) throws(WireFormatError) -> [UInt8] in try v.readOpaque() }
+                guard !updateKeys.isEmpty else { throw MLSGroupError.malformedState }
+                for bytes in updateKeys {
+                    let key = try HPKEPrivateKey(kem: crypto.kem, serialized: bytes)
+                    // Each must belong to an Update of ours in the cache.
+                    guard proposalCache.proposals.contains(where: { cached in
+                        guard case .update(let update) = cached.proposal, cached.sender == .member(leafIndex: epoch.ourLeaf) else { return false }
+                        return update.leafNode.encryptionKey == key.publicKey
+                    }), pendingUpdateKeys.updateValue(key, forKey: key.publicKey) == nil
+                    else { throw MLSGroupError.malformedState }
+                }
+            }
         } catch let error as MLSGroupError {
             throw error
         } catch {

@@ -26,8 +26,14 @@ public struct MLSGroup: Sendable {
     /// A Commit this member created, applied by ``mergePendingCommit()`` once the Delivery
     /// Service accepted it.
     var pendingCommit: PendingCommit?
+    /// Private keys of the Update proposals this member sent in the current epoch, by their
+    /// public key: one becomes the leaf key when a Commit applies that Update (§12.1.2).
+    var pendingUpdateKeys: [[UInt8]: HPKEPrivateKey] = [:]
     /// Whether the group can still be used.
     public internal(set) var status: Status = .active
+    /// Only while a reinitialized or branched group makes its first Commit (§11.2, §11.3):
+    /// the `reinit`/`branch` PSK it may carry, and the old group's resumption PSK. Never stored.
+    var resumptionLink: (id: PreSharedKeyID, psk: Secret)?
     /// The environment: clock, Authentication Service, PSKs, randomness, limits.
     public var configuration: Configuration
 
@@ -133,6 +139,7 @@ public struct MLSGroup: Sendable {
         resumptionPSKs = [:]
         proposalCache.removeAll()
         pendingCommit = nil
+        pendingUpdateKeys = [:]
     }
 
     /// Installs `next` as the current epoch, after a Commit.
@@ -140,6 +147,7 @@ public struct MLSGroup: Sendable {
         epoch = next
         proposalCache.removeAll()
         pendingCommit = nil
+        pendingUpdateKeys = [:]
         rememberResumptionPSK()
     }
 

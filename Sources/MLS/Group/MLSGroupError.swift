@@ -29,7 +29,7 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
         case unsupportedStateVersion(UInt16), malformedState
         // Policy and application rules.
         case notAuthorized, proposalCacheFull, commitRequired, epochExhausted, reInitOrBranchNotSupported
-        case malformedGroupContextExtension, resumptionPSKWithAdds, noRemovalPending
+        case malformedGroupContextExtension, resumptionPSKWithAdds, noRemovalPending, notReinitialized, resumptionMismatch
     }
 
     private let code: Code
@@ -161,9 +161,15 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
     public static let commitRequired = Self(.commitRequired)
     /// The epoch counter is at its maximum: the group cannot advance.
     public static let epochExhausted = Self(.epochExhausted)
-    /// A Welcome names a `reinit` or `branch` resumption PSK: joining a reinitialized or
-    /// branched group is not supported (its §12.4.3.1 checks need the old group).
+    /// A Welcome names a `reinit` or `branch` resumption PSK but no old group was given to
+    /// join with (its §12.4.3.1 checks need the old group: pass `resuming:`).
     public static let reInitOrBranchNotSupported = Self(.reInitOrBranchNotSupported)
+    /// Reinitializing (§11.2) needs a group whose last Commit carried a ReInit.
+    public static let notReinitialized = Self(.notReinitialized)
+    /// A Welcome resuming a group (`reinit` or `branch` PSK) does not fit that group (§12.4.3.1):
+    /// not epoch 1, another suite or version, a group ID or extensions other than the ReInit's,
+    /// an old member missing (reinit) or a new member who was not in the old group (branch).
+    public static let resumptionMismatch = Self(.resumptionMismatch)
     /// A GroupContext extension this implementation interprets (`required_capabilities`) does not decode.
     public static let malformedGroupContextExtension = Self(.malformedGroupContextExtension)
     /// A Commit that adds members cannot inject this group's own resumption PSK: the joiners do
@@ -233,10 +239,12 @@ public struct MLSGroupError: Error, Hashable, Sendable, CustomStringConvertible 
         case .proposalCacheFull: "group: too many proposals cached in this epoch"
         case .commitRequired: "group: proposals are pending; commit before sending application data"
         case .epochExhausted: "group: epoch counter exhausted"
-        case .reInitOrBranchNotSupported: "group: welcome with a reinit or branch PSK is not supported"
+        case .reInitOrBranchNotSupported: "group: welcome with a reinit or branch PSK needs the old group"
         case .malformedGroupContextExtension: "group: malformed group context extension"
         case .resumptionPSKWithAdds: "group: own resumption PSK together with adds"
         case .noRemovalPending: "group: no unconfirmed removal"
+        case .notReinitialized: "group: no committed ReInit to start the new group from"
+        case .resumptionMismatch: "group: the welcome does not match the group it resumes"
         }
     }
 }

@@ -5,9 +5,14 @@ extension CryptoSuite {
     /// `sender_data_key = ExpandWithLabel(sender_data_secret, "key", sample, AEAD.Nk)` and
     /// `sender_data_nonce = ExpandWithLabel(sender_data_secret, "nonce", sample, AEAD.Nn)`.
     public func senderDataKeyAndNonce(senderDataSecret: Secret, ciphertext: [UInt8]) throws(MLSCryptoError) -> (key: Secret, nonce: Secret) {
-        let sample = Array(ciphertext.prefix(hashLength))
-        let key = try expandWithLabel(secret: senderDataSecret, label: "key", context: sample, length: aead.keyByteCount)
-        let nonce = try expandWithLabel(secret: senderDataSecret, label: "nonce", context: sample, length: aead.nonceByteCount)
-        return (key, nonce)
+        // One keyed HMAC for both, and the sample read in place.
+        let expander = KeyedExpander(hash, secret: senderDataSecret)
+        return ciphertext.withUnsafeBytes { raw in
+            let sample = UnsafeRawBufferPointer(rebasing: raw.prefix(hashLength))
+            return (
+                expander.expandWithLabel(label: "key".utf8, context: sample, length: aead.keyByteCount),
+                expander.expandWithLabel(label: "nonce".utf8, context: sample, length: aead.nonceByteCount)
+            )
+        }
     }
 }

@@ -132,20 +132,20 @@ public struct SecretTree: Sendable {
         UInt64(leaf.value) << 1 | (type == .handshake ? 0 : 1)
     }
 
+    private static let leftContext = Array("left".utf8)
+    private static let rightContext = Array("right".utf8)
+
     /// The ratchet for (leaf, type), starting both of the leaf's ratchets from its node secret
     /// on first use (§9: the leaf secret is consumed once both ratchet roots are derived).
     private mutating func takeRatchet(leaf: LeafIndex, type: RatchetType) throws(SecretTreeError) -> HashRatchet {
         guard tree.contains(leaf) else { throw .leafOutOfRange }
         if let ratchet = ratchets[Self.ratchetID(leaf, type)] { return ratchet }
         let leafSecret = try takeNodeSecret(leaf.nodeIndex)
-        do {
-            let handshake = try crypto.expandWithLabel(secret: leafSecret, label: "handshake", context: [], length: crypto.hashLength)
-            let application = try crypto.expandWithLabel(secret: leafSecret, label: "application", context: [], length: crypto.hashLength)
-            ratchets[Self.ratchetID(leaf, .handshake)] = HashRatchet(secret: handshake, type: .handshake)
-            ratchets[Self.ratchetID(leaf, .application)] = HashRatchet(secret: application, type: .application)
-        } catch {
-            throw .derivationFailed
-        }
+        let expander = KeyedExpander(crypto.hash, secret: leafSecret)
+        let handshake = expander.expandWithLabel(label: "handshake".utf8, context: UnsafeRawBufferPointer(start: nil, count: 0), length: crypto.hashLength)
+        let application = expander.expandWithLabel(label: "application".utf8, context: UnsafeRawBufferPointer(start: nil, count: 0), length: crypto.hashLength)
+        ratchets[Self.ratchetID(leaf, .handshake)] = HashRatchet(secret: handshake, type: .handshake)
+        ratchets[Self.ratchetID(leaf, .application)] = HashRatchet(secret: application, type: .application)
         return ratchets[Self.ratchetID(leaf, type)]!  // both were just stored
     }
 
@@ -164,8 +164,9 @@ public struct SecretTree: Sendable {
             for childOnPath in path[..<start].reversed() + [target] {
                 let left = try tree.left(node)
                 let right = try tree.right(node)
-                let leftSecret = try crypto.expandWithLabel(secret: secret, label: "tree", context: Array("left".utf8), length: crypto.hashLength)
-                let rightSecret = try crypto.expandWithLabel(secret: secret, label: "tree", context: Array("right".utf8), length: crypto.hashLength)
+                let expander = KeyedExpander(crypto.hash, secret: secret)
+                let leftSecret = Self.leftContext.withUnsafeBytes { expander.expandWithLabel(label: "tree".utf8, context: $0, length: crypto.hashLength) }
+                let rightSecret = Self.rightContext.withUnsafeBytes { expander.expandWithLabel(label: "tree".utf8, context: $0, length: crypto.hashLength) }
                 if childOnPath == left {
                     nodeSecrets[right.value] = rightSecret
                     secret = leftSecret
@@ -215,22 +216,15 @@ struct HashRatchet: Sendable {
         // Every generation passed over is retained, the oldest evicted beyond the per-ratchet cap.
         let retainedAfter = min(skipped.count + Int(generation - nextGeneration), max(configuration.maximumSkippedKeys, 0))
         guard retainedAfter <= max(retentionBudget, skipped.count) else { throw .retainedKeyLimit }
-        do {
-            while nextGeneration < generation {
-                let key = try derive(crypto: crypto)
-                if configuration.maximumSkippedKeys > 0 {
-                    if skipped.count >= configuration.maximumSkippedKeys { evictOldestSkipped() }
-                    skipped[key.generation] = key
-                    skippedOrder.append(key.generation)
-                }
-                try advance(crypto: crypto)
+        while nextGeneration < generation {
+            let key = step(crypto: crypto)
+            if configuration.maximumSkippedKeys > 0 {
+                if skipped.count >= configuration.maximumSkippedKeys { evictOldestSkipped() }
+                skipped[key.generation] = key
+                skippedOrder.append(key.generation)
             }
-            let key = try derive(crypto: crypto)
-            try advance(crypto: crypto)
-            return key
-        } catch {
-            throw .derivationFailed
         }
+        return step(crypto: crypto)
     }
 
     /// Deletes the oldest retained key, in amortized constant time.
@@ -246,20 +240,20 @@ struct HashRatchet: Sendable {
         }
     }
 
-    private func derive(crypto: CryptoSuite) throws(MLSCryptoError) -> SecretTree.MessageKey {
-        let nonce = try crypto.deriveTreeSecret(secret: secret, label: "nonce", generation: nextGeneration, length: crypto.aead.nonceByteCount)
-        let key = try crypto.deriveTreeSecret(secret: secret, label: "key", generation: nextGeneration, length: crypto.aead.keyByteCount)
-        return SecretTree.MessageKey(generation: nextGeneration, key: key, nonce: nonce)
-    }
-
-    /// Replaces the ratchet secret with the next one (the old one is consumed).
-    private mutating func advance(crypto: CryptoSuite) throws(MLSCryptoError) {
-        secret = try crypto.deriveTreeSecret(secret: secret, label: "secret", generation: nextGeneration, length: crypto.hashLength)
+    /// The key and nonce of `nextGeneration`, then the ratchet advanced: the secret replaced by
+    /// the next one (the old one is consumed). The three derivations share one keyed HMAC.
+    private mutating func step(crypto: CryptoSuite) -> SecretTree.MessageKey {
+        let expander = KeyedExpander(crypto.hash, secret: secret)
+        let nonce = expander.deriveTreeSecret(label: "nonce".utf8, generation: nextGeneration, length: crypto.aead.nonceByteCount)
+        let key = expander.deriveTreeSecret(label: "key".utf8, generation: nextGeneration, length: crypto.aead.keyByteCount)
+        secret = expander.deriveTreeSecret(label: "secret".utf8, generation: nextGeneration, length: crypto.hashLength)
+        let messageKey = SecretTree.MessageKey(generation: nextGeneration, key: key, nonce: nonce)
         if nextGeneration == .max {
             isExhausted = true
         } else {
             nextGeneration += 1
         }
+        return messageKey
     }
 }
 

@@ -4,6 +4,10 @@
 /// power-of-two number of leaves (§7.8 grows and shrinks it by doubling and halving), so
 /// ``init(leafCount:)`` requires one. Every operation validates its input and throws a
 /// ``TreeMathError`` instead of trapping: indices may come from the network.
+///
+/// The arithmetic itself is ``TreeArray``'s, the unchecked form the ratchet tree uses on
+/// indices it derived: one implementation, checked here. Node indices stay below 2^32, so the
+/// `Int` arithmetic there cannot overflow on the 64-bit platforms we build for.
 public struct TreeMath: Hashable, Sendable {
     /// The largest leaf count: the node count `2n - 1` must fit in a `UInt32`.
     public static let maximumLeafCount: UInt32 = 1 << 31
@@ -45,18 +49,16 @@ public struct TreeMath: Hashable, Sendable {
     /// - Throws: ``TreeMathError/leafHasNoChildren`` for a leaf, ``TreeMathError/nodeOutOfRange`` outside the tree.
     public func left(_ node: NodeIndex) throws(TreeMathError) -> NodeIndex {
         try check(node)
-        let k = node.level
-        guard k > 0 else { throw .leafHasNoChildren }
-        return NodeIndex(node.value ^ (1 << (k - 1)))
+        guard !node.isLeaf else { throw .leafHasNoChildren }
+        return NodeIndex(UInt32(truncatingIfNeeded: TreeArray.left(Int(node.value))))
     }
 
     /// The right child of a parent node.
     /// - Throws: ``TreeMathError/leafHasNoChildren`` for a leaf, ``TreeMathError/nodeOutOfRange`` outside the tree.
     public func right(_ node: NodeIndex) throws(TreeMathError) -> NodeIndex {
         try check(node)
-        let k = node.level
-        guard k > 0 else { throw .leafHasNoChildren }
-        return NodeIndex(node.value ^ (3 << (k - 1)))
+        guard !node.isLeaf else { throw .leafHasNoChildren }
+        return NodeIndex(UInt32(truncatingIfNeeded: TreeArray.right(Int(node.value))))
     }
 
     /// The parent of a non-root node.
@@ -98,10 +100,8 @@ public struct TreeMath: Hashable, Sendable {
         path.reserveCapacity(Int(leafCount.trailingZeroBitCount))
         var current = node.value
         while current != rootValue {
-            let parent = uncheckedParent(current)
-            let k = NodeIndex(parent).level
-            path.append(NodeIndex(current < parent ? parent ^ (3 << (k - 1)) : parent ^ (1 << (k - 1))))
-            current = parent
+            path.append(NodeIndex(UInt32(truncatingIfNeeded: TreeArray.sibling(of: Int(current), leafCount: Int(leafCount)))))
+            current = uncheckedParent(current)
         }
         return path
     }
@@ -130,10 +130,8 @@ public struct TreeMath: Hashable, Sendable {
     /// The leaves under `node`: the leaf itself, or every leaf of the parent's subtree.
     public func leaves(under node: NodeIndex) throws(TreeMathError) -> ClosedRange<LeafIndex> {
         try check(node)
-        let k = node.level
-        let first = (UInt64(node.value) >> (k + 1)) << k  // leftmost leaf's leaf index
-        let count = UInt64(1) << k
-        return LeafIndex(UInt32(first))...LeafIndex(UInt32(first + count - 1))
+        let range = TreeArray.leafRange(under: Int(node.value))
+        return LeafIndex(UInt32(truncatingIfNeeded: range.lowerBound))...LeafIndex(UInt32(truncatingIfNeeded: range.upperBound - 1))
     }
 
     @inline(__always)
@@ -145,10 +143,7 @@ public struct TreeMath: Hashable, Sendable {
     /// below the node count (at most 2^32 - 1).
     @inline(__always)
     private func uncheckedParent(_ x: UInt32) -> UInt32 {
-        let k = NodeIndex(x).level
-        let wide = UInt64(x)
-        let b = (wide >> (k + 1)) & 1
-        return UInt32(truncatingIfNeeded: (wide | (1 << k)) ^ (b << (k + 1)))
+        UInt32(truncatingIfNeeded: TreeArray.parent(of: Int(x), leafCount: Int(leafCount)))
     }
 }
 
@@ -161,7 +156,7 @@ public struct NodeIndex: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The node's level: 0 for leaves, the count of trailing one bits for parents.
-    public var level: UInt32 { UInt32((~value).trailingZeroBitCount) }
+    public var level: UInt32 { UInt32(TreeArray.level(Int(value))) }
 
     /// Whether the node is a leaf (even index).
     public var isLeaf: Bool { value & 1 == 0 }

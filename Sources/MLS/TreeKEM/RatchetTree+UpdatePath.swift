@@ -36,6 +36,11 @@ extension RatchetTree {
     /// resolution (without `excludedLeaves`, the members added by the same Commit) under the
     /// provisional GroupContext that `groupContext` encodes for the new tree hash.
     ///
+    /// Cost: O(log n) hashes and key derivations plus one HPKE encryption per copath
+    /// resolution node; the key derivations and the encryptions run in parallel across cores
+    /// (the ciphertexts keep the resolution order). The tree is changed in place, never copied:
+    /// on error the leaf and its direct path, the only nodes touched, are put back.
+    ///
     /// - Parameters:
     ///   - leafSecret: fresh randomness of `KDF.Nh` bytes.
     ///   - signLeaf: builds and signs the new LeafNode (source `commit`) from its parent hash and
@@ -49,63 +54,100 @@ extension RatchetTree {
         groupContext: (_ treeHash: [UInt8]) -> [UInt8]
     ) throws(TreeKEMError) -> CreatedUpdatePath {
         guard leaf(at: sender) != nil else { throw .senderBlank }
-        // Work on a copy and install it only at the end: signing or HPKE may throw, and an error
-        // must leave this tree as it was (review L1).
-        var candidate = self
         let leafNodeIndex = Int(sender) * 2
-        candidate.blankDirectPath(of: leafNodeIndex)
-        let path = candidate.filteredDirectPath(ofLeaf: sender)
+        // Blanking the direct path changes no copath resolution: the filtered path is the same
+        // before and after.
+        let path = filteredDirectPath(ofLeaf: sender)
+        let secrets = try PathSecrets(leafSecret: leafSecret, count: path.count, crypto: crypto)
 
-        // Secrets and keys, leaf to root.
-        let leafKey = try TreeKEMPrivateState.nodeKey(fromPathSecret: leafSecret, crypto: crypto)
-        var privateState = TreeKEMPrivateState(leafIndex: sender, leafKey: leafKey)
-        var pathSecrets: [(node: Int, secret: Secret)] = []
-        var secret = leafSecret
-        for node in path {
-            secret = try TreeKEMPrivateState.nextPathSecret(secret, crypto: crypto)
-            pathSecrets.append((node, secret))
-            try privateState.setPathSecret(secret, forNode: node, crypto: crypto)
+        // An error must leave this tree as it was (review L1): keep the nodes about to change.
+        let touched = [leafNodeIndex] + TreeArray.directPath(of: leafNodeIndex, leafCount: leafCount)
+        let saved = touched.map { nodes[$0] }
+        do {
+            let newLeaf = try installPath(path, secrets: secrets, sender: sender, signLeaf: signLeaf)
+            let context = groupContext(treeHash())
+            let pathNodes = try encryptPathSecrets(secrets, path: path, sender: leafNodeIndex, excludingLeaves: excludedLeaves, context: context)
+            var privateState = TreeKEMPrivateState(leafIndex: sender, leafKey: secrets.leafKey)
+            for (node, key) in zip(path, secrets.nodeKeys) { privateState.setPathKey(key, forNode: node) }
+            return CreatedUpdatePath(
+                updatePath: UpdatePath(leafNode: newLeaf, nodes: pathNodes),
+                commitSecret: secrets.commitSecret,
+                pathSecrets: Array(zip(path, secrets.pathSecrets)).map { (node: $0.0, secret: $0.1) },
+                privateState: privateState
+            )
+        } catch {
+            for (index, node) in zip(touched, saved) { setNode(index, node) }
+            throw error
         }
-        let commitSecret = try TreeKEMPrivateState.nextPathSecret(secret, crypto: crypto)
+    }
 
-        // New parent nodes with their parent hashes, then the signed leaf.
-        let publicKeys = path.map { privateState.pathKeys[$0]?.publicKey ?? [] }
-        let leafParentHash = candidate.setPathNodes(path, publicKeys: publicKeys, sender: leafNodeIndex)
+    /// Installs a new path of the member at `sender`, the public half of
+    /// ``createUpdatePath(from:leafSecret:excludingLeaves:signLeaf:groupContext:)``: blanks the
+    /// direct path, sets the filtered direct path `path` to the public keys of `secrets` with
+    /// their parent hashes, and installs the leaf `signLeaf` signs. Returns that leaf.
+    ///
+    /// `path` must be the sender's filtered direct path. On error the tree may be half changed:
+    /// callers restore it.
+    mutating func installPath(
+        _ path: [Int], secrets: PathSecrets, sender: UInt32,
+        signLeaf: (_ parentHash: [UInt8], _ encryptionKey: [UInt8]) throws(MLSCryptoError) -> LeafNode
+    ) throws(TreeKEMError) -> LeafNode {
+        let leafNodeIndex = Int(sender) * 2
+        blankDirectPath(of: leafNodeIndex)
+        let leafParentHash = setPathNodes(path, publicKeys: secrets.nodeKeys.map(\.publicKey), sender: leafNodeIndex)
         let newLeaf: LeafNode
         do {
-            newLeaf = try signLeaf(leafParentHash, leafKey.publicKey)
+            newLeaf = try signLeaf(leafParentHash, secrets.leafKey.publicKey)
         } catch {
             throw .crypto(error)
         }
-        candidate.setNode(leafNodeIndex, .leaf(newLeaf))
+        setNode(leafNodeIndex, .leaf(newLeaf))
+        return newLeaf
+    }
 
-        // Encrypt each path secret to the copath resolution under the provisional context.
-        let context = groupContext(candidate.treeHash())
-        var nodes: [UpdatePathNode] = []
+    /// Encrypts each path secret to the resolution of its node's copath child (RFC 9420 §7.6),
+    /// without `excludedLeaves`: `EncryptWithLabel(key, "UpdatePathNode", context, path_secret)`.
+    ///
+    /// The encryptions are independent: they run in parallel (a few per chunk), and the
+    /// ciphertexts come back in resolution order, as the RFC lists them.
+    func encryptPathSecrets(
+        _ secrets: PathSecrets, path: [Int], sender leafNode: Int, excludingLeaves excludedLeaves: Set<UInt32>, context: [UInt8]
+    ) throws(TreeKEMError) -> [UpdatePathNode] {
+        var recipients: [(pathIndex: Int, key: [UInt8])] = []
+        var counts: [Int] = []
         for (i, node) in path.enumerated() {
-            let copathChild = candidate.copathChild(of: node, towards: leafNodeIndex)
-            // The encoded path secret is ordinary memory: wipe it after this node (review L5).
-            var plaintext = pathSecrets[i].secret.exportedBytes
+            let resolution = resolution(ofNode: copathChild(of: node, towards: leafNode), excludingLeaves: excludedLeaves)
+            // Every node of a resolution is non-blank, so it has a key.
+            for recipient in resolution { recipients.append((i, nodes[recipient]?.encryptionKey ?? [])) }
+            counts.append(resolution.count)
+        }
+        let crypto = crypto, targets = recipients
+        let outcomes = parallelMap(count: targets.count, chunkSize: max(1, min(32, targets.count / 16))) {
+            j -> Result<HPKECiphertext, MLSCryptoError> in
+            // The encoded path secret is ordinary memory: wiped after use (review L5).
+            var plaintext = secrets.pathSecrets[targets[j].pathIndex].exportedBytes
             defer { Zeroize.bytes(&plaintext) }
+            return Result { () throws(MLSCryptoError) -> HPKECiphertext in
+                let sealed = try crypto.encryptWithLabel(publicKey: targets[j].key, label: "UpdatePathNode", context: context, plaintext: plaintext)
+                return HPKECiphertext(kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)
+            }
+        }
+        var pathNodes: [UpdatePathNode] = []
+        pathNodes.reserveCapacity(path.count)
+        var next = 0
+        for (i, count) in counts.enumerated() {
             var ciphertexts: [HPKECiphertext] = []
-            for recipient in candidate.resolution(ofNode: copathChild, excludingLeaves: excludedLeaves) {
-                guard let key = candidate.node(at: recipient)?.encryptionKey else { continue }
-                do {
-                    let sealed = try crypto.encryptWithLabel(publicKey: key, label: "UpdatePathNode", context: context, plaintext: plaintext)
-                    ciphertexts.append(HPKECiphertext(kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext))
-                } catch {
-                    throw .crypto(error)
+            ciphertexts.reserveCapacity(count)
+            for outcome in outcomes[next..<(next + count)] {
+                switch outcome {
+                case .success(let ciphertext): ciphertexts.append(ciphertext)
+                case .failure(let error): throw .crypto(error)
                 }
             }
-            nodes.append(UpdatePathNode(encryptionKey: publicKeys[i], encryptedPathSecret: ciphertexts))
+            next += count
+            pathNodes.append(UpdatePathNode(encryptionKey: secrets.nodeKeys[i].publicKey, encryptedPathSecret: ciphertexts))
         }
-        self = candidate
-        return CreatedUpdatePath(
-            updatePath: UpdatePath(leafNode: newLeaf, nodes: nodes),
-            commitSecret: commitSecret,
-            pathSecrets: pathSecrets,
-            privateState: privateState
-        )
+        return pathNodes
     }
 
     /// Merges a received UpdatePath from `sender` into this tree (RFC 9420 §7.5): blanks the
@@ -118,38 +160,48 @@ extension RatchetTree {
     ///
     /// Validating the leaf node itself (signature, credential, capabilities) is the caller's
     /// job, with ``LeafNodeValidator`` in the `.commit` context. On error the tree is unchanged.
+    ///
+    /// Cost: O(n) cheap key comparisons (see ``KeyLookup``), O(log n) hashes; no copy of the tree.
     public mutating func mergeUpdatePath(_ path: UpdatePath, from sender: UInt32, excludingLeaves excludedLeaves: Set<UInt32> = []) throws(TreeKEMError) {
         guard leaf(at: sender) != nil else { throw .senderBlank }
         guard case .commit(let leafParentHash) = path.leafNode.source else { throw .leafSourceNotCommit }
-        var candidate = self
         let leafNodeIndex = Int(sender) * 2
-        candidate.blankDirectPath(of: leafNodeIndex)
-        candidate.setNode(leafNodeIndex, nil)
-        let filtered = candidate.filteredDirectPath(ofLeaf: sender)
+        // Blanking the sender's leaf and direct path changes no copath resolution: the shape
+        // checks run on the tree as it is.
+        let filtered = filteredDirectPath(ofLeaf: sender)
         guard filtered.count == path.nodes.count else { throw .pathLength }
         for (node, pathNode) in zip(filtered, path.nodes) {
-            let copathChild = candidate.copathChild(of: node, towards: leafNodeIndex)
-            let resolution = candidate.resolution(ofNode: copathChild, excludingLeaves: excludedLeaves)
+            let resolution = resolution(ofNode: copathChild(of: node, towards: leafNodeIndex), excludingLeaves: excludedLeaves)
             guard resolution.count == pathNode.encryptedPathSecret.count else { throw .ciphertextCount }
         }
-        var newKeys = Set<[UInt8]>()
-        for key in [path.leafNode.encryptionKey] + path.nodes.map(\.encryptionKey) {
+        let newKeys = [path.leafNode.encryptionKey] + path.nodes.map(\.encryptionKey)
+        var distinct = Set<KeyBytes>()
+        for key in newKeys {
             // RFC 9420 §12.4.2: the keys must be usable; a key that does not decode would make
             // every later commit encrypting to it fail (review M3).
             guard crypto.isValidHPKEPublicKey(key) else { throw .invalidPublicKey }
-            guard newKeys.insert(key).inserted else { throw .keyAlreadyInTree }
+            guard distinct.insert(KeyBytes(key)).inserted else { throw .keyAlreadyInTree }
         }
         // §12.4.2: "none of the public keys in the UpdatePath appear in any node of the new
         // ratchet tree", the tree before the merge: the sender's old direct-path keys included
         // (re-sending them would give no post-compromise security). The sender's leaf slot is
         // skipped: for an external joiner it already holds the path's leaf.
+        let lookup = KeyLookup(newKeys)
         for (index, node) in nodes.enumerated() where index != leafNodeIndex {
-            if let key = node?.encryptionKey, newKeys.contains(key) { throw .keyAlreadyInTree }
+            if let key = node?.encryptionKey, lookup.contains(key) { throw .keyAlreadyInTree }
         }
-        let computed = candidate.setPathNodes(filtered, publicKeys: path.nodes.map(\.encryptionKey), sender: leafNodeIndex)
-        guard computed == leafParentHash else { throw .parentHashMismatch }
-        candidate.setNode(leafNodeIndex, .leaf(path.leafNode))
-        self = candidate
+
+        // Changed in place, not on a copy of the tree: on error the leaf and its direct path,
+        // the only nodes touched, are put back.
+        let touched = [leafNodeIndex] + TreeArray.directPath(of: leafNodeIndex, leafCount: leafCount)
+        let saved = touched.map { nodes[$0] }
+        blankDirectPath(of: leafNodeIndex)
+        let computed = setPathNodes(filtered, publicKeys: path.nodes.map(\.encryptionKey), sender: leafNodeIndex)
+        guard computed == leafParentHash else {
+            for (index, node) in zip(touched, saved) { setNode(index, node) }
+            throw .parentHashMismatch
+        }
+        setNode(leafNodeIndex, .leaf(path.leafNode))
     }
 
     /// Decrypts the path secret of an UpdatePath from `sender` that was already merged into this
@@ -197,16 +249,18 @@ extension RatchetTree {
 
         var state = privateState
         for node in TreeArray.directPath(of: senderNode, leafCount: leafCount) { state.removePathKey(forNode: node) }
-        var secret = decrypted
-        for i in position..<filtered.count {
-            if i > position { secret = try TreeKEMPrivateState.nextPathSecret(secret, crypto: crypto) }
-            let key = try TreeKEMPrivateState.nodeKey(fromPathSecret: secret, crypto: crypto)
+        var secrets = [decrypted]
+        for _ in (position + 1)..<filtered.count { secrets.append(try TreeKEMPrivateState.nextPathSecret(secrets[secrets.count - 1], crypto: crypto)) }
+        let commitSecret = try TreeKEMPrivateState.nextPathSecret(secrets[secrets.count - 1], crypto: crypto)
+        // The key pairs are independent of each other: derived across cores.
+        let keys = try PathSecrets.nodeKeys(for: secrets, crypto: crypto)
+        for (offset, key) in keys.enumerated() {
+            let i = position + offset
             guard key.publicKey == path.nodes[i].encryptionKey, parent(atNode: filtered[i])?.encryptionKey == key.publicKey else {
                 throw .publicKeyMismatch
             }
-            try state.setPathSecret(secret, forNode: filtered[i], crypto: crypto)
+            state.setPathKey(key, forNode: filtered[i])
         }
-        let commitSecret = try TreeKEMPrivateState.nextPathSecret(secret, crypto: crypto)
         return DecryptedUpdatePath(privateState: state, commitSecret: commitSecret, decryptedNode: filtered[position], pathSecret: decrypted)
     }
 

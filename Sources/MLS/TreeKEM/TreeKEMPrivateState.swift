@@ -24,6 +24,11 @@ public struct TreeKEMPrivateState: Sendable {
         pathKeys[nodeIndex] = try Self.nodeKey(fromPathSecret: pathSecret, crypto: crypto)
     }
 
+    /// Sets the key of parent node `nodeIndex`, derived from its path secret by the caller.
+    mutating func setPathKey(_ key: HPKEPrivateKey, forNode nodeIndex: Int) {
+        pathKeys[nodeIndex] = key
+    }
+
     /// The private key for node `nodeIndex`, if this member holds it.
     public func privateKey(forNode nodeIndex: Int) -> HPKEPrivateKey? {
         nodeIndex == Int(leafIndex) * 2 ? leafKey : pathKeys[nodeIndex]

@@ -33,9 +33,16 @@ public struct GroupRequirements: Sendable {
         }
         var supportedByAll: Set<CredentialType>?
         var inUse = Set<CredentialType>()
+        // Members mostly list the same credential types: a list equal to the previous leaf's
+        // changes nothing, so no set is built for it (a Commit in a large group pays O(n)
+        // array comparisons, not O(n) set allocations).
+        var previous: [CredentialType]?
         for leaf in leaves {
             inUse.insert(leaf.credential.credentialType)
-            let supported = Set(leaf.capabilities.credentials)
+            let credentials = leaf.capabilities.credentials
+            if credentials == previous { continue }
+            previous = credentials
+            let supported = Set(credentials)
             supportedByAll = supportedByAll.map { $0.intersection(supported) } ?? supported
         }
         credentialTypesSupportedByAll = supportedByAll

@@ -1,0 +1,92 @@
+public import Crypto
+public import Foundation
+
+/// The encrypted file (``FileFormat``) of a plaintext file under a known key and header, read at
+/// any offset without an encrypted copy on disk: each chunk is sealed again from the plaintext
+/// when a read reaches it. AES-GCM is deterministic for a key and nonce, and the nonce of chunk
+/// i is fixed by the format, so the bytes are those that ``FileEncryptor`` hashed for the blob id.
+///
+/// Uploads read their parts from here (two passes over the plaintext instead of a staging file:
+/// sealing costs far less than writing and reading back the copy). If the plaintext changes
+/// between the passes, the ciphertext no longer matches the blob id and the relay refuses the
+/// upload when it completes (`blob_hash_mismatch`); a changed size is caught here
+/// (``FileError/sizeMismatch``).
+///
+/// Holds one sealed chunk; not thread-safe (one reader per upload).
+public final class CiphertextReader {
+    public let manifest: FileManifest
+    public let header: FileHeader
+    private let file: LocalFile
+    private let key: SymmetricKey
+    private let associatedData: Data
+    private var cached: (index: Int64, sealed: Data)?
+
+    /// Bytes of the encrypted file.
+    public var size: Int64 { manifest.ciphertextSize }
+
+    /// - Throws: ``FileError/malformedHeader`` if `header` does not commit to the manifest's key
+    ///   or chunk size, ``FileError/sizeMismatch`` if the file's size is not the manifest's,
+    ///   ``FileError/io``.
+    public init(plaintext url: URL, manifest: FileManifest, header: FileHeader) throws {
+        guard header.chunkSizeLog2 == manifest.chunkSizeLog2, header.commits(to: manifest.key) else { throw FileError.malformedHeader }
+        self.manifest = manifest
+        self.header = header
+        self.file = try LocalFile(reading: url)
+        guard file.size == manifest.plaintextSize else {
+            file.close()
+            throw FileError.sizeMismatch
+        }
+        self.key = FileFormat.chunkKey(fileKey: manifest.key, salt: header.salt)
+        self.associatedData = header.encoded
+    }
+
+    deinit { file.close() }
+
+    /// Bytes `offset ..< offset + count` of the encrypted file (fewer only at its end).
+    public func read(_ count: Int, at offset: Int64) throws -> Data {
+        guard offset >= 0, count >= 0 else { throw FileError.sizeMismatch }
+        let end = min(offset + Int64(count), size)
+        var output = Data(capacity: Int(max(0, end - offset)))
+        var position = offset
+        let headerSize = Int64(FileFormat.headerSize)
+        let sealedSize = Int64(manifest.chunkSize + FileFormat.tagSize)
+        while position < end {
+            if position < headerSize {
+                let upper = min(headerSize, end)
+                output.append(associatedData[Int(position)..<Int(upper)])
+                position = upper
+                continue
+            }
+            let index = (position - headerSize) / sealedSize
+            let within = Int((position - headerSize) % sealedSize)
+            let sealed = try sealedChunk(index)
+            let take = min(sealed.count - within, Int(end - position))
+            let start = sealed.startIndex + within
+            output.append(sealed[start..<(start + take)])
+            position += Int64(take)
+        }
+        return output
+    }
+
+    /// Chunk `index` sealed (ciphertext || tag), from the one-chunk cache when a read continues it.
+    private func sealedChunk(_ index: Int64) throws -> Data {
+        if let cached, cached.index == index { return cached.sealed }
+        let chunkSize = Int64(manifest.chunkSize)
+        let isFinal = index == manifest.chunkCount - 1
+        let expected = isFinal ? manifest.plaintextSize - index * chunkSize : chunkSize
+        let plaintext = try file.read(Int(expected), at: index * chunkSize)
+        // The file shrank since it was hashed (other changes show as the relay's hash mismatch).
+        guard plaintext.count == expected else { throw FileError.sizeMismatch }
+        let box = try AES.GCM.seal(
+            plaintext, using: key, nonce: FileFormat.nonce(index: UInt64(index), isFinal: isFinal), authenticating: associatedData)
+        // nonce || ciphertext || tag (always there for 12-byte nonces): skip the nonce, no copy.
+        let sealed: Data
+        if let combined = box.combined {
+            sealed = combined.dropFirst(12)
+        } else {
+            sealed = box.ciphertext + box.tag
+        }
+        cached = (index, sealed)
+        return sealed
+    }
+}

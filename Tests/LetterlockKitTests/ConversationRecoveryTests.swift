@@ -1,0 +1,102 @@
+import Foundation
+import LetterlockKit
+import RelayAPI
+import Testing
+
+/// Commits across crashes: a fault is injected at each step of a Commit (the client stops
+/// there as a crash would: what was saved stays saved), then a fresh client opens the same
+/// home and must finish or abandon the Commit so that every member agrees again.
+@Suite struct ConversationRecoveryTests {
+    struct Crash: Error {}
+
+    /// Runs `body` with the client stopping at `step`; `body` must be stopped there.
+    static func crashing(at step: CommitStep, _ body: @Sendable () async throws -> Void) async throws {
+        var settings = ConversationConfiguration.current
+        settings.interruption = { if $0 == step { throw Crash() } }
+        try await ConversationConfiguration.$current.withValue(settings) {
+            await #expect(throws: Crash.self) { try await body() }
+        }
+    }
+
+    @Test(arguments: [CommitStep.pendingCommitSaved, .commitSent, .merged])
+    func anAddInterruptedByACrashIsFinishedAfterTheRestart(step: CommitStep) async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            let carol = try await Person.register("carol", relay: url)
+            try await alice.befriend(bob)
+            try await alice.befriend(carol)
+            let group = try await alice.client.createGroup(named: "crash test", members: ["bob"])
+            _ = try await bob.client.receive()
+            let before = try alice.client.conversation(group.id).epoch
+
+            try await Self.crashing(at: step) { try await alice.client.addMembers(["carol"], to: group.id) }
+            // The process restarts: a new client on the same home.
+            let restarted = try LetterlockClient.open(home: alice.home)
+            _ = try await restarted.receive()
+            #expect(try restarted.conversation(group.id).epoch == before + 1)
+            #expect(try restarted.store.pendingWelcomeCount(group.id) == 0)
+
+            let atCarol = try await carol.client.receive()
+            #expect(atCarol.joined == [group.id])
+            #expect(try carol.client.conversation(group.id).name == "crash test", "the info message was sent too")
+            _ = try await bob.client.receive()
+            let everyone = Set([alice.account, bob.account, carol.account])
+            for device in [restarted, bob.client, carol.client] {
+                #expect(Set(try device.conversation(group.id).members) == everyone)
+                #expect(try device.conversation(group.id).epoch == before + 1)
+            }
+            try await carol.client.sendText("made it", to: group.id)
+            #expect(try await restarted.receive().messages.map(\.text) == ["made it"])
+            #expect(try await bob.client.receive().messages.map(\.text) == ["made it"])
+            try await restarted.sendText("welcome", to: group.id)
+            #expect(try await carol.client.receive().messages.map(\.text) == ["welcome"])
+        }
+    }
+
+    /// The Commit saved before the crash lost its epoch to another member's Commit. After the
+    /// restart the device learns it either from the winning Commit in its mailbox (`receive`)
+    /// or from the relay's conflict answer when it sends the saved Commit again (`send` first).
+    @Test(arguments: [true, false])
+    func aCommitSavedBeforeTheCrashThatLostItsEpochIsDropped(receiveFirst: Bool) async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            try await alice.befriend(bob)
+            let chat = try await alice.client.startConversation(with: "bob")
+            _ = try await bob.client.receive()
+            let before = try bob.client.conversation(chat.id).epoch
+
+            try await Self.crashing(at: .pendingCommitSaved) { try await alice.client.selfUpdate(chat.id) }
+            try await bob.client.selfUpdate(chat.id)  // wins the epoch
+            let restarted = try LetterlockClient.open(home: alice.home)
+            if receiveFirst { _ = try await restarted.receive() }
+            try await restarted.sendText("after the crash", to: chat.id)
+            #expect(try await bob.client.receive().messages.map(\.text) == ["after the crash"])
+            #expect(try restarted.conversation(chat.id).epoch == (try bob.client.conversation(chat.id).epoch))
+            #expect(try restarted.conversation(chat.id).epoch >= before + 1)
+            try await bob.client.sendText("and back", to: chat.id)
+            #expect(try await restarted.receive().messages.map(\.text) == ["and back"])
+        }
+    }
+
+    /// Without a crash, a relay that cannot be reached leaves the Commit pending (saved); the
+    /// next receive sends it and the group moves on.
+    @Test func aCommitWhoseSendFailedIsSentByTheNextReceive() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            try await alice.befriend(bob)
+            let chat = try await alice.client.startConversation(with: "bob")
+            _ = try await bob.client.receive()
+            let before = try alice.client.conversation(chat.id).epoch
+            // The relay "drops" the connection after the state was saved: same as a crash there.
+            try await Self.crashing(at: .pendingCommitSaved) { try await alice.client.selfUpdate(chat.id) }
+            #expect(try alice.client.conversation(chat.id).epoch == before)
+            _ = try await alice.client.receive()
+            #expect(try alice.client.conversation(chat.id).epoch == before + 1)
+            #expect(try await bob.client.receive().commits == 1)
+            #expect(try bob.client.conversation(chat.id).epoch == before + 1)
+        }
+    }
+}
