@@ -66,7 +66,8 @@ public struct KeyProtection: Sendable, Hashable {
     /// normalisation was introduced).
     func open(_ sealed: Data, passphrase: String) throws -> Data {
         let normalized = Self.normalized(passphrase)
-        for candidate in normalized == passphrase ? [passphrase] : [normalized, passphrase] {
+        // Bytes, not `==`: Swift compares strings by canonical equivalence, so NFC and NFD are `==`.
+        for candidate in normalized.utf8.elementsEqual(passphrase.utf8) ? [passphrase] : [normalized, passphrase] {
             let key = try key(for: candidate)
             if let opened = try? AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: associatedData) {
                 return opened

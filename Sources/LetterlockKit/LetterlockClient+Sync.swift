@@ -23,7 +23,8 @@ extension LetterlockClient {
     /// Seconds a device-link message may wait for its linking session (``linkDevice(code:timeout:pollInterval:confirm:)``
     /// reads it): longer than any session. An older one is junk and is dropped, so that nobody
     /// can fill a mailbox with link messages that are never acknowledged (review M4).
-    static let linkMessageLifetime: TimeInterval = 30 * 60
+    /// (A task-local so a test can age messages without moving the request-signing clock.)
+    @TaskLocal static var linkMessageLifetime: TimeInterval = 30 * 60
 
     /// True for a device-link message young enough to belong to a running linking session.
     func isLiveLinkMessage(_ entry: MailboxEntryBody) -> Bool {

@@ -240,7 +240,7 @@ import Darwin
     @Test func aRelayServingAnotherCiphertextUnderTheBlobIDIsCaught() async throws {
         let scratch = try Scratch()
         try await LiveRelay.with { relay in
-            let alice = relay.transfer(signer: try await relay.register(), staging: scratch.url)
+            let alice = relay.transfer(signer: try await relay.register())
             let size = 3 * FileReviewFixTests.chunk + 5
             let (a, b, manifest, _, _) = try FileReviewFixTests.twins(size: size)
             try a.write(to: scratch.file("a.llfs"))
@@ -257,7 +257,7 @@ import Darwin
     @Test func aResumeOverDamagedChunksStartsOver() async throws {
         let scratch = try Scratch()
         try await LiveRelay.with { relay in
-            let alice = relay.transfer(signer: try await relay.register(), staging: scratch.url)
+            let alice = relay.transfer(signer: try await relay.register())
             let input = try scratch.makeFile("in", size: 600_000)
             let manifest = try await alice.send(input)
             let sealed = try Data(contentsOf: relay.blobFile(manifest.blobID))
@@ -278,7 +278,7 @@ import Darwin
     @Test func aLinkIsFetchedOnlyFromThisDevicesRelay() async throws {
         let scratch = try Scratch()
         try await LiveRelay.with { relay in
-            let alice = relay.transfer(signer: try await relay.register(), staging: scratch.url)
+            let alice = relay.transfer(signer: try await relay.register())
             let manifest = try await alice.send(try scratch.makeFile("in", size: 1000))
             let elsewhere = try PublicLink(parsing: PublicLink(relay: URL(string: "https://files.evil.example")!, manifest: manifest).url)
             await #expect(throws: FileError.otherRelay) { try await alice.receive(elsewhere, to: scratch.file("out")) }

@@ -28,13 +28,14 @@ final class RunningChat: Sendable {
     private let task = Mutex<Task<Int32, Never>?>(nil)
 
     init(_ arguments: [String]) {
-        let console = Console(
-            out: { [output] line in output.withLock { $0 += line + "\n" } }, err: { [output] line in output.withLock { $0 += line + "\n" } },
-            nextLine: { [typed] in typed.next() })
+        let typed = self.typed
+        let console = Console(out: { line in self.append(line) }, err: { line in self.append(line) }, nextLine: { typed.next() })
         task.withLock {
             $0 = Task { await Console.$current.withValue(console) { await LetterlockCommand.run(arguments: arguments) } }
         }
     }
+
+    private func append(_ line: String) { output.withLock { $0 += line + "\n" } }
 
     var text: String { output.withLock { $0 } }
 

@@ -137,13 +137,13 @@ import Testing
             let join = try await DeviceJoin.begin(home: home, relayURL: url)
             let existingAsked = Mutex(false)
             let added = Task {
-                try await alice.client.linkDevice(code: join.code.description, timeout: .seconds(3), pollInterval: .milliseconds(50)) { _ in
+                try await alice.client.linkDevice(code: join.code.description, timeout: .seconds(10), pollInterval: .milliseconds(50)) { _ in
                     existingAsked.withLock { $0 = true }
                     return declineOnNewDevice
                 }
             }
             let newDeviceError = await #expect(throws: LetterlockError.self) {
-                try await join.complete(timeout: .seconds(3), pollInterval: .milliseconds(50)) { _ in !declineOnNewDevice }
+                try await join.complete(timeout: .seconds(10), pollInterval: .milliseconds(50)) { _ in !declineOnNewDevice }
             }
             let existingError = await #expect(throws: LetterlockError.self) { try await added.value }
             if declineOnNewDevice {

@@ -11,7 +11,7 @@ import WireFormat
     /// Every node's tree hash computed with an empty cache.
     static func freshHashes(_ tree: RatchetTree) -> [[UInt8]] {
         var fresh = tree
-        fresh.treeHashCache = Array(repeating: nil, count: tree.nodes.count)
+        fresh.treeHashCache = TreeHashCache(count: tree.nodes.count, hashLength: tree.crypto.hashLength)
         return tree.nodes.indices.map { fresh.treeHash(ofNode: $0) }
     }
 

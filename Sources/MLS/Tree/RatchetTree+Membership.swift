@@ -103,7 +103,7 @@ extension RatchetTree {
     mutating func extend() {
         let added = nodes.count + 1
         nodes.append(contentsOf: repeatElement(nil, count: added))
-        treeHashCache.append(contentsOf: repeatElement(nil, count: added))
+        treeHashCache.appendUnknown(added)
     }
 
     /// Halves the tree while the right subtree of the root holds no non-blank leaf.

@@ -17,13 +17,13 @@ public struct RatchetTree: Sendable {
     /// Every node, `2 * leafCount - 1` of them.
     public internal(set) var nodes: [Node?]
     /// Cached tree hash per node; `nil` when unknown or invalidated.
-    var treeHashCache: [[UInt8]?]
+    var treeHashCache: TreeHashCache
 
     /// A tree with a single leaf: the creator of a new group (RFC 9420 §11).
     public init(crypto: CryptoSuite, creator: LeafNode) {
         self.crypto = crypto
         self.nodes = [.leaf(creator)]
-        self.treeHashCache = [nil]
+        self.treeHashCache = TreeHashCache(count: 1, hashLength: crypto.hashLength)
     }
 
     /// A tree this client has already validated, padded to full width.
@@ -31,7 +31,7 @@ public struct RatchetTree: Sendable {
         self.crypto = crypto
         let width = TreeArray.fullWidth(forNodeCount: tree.nodes.count)
         self.nodes = tree.nodes + Array(repeating: nil, count: width - tree.nodes.count)
-        self.treeHashCache = Array(repeating: nil, count: width)
+        self.treeHashCache = TreeHashCache(count: width, hashLength: crypto.hashLength)
     }
 
     /// The group's cipher suite.
@@ -82,7 +82,7 @@ public struct RatchetTree: Sendable {
         let root = TreeArray.root(leafCount: leafCount)
         var current = index
         while true {
-            if treeHashCache[current] == nil, current != index { break }  // ancestors already invalid
+            if !treeHashCache.isValid(current), current != index { break }  // ancestors already invalid
             treeHashCache[current] = nil
             if current == root { break }
             current = TreeArray.parent(of: current, leafCount: leafCount)

@@ -26,6 +26,16 @@ public struct GroupRequirements: Sendable {
     ///
     /// - Throws: when the `required_capabilities` extension does not decode.
     public init(groupContextExtensions extensions: [Extension], leaves: some Sequence<LeafNode>) throws(WireFormatError) {
+        try self.init(
+            groupContextExtensions: extensions, credentials: leaves.lazy.map { ($0.credential.credentialType, $0.capabilities.credentials) })
+    }
+
+    /// The same from each member's credential type and its capabilities' `credentials` list:
+    /// for callers that read them in place (a ratchet tree's nodes) instead of copying every
+    /// LeafNode.
+    init(
+        groupContextExtensions extensions: [Extension], credentials: some Sequence<(inUse: CredentialType, supported: [CredentialType])>
+    ) throws(WireFormatError) {
         if let data = extensions.first(ofType: .requiredCapabilities)?.extensionData {
             requiredCapabilities = try RequiredCapabilities(wireBytes: data)
         } else {
@@ -37,9 +47,8 @@ public struct GroupRequirements: Sendable {
         // changes nothing, so no set is built for it (a Commit in a large group pays O(n)
         // array comparisons, not O(n) set allocations).
         var previous: [CredentialType]?
-        for leaf in leaves {
-            inUse.insert(leaf.credential.credentialType)
-            let credentials = leaf.capabilities.credentials
+        for (type, credentials) in credentials {
+            inUse.insert(type)
             if credentials == previous { continue }
             previous = credentials
             let supported = Set(credentials)
