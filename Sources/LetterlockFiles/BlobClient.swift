@@ -152,6 +152,9 @@ public struct BlobClient: Sendable {
             var ahead: [(range: Range<Int64>, response: Task<HTTPClientResponse, any Error>)] = []
             defer { for request in ahead { request.response.cancel() } }
             while let range = decryptor.nextRange(limit: limit) {
+                // The requests run in their own tasks, so a cancelled download stops here, between
+                // ranges, with the verified chunks kept for a resume.
+                try Task.checkCancellation()
                 if ahead.first?.range != range {
                     // Not the range predicted (or nothing requested yet): start over from the decryptor's.
                     for request in ahead { request.response.cancel() }

@@ -166,13 +166,26 @@ import Testing
     }
 
     /// 100 MiB up and down while sampling the resident set size: it must stay far below the file
-    /// size. The bound (48 MiB of growth) is deliberately generous: the in-process relay buffers
-    /// a 4 MiB part and an 8 MiB range per request, and other suites run at the same time.
+    /// size, bounded by what the configuration keeps in flight, not by the file. The transfer
+    /// runs with small parts and ranges so that bound is tight: the parts in flight and the
+    /// ranges requested, each held once by the client and once by the in-process relay, plus
+    /// 16 MiB of slack for the allocator and the other suites running at the same time.
     @Test func aHundredMebibyteRoundTripRunsInBoundedMemory() async throws {
         let scratch = try Scratch()
+        let configuration = {
+            var small = BlobClient.Configuration()
+            small.uploadPartSize = 2 << 20
+            small.uploadPartsInFlight = 2
+            small.downloadRangeSize = 2 << 20
+            small.downloadRangesAhead = 1
+            return small
+        }()
+        let inFlight = configuration.uploadPartSize * configuration.uploadPartsInFlight
+            + configuration.downloadRangeSize * (configuration.downloadRangesAhead + 1)
+        let bound = Int64(2 * inFlight + (16 << 20))
         try await LiveRelay.with { relay in
-            let alice = relay.transfer(signer: try await relay.register())
-            let bob = relay.transfer(signer: try await relay.register())
+            let alice = relay.transfer(signer: try await relay.register(), configuration: configuration)
+            let bob = relay.transfer(signer: try await relay.register(), configuration: configuration)
             let size = 100 << 20
             let input = try scratch.makeFile("movie", size: size)
             // Warm up (allocator pools, HTTP connections) before the baseline.
@@ -192,7 +205,7 @@ import Testing
             #expect(try sameContents(input, scratch.file("movie-out")))
             let growth = peak.withLock { $0 } - baseline
             FileHandle.standardError.write(Data("100 MiB round trip: peak RSS growth \(growth >> 20) MiB\n".utf8))
-            #expect(growth < 48 << 20, "peak RSS grew by \(growth >> 20) MiB for a 100 MiB file")
+            #expect(growth < bound, "peak RSS grew by \(growth >> 20) MiB for a 100 MiB file (bound \(bound >> 20) MiB)")
         }
     }
 }
