@@ -25,11 +25,19 @@ public struct ChunkSealer: Sendable {
         guard !finished, index < FileFormat.maximumChunkCount else { throw FileError.fileTooLarge }
         guard isFinal ? plaintext.count <= header.chunkSize && (plaintext.count > 0 || index == 0) : plaintext.count == header.chunkSize
         else { throw FileError.sizeMismatch }
-        let box = try AES.GCM.seal(plaintext, using: key, nonce: FileFormat.nonce(index: index, isFinal: isFinal), authenticating: associatedData)
-        output.append(box.ciphertext)
-        output.append(box.tag)
+        output.append(try sealedChunk(plaintext, index: index, isFinal: isFinal))
         index += 1
         finished = isFinal
+    }
+
+    /// `ciphertext || tag` of chunk `index` (the format fixes its nonce), with no order or size
+    /// check: the bytes ``seal(_:isFinal:into:)`` appends for that chunk, for readers that seal
+    /// chunks again out of order (``CiphertextReader``).
+    func sealedChunk(_ plaintext: some DataProtocol, index: UInt64, isFinal: Bool) throws -> Data {
+        let box = try AES.GCM.seal(plaintext, using: key, nonce: FileFormat.nonce(index: index, isFinal: isFinal), authenticating: associatedData)
+        // nonce || ciphertext || tag (always there for 12-byte nonces): skip the nonce, no copy.
+        if let combined = box.combined { return combined.dropFirst(12) }
+        return box.ciphertext + box.tag
     }
 
     /// Chunks sealed so far.

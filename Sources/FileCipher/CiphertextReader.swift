@@ -1,4 +1,3 @@
-public import Crypto
 public import Foundation
 
 /// The encrypted file (``FileFormat``) of a plaintext file under a known key and header, read at
@@ -17,8 +16,8 @@ public final class CiphertextReader {
     public let manifest: FileManifest
     public let header: FileHeader
     private let file: LocalFile
-    private let key: SymmetricKey
-    private let associatedData: Data
+    private let sealer: ChunkSealer
+    private let headerBytes: Data
     private var cached: (index: Int64, sealed: Data)?
 
     /// Bytes of the encrypted file.
@@ -36,8 +35,8 @@ public final class CiphertextReader {
             file.close()
             throw FileError.sizeMismatch
         }
-        self.key = FileFormat.chunkKey(fileKey: manifest.key, salt: header.salt)
-        self.associatedData = header.encoded
+        self.sealer = ChunkSealer(fileKey: manifest.key, header: header)
+        self.headerBytes = header.encoded
     }
 
     deinit { file.close() }
@@ -53,7 +52,7 @@ public final class CiphertextReader {
         while position < end {
             if position < headerSize {
                 let upper = min(headerSize, end)
-                output.append(associatedData[Int(position)..<Int(upper)])
+                output.append(headerBytes[Int(position)..<Int(upper)])
                 position = upper
                 continue
             }
@@ -77,15 +76,7 @@ public final class CiphertextReader {
         let plaintext = try file.read(Int(expected), at: index * chunkSize)
         // The file shrank since it was hashed (other changes show as the relay's hash mismatch).
         guard plaintext.count == expected else { throw FileError.sizeMismatch }
-        let box = try AES.GCM.seal(
-            plaintext, using: key, nonce: FileFormat.nonce(index: UInt64(index), isFinal: isFinal), authenticating: associatedData)
-        // nonce || ciphertext || tag (always there for 12-byte nonces): skip the nonce, no copy.
-        let sealed: Data
-        if let combined = box.combined {
-            sealed = combined.dropFirst(12)
-        } else {
-            sealed = box.ciphertext + box.tag
-        }
+        let sealed = try sealer.sealedChunk(plaintext, index: UInt64(index), isFinal: isFinal)
         cached = (index, sealed)
         return sealed
     }
