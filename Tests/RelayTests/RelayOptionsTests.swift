@@ -37,7 +37,7 @@ import Testing
             "replay-cache-capacity": "100000",
             "replay-cache-per-device": "100", "replay-cache-reserved-per-device": "3", "key-packages-per-suite": "13",
             "blob-quota-bytes": "2GiB", "max-blob-bytes": "1MiB", "blob-retention-days": "2", "upload-lifetime-hours": "3",
-            "sweep-interval-seconds": "5",
+            "sweep-interval-seconds": "5", "upload-window-bytes": "8MiB", "upload-waiting-parts": "0",
         ]
         #expect(Set(samples.keys) == Set(RelayOptions.settings.map(\.flag)), "a sample for every setting")
         // Compared through their descriptions, with the one Set (whose order varies) fixed.
@@ -65,6 +65,9 @@ import Testing
         let parsed = try RelayOptions.parse(arguments: ["--trusted-proxies", samples["trusted-proxies"]!], environment: [:])
         #expect(parsed.relay.trustedProxies.count == 2)
         #expect(try RelayOptions.parse(arguments: ["--address-requests-per-minute", "0"], environment: [:]).relay.addressRequestLimit == nil)
+        let uploads = try RelayOptions.parse(arguments: ["--upload-window-bytes", "8MiB"], environment: ["LETTERLOCK_UPLOAD_WAITING_PARTS": "5"]).relay
+        #expect(uploads.uploadWindow == 8 << 20 && uploads.maximumWaitingParts == 5)
+        #expect(Relay.Configuration().uploadWindow == 64 << 20 && Relay.Configuration().maximumWaitingParts == 32, "the documented defaults")
         let payload = try RelayOptions.parse(arguments: ["--max-payload-bytes", "64KiB"], environment: [:]).relay
         #expect(payload.maximumPayloadSize == 65_536 && payload.maximumSendBodySize == 65_536 * 3 / 2 + 256 * 1024)
     }
@@ -99,6 +102,10 @@ import Testing
         ([], ["LETTERLOCK_PUBLIC_AUTHORITY": "user@relay.example"], "LETTERLOCK_PUBLIC_AUTHORITY"),
         (["--public-authority", "ftp://relay.example"], [:], "--public-authority"),
         (["--port", "7000", "--admin-port", "7000"], [:], "--admin-port"),
+        (["--upload-window-bytes", "0"], [:], "--upload-window-bytes"),
+        ([], ["LETTERLOCK_UPLOAD_WINDOW_BYTES": "2048GiB"], "LETTERLOCK_UPLOAD_WINDOW_BYTES"),
+        (["--upload-waiting-parts", "-1"], [:], "--upload-waiting-parts"),
+        ([], ["LETTERLOCK_UPLOAD_WAITING_PARTS": "4097"], "LETTERLOCK_UPLOAD_WAITING_PARTS"),
     ]
 
     @Test(arguments: refused)
@@ -127,5 +134,7 @@ import Testing
             .appendingPathComponent("docs/relay.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         #expect(text.contains(RelayOptions.markdownTable), "regenerate the table in docs/relay.md from RelayOptions.markdownTable")
+        let readme = try String(contentsOf: docs.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains(RelayOptions.markdownTable), "regenerate the relay settings table in README.md from RelayOptions.markdownTable")
     }
 }
