@@ -13,7 +13,8 @@ import UnixSignals
 /// environment over defaults), picks the SQLite driver, and runs the relay, its admin (metrics)
 /// server and the expiry sweeper in one ServiceGroup that shuts down gracefully on SIGINT or
 /// SIGTERM. No logic lives here. A refused setting exits with status 64 (EX_USAGE) and one
-/// line on standard error naming the flag or variable.
+/// line on standard error naming the flag or variable; ``RelayOptions/warnings`` are printed
+/// there too, and the relay starts.
 @main
 struct LetterlockRelay {
     static func main() async {
@@ -29,6 +30,7 @@ struct LetterlockRelay {
             FileHandle.standardError.write(Data("letterlock-relay: \(error.message)\n".utf8))
             exit(64)
         }
+        for warning in options.warnings { FileHandle.standardError.write(Data("letterlock-relay: \(warning)\n".utf8)) }
         do {
             try await run(options)
         } catch {

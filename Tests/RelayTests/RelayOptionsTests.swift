@@ -118,6 +118,24 @@ import Testing
         }
     }
 
+    /// A relay bound beyond loopback without `--public-authority` accepts signed requests only
+    /// with a loopback `Host`: it starts, with a warning that names the setting.
+    @Test(arguments: [
+        ("0.0.0.0", nil, true), ("::", nil, true), ("192.0.2.7", nil, true), ("relay.example", nil, true),
+        ("0.0.0.0", "relay.example", false), ("127.0.0.1", nil, false), ("127.1.2.3", nil, false), ("localhost", nil, false),
+        ("::1", nil, false), ("[::1]", nil, false),
+    ] as [(String, String?, Bool)])
+    func aPublicBindWithoutAPublicAuthorityIsWarnedAbout(host: String, authority: String?, warned: Bool) throws {
+        var arguments = ["--host", host]
+        if let authority { arguments += ["--public-authority", authority] }
+        let warnings = try RelayOptions.parse(arguments: arguments, environment: [:]).warnings
+        #expect(warnings.isEmpty == !warned, "\(host) \(authority ?? "-"): \(warnings)")
+        if warned {
+            #expect(warnings.count == 1 && warnings[0].contains("--public-authority") && warnings[0].contains("LETTERLOCK_PUBLIC_AUTHORITY"))
+        }
+        #expect(try RelayOptions.parse(arguments: [], environment: [:]).warnings.isEmpty, "the defaults warn about nothing")
+    }
+
     @Test func errorMessagesCarryNoControlCharacters() {
         do {
             _ = try RelayOptions.parse(arguments: ["--port", "1\u{1b}[2J" + String(repeating: "9", count: 200)], environment: [:])
