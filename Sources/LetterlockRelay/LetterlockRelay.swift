@@ -52,7 +52,9 @@ struct LetterlockRelay {
         let dataDirectory = URL(fileURLWithPath: options.dataDirectory)
         let store = try SQLiteRelayStore(path: dataDirectory.appendingPathComponent("relay.sqlite").path)
         let blobs = try FileBlobContentStore(directory: dataDirectory)
-        let relay = Relay(store: store, blobContent: blobs, configuration: options.relay, logger: logger)
+        let relay = Relay(
+            store: store, blobContent: blobs, configuration: options.relay, logger: logger,
+            freeDiskBytes: Relay.freeDiskBytes(of: dataDirectory.path))
 
         let app = relay.makeApplication(configuration: .init(address: .hostname(host, port: options.port))) { channel in
             Self.announce("letterlock-relay listening on http://\(host):\(channel.localAddress?.port ?? options.port)")

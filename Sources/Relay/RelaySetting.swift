@@ -250,6 +250,13 @@ extension RelayOptions {
         RelaySetting("sweep-interval-seconds", "LETTERLOCK_SWEEP_INTERVAL_SECONDS", "`60`", "how often expired entries, claims, counters and blobs are erased") { options, text in
             options.sweepInterval = .seconds(try RelaySetting.integer(text, 1...86_400))
         },
+        // Disk
+        RelaySetting(
+            "min-free-disk-bytes", "LETTERLOCK_MIN_FREE_DISK_BYTES", "`1GiB`",
+            "high-water mark: below this much free space on the data directory's filesystem, new messages, uploads and upload parts get `507 insufficient_storage` (acks, fetches, deletes and downloads go on); `0` turns it off"
+        ) { options, text in
+            options.relay.minimumFreeDiskBytes = try RelaySetting.bytes(text, 0...(1 << 50))
+        },
     ]
 
     /// `windows` with the window of `seconds` set to `limit` (added if absent).

@@ -38,6 +38,7 @@ import Testing
             "replay-cache-per-device": "100", "replay-cache-reserved-per-device": "3", "key-packages-per-suite": "13",
             "blob-quota-bytes": "2GiB", "max-blob-bytes": "1MiB", "blob-retention-days": "2", "upload-lifetime-hours": "3",
             "sweep-interval-seconds": "5", "upload-window-bytes": "8MiB", "upload-waiting-parts": "0",
+            "min-free-disk-bytes": "0",
         ]
         #expect(Set(samples.keys) == Set(RelayOptions.settings.map(\.flag)), "a sample for every setting")
         // Compared through their descriptions, with the one Set (whose order varies) fixed.
@@ -105,6 +106,8 @@ import Testing
         (["--upload-window-bytes", "0"], [:], "--upload-window-bytes"),
         ([], ["LETTERLOCK_UPLOAD_WINDOW_BYTES": "2048GiB"], "LETTERLOCK_UPLOAD_WINDOW_BYTES"),
         (["--upload-waiting-parts", "-1"], [:], "--upload-waiting-parts"),
+        (["--min-free-disk-bytes", "-1"], [:], "--min-free-disk-bytes"),
+        ([], ["LETTERLOCK_MIN_FREE_DISK_BYTES": "5%"], "LETTERLOCK_MIN_FREE_DISK_BYTES"),
         ([], ["LETTERLOCK_UPLOAD_WAITING_PARTS": "4097"], "LETTERLOCK_UPLOAD_WAITING_PARTS"),
     ]
 
