@@ -37,7 +37,6 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let staleRequest = RelayError(.unauthorized, "stale_request", "the request timestamp is too far from the relay's clock")
     static let replayedRequest = RelayError(.unauthorized, "replayed_request", "this request nonce was already used")
     static let replayCacheFull = RelayError(.serviceUnavailable, "busy", "the relay is busy; retry shortly")
-    static let forbidden = RelayError(.forbidden, "forbidden", "the device may not do this")
     static let notFound = RelayError(.notFound, "not_found", "no such resource")
     /// Not the answer to a blocked sender: device lists are public, so that would reveal the
     /// block; a blocked request is answered like a delivered one.
