@@ -105,5 +105,15 @@ enum Output {
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 
+    /// One compact JSON object on one line: what commands that keep printing (`chat`, `listen`,
+    /// `devices join`) print for each event, so scripts read them line by line (JSON Lines).
+    static func jsonLine(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dataEncodingStrategy = .base64
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+
     static func print(_ text: String) { Console.current.out(text) }
 }
