@@ -209,6 +209,8 @@ struct UnblockCommand: AsyncParsableCommand {
             let account = try await options.openClient().unblock(name)
             if options.json { return Output.print(Output.json(["unblocked": account])) }
             Output.print("Unblocked \(name) (account \(account)).")
+            // A block ended the contact; an unblock does not bring it back by itself.
+            Output.print("To talk again, send a message request: letterlock contacts add \(name)")
         }
     }
 }
