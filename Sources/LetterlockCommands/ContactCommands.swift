@@ -161,13 +161,7 @@ struct RequestsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Username, account id or request number.") var name: String
         func run() async throws {
-            try await options.run {
-                let client = try options.openClient()
-                try await client.sync()
-                try await client.ignore(name)
-                if options.json { return Output.print(Output.json(["ignored": name])) }
-                Output.print("Ignored the request from \(name).")
-            }
+            try await RequestsCommand.answer(name, options: options, json: "ignored", saying: "Ignored the request from \(name).") { try await $0.ignore($1) }
         }
     }
 
@@ -176,13 +170,24 @@ struct RequestsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Username, account id or request number.") var name: String
         func run() async throws {
-            try await options.run {
-                let client = try options.openClient()
-                try await client.sync()
-                try await client.blockRequest(name)
-                if options.json { return Output.print(Output.json(["blocked": name])) }
-                Output.print("Blocked \(name). Their requests are dropped by the relay from now on.")
+            try await RequestsCommand.answer(name, options: options, json: "blocked", saying: "Blocked \(name). Their requests are dropped by the relay from now on.") {
+                try await $0.blockRequest($1)
             }
+        }
+    }
+
+    /// `ignore` and `block`: fetch first (the request named may have just arrived), answer,
+    /// then report `{json: name}` or `saying`.
+    private static func answer(
+        _ name: String, options: GlobalOptions, json key: String, saying message: String,
+        _ answer: (LetterlockClient, String) async throws -> Void
+    ) async throws {
+        try await options.run {
+            let client = try options.openClient()
+            try await client.sync()
+            try await answer(client, name)
+            if options.json { return Output.print(Output.json([key: name])) }
+            Output.print(message)
         }
     }
 }
