@@ -247,7 +247,7 @@ struct InboxCommand: AsyncParsableCommand {
             for id in report.joined {
                 if let conversation = try? client.conversation(id) {
                     let title = MessageFormat.title(conversation, client: client)
-                    Output.print(conversation.kind == .direct ? "\(title) started a chat with you." : "You were added to \(title).")
+                    Output.print(conversation.kind == .direct ? "New chat with \(title)." : "You were added to \(title).")
                 }
             }
             for line in try MessageFormat.membershipChanges(since: before, client: client) { Output.print(line) }

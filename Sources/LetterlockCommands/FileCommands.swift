@@ -3,10 +3,11 @@ import Foundation
 import LetterlockFiles
 import FileCipher
 import LetterlockKit
+import RelayAPI
 
 struct FileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "file", abstract: "Send and fetch end-to-end encrypted files in a conversation.", subcommands: [Send.self, Get.self])
+        commandName: "file", abstract: "Send and fetch end-to-end encrypted files in a conversation.", subcommands: [Send.self, Get.self, Publish.self])
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -43,25 +44,77 @@ struct FileCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.runConversation {
                 let client = try options.openClient()
+                if name.hasPrefix("https://") || name.hasPrefix("http://") { return try await getLink(client) }
                 _ = try await client.receive()
                 let conversation = try await client.findConversation(name)
                 let files = try client.messages(in: conversation.id).filter { $0.kind == .file }
                 guard let entry = message.map({ prefix in files.last { $0.messageID.hasPrefix(prefix) } }) ?? files.last else {
                     throw ConversationError.unknownConversation
                 }
-                // The sender chose the name: never a path, a dotfile, an option-like or a
-                // bidi-spoofed name (review L10).
-                let fileName = FileManifest.safeFileName(entry.fileName ?? "file")
-                var destination = URL(fileURLWithPath: ((output ?? ".") as NSString).expandingTildeInPath)
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                    destination.appendPathComponent(fileName)
-                }
-                let bar = TerminalProgressBar(label: fileName, forceEnabled: options.json ? false : nil)
+                let destination = Self.destination(output, name: entry.fileName ?? "file")
+                let bar = TerminalProgressBar(label: destination.lastPathComponent, forceEnabled: options.json ? false : nil)
                 try await client.downloadFile(entry, to: destination, replacingExisting: force) { bar.update($0) }
                 bar.finish()
                 if options.json { return Output.print(Output.json(["saved": destination.path, "messageID": entry.messageID])) }
                 Output.print("Saved \(destination.path) (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file)), verified).")
+            }
+        }
+
+        /// `file get LINK`: a public link, from this device's relay only.
+        private func getLink(_ client: LetterlockClient) async throws {
+            let link = try PublicLink(parsing: name)
+            guard RequestSigning.authority(of: link.relay) == RequestSigning.authority(of: URL(string: client.relay.baseURL) ?? link.relay) else {
+                // No opt-in on purpose: the download is a signed request, which the other relay
+                // refuses (it does not know this device) and which would tell it who opened the link.
+                let host = RequestSigning.authority(of: link.relay) ?? "another host"
+                throw CommandFailure(
+                    code: "other_relay",
+                    message:
+                        "this link's file is on another relay (\(host)), and downloads are signed requests that relay would refuse: "
+                        + "use a device registered there (`letterlock register --home DIR --relay \(link.relay.absoluteString)`, then "
+                        + "`letterlock file get LINK --home DIR`)", exit: 1)
+            }
+            let destination = Self.destination(output, name: link.manifest.name)
+            let bar = TerminalProgressBar(label: destination.lastPathComponent, forceEnabled: options.json ? false : nil)
+            try await client.downloadPublicLink(link, to: destination, replacingExisting: force) { bar.update($0) }
+            bar.finish()
+            if options.json { return Output.print(Output.json(["saved": destination.path, "blobID": link.manifest.blobID])) }
+            Output.print("Saved \(destination.path) (\(ByteCountFormatter.string(fromByteCount: link.manifest.plaintextSize, countStyle: .file)), verified).")
+        }
+
+        /// Where to save: `output` (a directory gets the sender's name, made safe), else the
+        /// current directory.
+        static func destination(_ output: String?, name: String) -> URL {
+            // The sender chose the name: never a path, a dotfile, an option-like or a
+            // bidi-spoofed name (review L10).
+            let fileName = FileManifest.safeFileName(name)
+            var destination = URL(fileURLWithPath: ((output ?? ".") as NSString).expandingTildeInPath)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                destination.appendPathComponent(fileName)
+            }
+            return destination
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "publish",
+            abstract: "Encrypt and upload a file for a public link: anyone with the link can read it (the key is only in the link).")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The file to publish.") var path: String
+
+        func run() async throws {
+            try await options.runConversation {
+                let client = try options.openClient()
+                let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+                let bar = TerminalProgressBar(label: url.lastPathComponent, forceEnabled: options.json ? false : nil)
+                let link = try await client.publishFile(url) { bar.update($0) }
+                bar.finish()
+                if options.json { return Output.print(Output.json(["link": link.url, "blobID": link.manifest.blobID])) }
+                Output.print(link.url)
+                Console.current.err(
+                    "Anyone with this link can download and read the file (the key is in the part after #, which is never sent to the relay). Share it privately.")
             }
         }
     }

@@ -36,7 +36,7 @@ import Testing
             try Data("the notes".utf8).write(to: file)
             #expect(await alice("file", "send", "bob", file.path).code == 0)
             let inbox = await bob("inbox")
-            #expect(inbox.out.contains("@alice started a chat with you."), "\(inbox.out)")
+            #expect(inbox.out.contains("New chat with @alice."), "\(inbox.out)")
             let hint = try #require(inbox.out.components(separatedBy: "[get: letterlock ").dropFirst().first?.components(separatedBy: "]").first)
             #expect(hint.hasPrefix("file get alice "), "\(hint)")
             let destination = LiveRelay.temporaryDirectory("nc-out")
@@ -86,6 +86,32 @@ import Testing
             #expect(await alice("block", "bob").code == 0)
             let unblocked = await alice("unblock", "bob")
             #expect(unblocked.code == 0 && unblocked.out.contains("letterlock contacts add bob"))
+        }
+    }
+
+    @Test func aPublicLinkOpensOnItsRelayAndAnotherRelaysLinkIsExplained() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = CLI(relay: url, home: LiveRelay.temporaryDirectory("nc-alice"))
+            let stranger = CLI(relay: url, home: LiveRelay.temporaryDirectory("nc-stranger"))
+            #expect(await alice("register").code == 0)
+            #expect(await stranger("register").code == 0)
+            let file = LiveRelay.temporaryDirectory("nc-pub").appendingPathComponent("poster.txt")
+            try Data("a public poster".utf8).write(to: file)
+            let published = await alice("file", "publish", file.path)
+            #expect(published.code == 0 && published.err.contains("Anyone with this link"), "\(published.err)")
+            let link = published.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(link.hasPrefix(url + "/f/") && link.contains("#"))
+            let destination = LiveRelay.temporaryDirectory("nc-pub-out")
+            let fetched = await stranger("file", "get", link, "--output", destination.path)
+            #expect(fetched.code == 0, "\(fetched.err)")
+            #expect(try Data(contentsOf: destination.appendingPathComponent("poster.txt")) == Data("a public poster".utf8))
+
+            // The same link naming another relay: refused before any request, saying what to do.
+            let elsewhere = link.replacingOccurrences(of: url, with: "http://127.0.0.1:1")
+            let other = await stranger("file", "get", elsewhere, "--output", destination.path, "--force")
+            #expect(other.code == 1 && other.err.contains("another relay (127.0.0.1:1)") && other.err.contains("--home DIR"), "\(other.err)")
+            let json = await stranger("file", "get", elsewhere, "--json")
+            #expect(json.code == 1 && json.out.contains("\"code\" : \"other_relay\""))
         }
     }
 
