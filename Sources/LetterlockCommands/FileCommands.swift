@@ -5,9 +5,24 @@ import FileCipher
 import LetterlockKit
 import RelayAPI
 
+extension GlobalOptions {
+    /// The transfer progress bar: drawn on standard error only when standard output and error
+    /// are both terminals (a pipe or redirect on either means a script is reading), never with
+    /// --json, and not for files under 1 MiB, which go before a bar could say anything.
+    func progressBar(label: String, size: Int64) -> TerminalProgressBar {
+        let interactive = !json && size >= 1 << 20 && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
+        return TerminalProgressBar(label: label, forceEnabled: interactive)
+    }
+}
+
 struct FileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "file", abstract: "Send and fetch end-to-end encrypted files in a conversation.", subcommands: [Send.self, Get.self, Publish.self])
+        commandName: "file", abstract: "Send and fetch end-to-end encrypted files in a conversation, or by a public link.", subcommands: [Send.self, Get.self, Publish.self])
+
+    /// A file's size for the progress bar (0 when unknown: no bar).
+    static func size(of url: URL) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? NSNumber)?.int64Value ?? 0
+    }
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,7 +37,7 @@ struct FileCommand: AsyncParsableCommand {
                 _ = try await client.receive()
                 let conversation = try await client.conversationOrStart(name)
                 let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-                let bar = TerminalProgressBar(label: url.lastPathComponent, forceEnabled: options.json ? false : nil)
+                let bar = options.progressBar(label: url.lastPathComponent, size: FileCommand.size(of: url))
                 let entry = try await client.sendFile(url, to: conversation.id) { bar.update($0) }
                 bar.finish()
                 if options.json { return Output.print(Output.json(MessageFormat.Row(entry))) }
@@ -52,7 +67,7 @@ struct FileCommand: AsyncParsableCommand {
                     throw ConversationError.unknownConversation
                 }
                 let destination = Self.destination(output, name: entry.fileName ?? "file")
-                let bar = TerminalProgressBar(label: destination.lastPathComponent, forceEnabled: options.json ? false : nil)
+                let bar = options.progressBar(label: destination.lastPathComponent, size: entry.fileSize ?? 0)
                 try await client.downloadFile(entry, to: destination, replacingExisting: force) { bar.update($0) }
                 bar.finish()
                 if options.json { return Output.print(Output.json(["saved": destination.path, "messageID": entry.messageID])) }
@@ -75,7 +90,7 @@ struct FileCommand: AsyncParsableCommand {
                         + "`letterlock file get LINK --home DIR`)", exit: 1)
             }
             let destination = Self.destination(output, name: link.manifest.name)
-            let bar = TerminalProgressBar(label: destination.lastPathComponent, forceEnabled: options.json ? false : nil)
+            let bar = options.progressBar(label: destination.lastPathComponent, size: link.manifest.plaintextSize)
             try await client.downloadPublicLink(link, to: destination, replacingExisting: force) { bar.update($0) }
             bar.finish()
             if options.json { return Output.print(Output.json(["saved": destination.path, "blobID": link.manifest.blobID])) }
@@ -108,7 +123,7 @@ struct FileCommand: AsyncParsableCommand {
             try await options.runConversation {
                 let client = try options.openClient()
                 let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-                let bar = TerminalProgressBar(label: url.lastPathComponent, forceEnabled: options.json ? false : nil)
+                let bar = options.progressBar(label: url.lastPathComponent, size: FileCommand.size(of: url))
                 let link = try await client.publishFile(url) { bar.update($0) }
                 bar.finish()
                 if options.json { return Output.print(Output.json(["link": link.url, "blobID": link.manifest.blobID])) }
