@@ -70,7 +70,12 @@ struct ContactsCommand: AsyncParsableCommand {
                 switch contact.state {
                 case .outgoing:
                     Output.print("Message request sent to @\(contact.username ?? contact.accountID). They appear as a contact once they accept.")
-                case .accepted: Output.print("Added \(contact.username.map { "@\($0)" } ?? contact.accountID) from the invite link.")
+                case .accepted:
+                    if let username = contact.username {
+                        Output.print("Added @\(username) from the invite link.")
+                    } else {
+                        Output.print("Added account \(contact.accountID) from the invite link; their username shows once they answer (letterlock contacts).")
+                    }
                 }
             }
         }

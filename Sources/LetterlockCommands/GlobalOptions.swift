@@ -79,6 +79,7 @@ struct GlobalOptions: ParsableArguments {
     func message(for error: LetterlockError) -> String {
         switch error {
         case .unknownContact: "unknown contact: no contact, request or username matches that name (see `letterlock contacts`)"
+        case .blocked: "this account is blocked (`letterlock unblock NAME` lifts your block)"
         default: error.description
         }
     }
@@ -91,6 +92,7 @@ struct GlobalOptions: ParsableArguments {
         case .unknownDevice:
             "the relay \(relayForMessages) does not know this device: it was revoked (`devices revoke` on another of your devices), or this is not its relay"
         case .rateLimited: "the relay is rate limiting this device or address: wait a minute and try again"
+        case .usernameTaken: "that username is taken: choose another (or register without one and claim one later: `letterlock username NAME`)"
         default: error.description
         }
     }

@@ -77,6 +77,8 @@ import Testing
     @Test func namesThatMatchNothingSaySo() async throws {
         try await LiveRelay.run { url, _ in
             let (alice, _) = try await contacts(url)
+            let taken = await CLI(relay: url, home: LiveRelay.temporaryDirectory("nc-again"))("register", "--username", "alice")
+            #expect(taken.code == 1 && taken.err.contains("that username is taken: choose another"), "\(taken.err)")
             let group = await alice("send", "Readers", "hello")  // no such group, and not a username
             #expect(group.code == 4 && group.err.contains("no conversation, contact or username matches"), "\(group.err)")
             let unknown = await alice("send", "nobody_here", "hello")
@@ -84,6 +86,8 @@ import Testing
             let device = await alice("devices", "revoke", String(repeating: "0", count: 32))
             #expect(device.code == 4 && device.err.contains("no such device"), "\(device.err)")
             #expect(await alice("block", "bob").code == 0)
+            let blocked = await alice("send", "bob", "hello")
+            #expect(blocked.code == 5 && blocked.err.contains("letterlock unblock NAME"), "\(blocked.err)")
             let unblocked = await alice("unblock", "bob")
             #expect(unblocked.code == 0 && unblocked.out.contains("letterlock contacts add bob"))
         }
