@@ -210,6 +210,10 @@ extension InMemoryRelayStore {
                 guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
             }
         }
+        // Dropped after every check a stored request passes (see ``Delivery/sender``).
+        if let sender = delivery.sender, recipients.contains(where: { devices[$0].map { isBlocked(sender, by: $0.accountID) } ?? false }) {
+            return .delivered([])
+        }
         if let claim = delivery.commit {
             for recipient in recipients {
                 commitClaims[ClaimKey(groupID: claim.groupID, device: recipient, epoch: claim.epoch)] = claim
