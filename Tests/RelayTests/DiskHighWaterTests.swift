@@ -34,7 +34,8 @@ import Testing
         configuration.minimumFreeDiskBytes = 1 << 30
         configuration.freeDiskCheckInterval = .zero  // every request reads the simulated disk
         let disk = SimulatedDisk()
-        let harness = RelayHarness(configuration: configuration, blobContent: try FileBlobContentStore(directory: directory), freeDiskBytes: disk.probe)
+        let harness = RelayHarness(
+            configuration: configuration, blobContent: try FileBlobContentStore(directory: directory), freeDiskBytes: disk.probe)
         try await harness.withClient { client in
             let alice = try await client.register()
             let bob = try await client.register()
@@ -53,7 +54,9 @@ import Testing
 
             disk.set((1 << 30) - 1)
             func refused(_ response: TestResponse, _ what: String) {
-                #expect(response.status.code == 507 && response.errorCode == "insufficient_storage", "\(what): \(response.status) \(response.errorCode ?? "")")
+                #expect(
+                    response.status.code == 507 && response.errorCode == "insufficient_storage",
+                    "\(what): \(response.status) \(response.errorCode ?? "")")
             }
             refused(try await client.sealed(MLSMessageBuilder.welcome("during"), to: [(bob, bobToken)]), "sealed send")
             let request = RequestSendRequest(recipients: [bob.deviceID], payload: MLSMessageBuilder.welcome("hello"))
@@ -61,7 +64,8 @@ import Testing
             // Refused before the block is looked at: a blocked sender gets the same answer.
             refused(try await client.send(.post, "/v1/messages/requests", json: request, as: carol), "request from a blocked sender")
             refused(
-                try await client.send(.post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 10, sha256: String(repeating: "ab", count: 32)), as: alice),
+                try await client.send(
+                    .post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 10, sha256: String(repeating: "ab", count: 32)), as: alice),
                 "new upload")
             refused(try await client.send(.put, "/v1/blobs/uploads/\(pendingID)?offset=0", body: unfinished.prefix(4_000), as: alice), "upload part")
 
