@@ -16,6 +16,7 @@ extension Relay {
             let body = try self.decode(BlobUploadRequest.self, from: auth.body)
             guard (0...self.configuration.maximumBlobSize).contains(body.size), body.sha256.utf8.count == 64, FileBlobContentStore.isID(body.sha256)
             else { throw RelayError.malformedRequest }
+            try self.freeSpace.check()
             var generator = SystemRandomNumberGenerator()
             let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             let upload = BlobUpload(
@@ -44,6 +45,7 @@ extension Relay {
                 guard offset == upload.offset else { throw RelayError.uploadOffsetMismatch }
                 return try self.json(BlobUploadResponse(uploadID: upload.id, offset: upload.offset, size: upload.size))
             }
+            try self.freeSpace.check()
             let stood = try await self.writePart(chunk, at: offset, of: upload, content: content)
             return try self.json(BlobUploadResponse(uploadID: upload.id, offset: stood, size: upload.size))
         }

@@ -72,6 +72,7 @@ extension Relay {
     private func sendSealed(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
         var request = request
         try rateLimit(sealedSendLimiter, request, context)
+        try freeSpace.check()
         let body = try await collectBody(&request, limit: configuration.maximumSendBodySize)
         let send = try decode(SealedSendRequest.self, from: body)
         guard (1...configuration.maximumRecipients).contains(send.recipients.count) else { throw RelayError.malformedRequest }
@@ -100,6 +101,9 @@ extension Relay {
         var request = request
         let auth = try await authenticate(&request, bodyLimit: configuration.maximumSendBodySize)
         let send = try decode(RequestSendRequest.self, from: auth.body)
+        // Before anything about the recipient (the answer must not depend on a block) and before
+        // the sender's budget is spent on a request that cannot be stored.
+        try freeSpace.check()
         try await rateLimit("request:\(auth.device.accountID)", configuration.requestLimits)
         // Bytes this sender may put into others' request queues (review M4): counted, like the
         // request count, before any recipient check, so that it says nothing about blocks.

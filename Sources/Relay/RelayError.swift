@@ -61,6 +61,12 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
         HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "mailbox_full",
         "a recipient's mailbox is full; retry after it has fetched its messages"
     )
+    /// The global disk high-water mark (``FreeSpaceGuard``): nothing new is stored until space
+    /// is freed; acknowledging, fetching, deleting and downloading still work.
+    static let insufficientStorage = RelayError(
+        HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "insufficient_storage",
+        "the relay is low on disk space and accepts no new messages or uploads; retry later"
+    )
     static let malformedMLSMessage = RelayError(.badRequest, "malformed_mls_message", "the payload is not a well-formed MLS message")
     static let unsupportedMLSVersion = RelayError(.badRequest, "unsupported_mls_version", "the MLS protocol version is not supported")
     static let quotaExceeded = RelayError(.conflict, "quota_exceeded", "the account's blob storage quota is exhausted")

@@ -286,8 +286,6 @@ extension InMemoryRelayStore {
         tokenHashes[account] = hash
     }
 
-    public func deliveryTokenHash(of account: AccountID) -> Data? { tokenHashes[account] }
-
     public func block(_ blocked: AccountID, by blocker: AccountID, at date: Date) throws {
         guard accounts[blocker] != nil else { throw RelayStorageError.unknownAccount }
         blocks[blocker, default: []].insert(blocked)

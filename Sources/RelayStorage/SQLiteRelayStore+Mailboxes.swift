@@ -254,12 +254,6 @@ extension SQLiteRelayStore {
         }
     }
 
-    public func deliveryTokenHash(of account: AccountID) async throws -> Data? {
-        try await pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT token_hash FROM delivery_tokens WHERE account_id = ?", arguments: [account.rawValue])
-        }
-    }
-
     public func block(_ blocked: AccountID, by blocker: AccountID, at date: Date) async throws {
         try await pool.write { db in
             guard try Self.exists(db, "SELECT 1 FROM accounts WHERE id = ?", [blocker.rawValue]) else { throw RelayStorageError.unknownAccount }

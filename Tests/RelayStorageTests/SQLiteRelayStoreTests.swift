@@ -54,6 +54,51 @@ import Testing
         }
     }
 
+    /// Deleting an account leaves no row in any table that names it or one of its devices
+    /// (its delivery token hash included, which the store offers no way to read back).
+    @Test func deletingAnAccountLeavesNoRowNamingIt() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let now = RelayStorageConformance.t0
+            let (doomed, devices) = try await f.makeAccount(in: store, devices: 2, username: "doomed")
+            let (friend, friendDevices) = try await f.makeAccount(in: store)
+            try await store.setDeliveryTokenHash(Data(repeating: 7, count: 32), for: doomed, at: now)
+            try await store.storeKeyPackages([KeyPackageUpload(cipherSuite: 1, data: Data("kp".utf8))], lastResort: nil, for: devices[0].id, limitPerSuite: 10)
+            try await store.block(friend, by: doomed, at: now)
+            try await store.block(doomed, by: friend, at: now)
+            _ = try await store.deliver(RelayStorageConformance.inbox(devices.map(\.id), "to the doomed"))
+            _ = try await store.deliver(
+                Delivery(
+                    recipients: [friendDevices[0].id], payload: Data("request".utf8), queue: .requests, sender: doomed, receivedAt: now,
+                    expiresAt: RelayStorageConformance.later))
+            _ = try await store.admitRequest(
+                device: devices[0].id, nonce: "nonce-of-the-doomed", expiresAt: now.addingTimeInterval(600), rateLimitKey: "device:\(devices[0].id)",
+                windows: [RateLimitWindow(seconds: 60, limit: 10)], now: now)
+            try await store.createUpload(
+                BlobUpload(id: String(repeating: "1", count: 32), owner: doomed, size: 10, sha256: String(repeating: "ab", count: 32), expiresAt: now),
+                quota: 100)
+            // As `DELETE /v1/account` does: the account, then the counters naming it or its devices.
+            try await store.deleteAccount(doomed)
+            try await store.deleteRateLimits(naming: [doomed.rawValue] + devices.map(\.id.rawValue))
+
+            let names = [doomed.rawValue] + devices.map(\.id.rawValue)
+            let (tables, rows) = try await store.pool.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                var rows: [String] = []
+                for table in tables {
+                    for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
+                        for (column, value) in row {
+                            if let text = String.fromDatabaseValue(value), names.contains(where: { text.contains($0) }) { rows.append("\(table).\(column)") }
+                        }
+                    }
+                }
+                return (tables, rows)
+            }
+            #expect(tables.contains("delivery_tokens") && tables.contains("request_nonces"))
+            #expect(rows.isEmpty, "rows still naming the deleted account or its devices: \(rows)")
+        }
+    }
+
     @Test func payloadRowsGoWithTheirLastEntry() async throws {
         try await withStore { store, _ in
             var f = RelayStorageConformance.Fixture()
