@@ -10,6 +10,11 @@ public struct ConversationConfiguration: Sendable {
     public var selfUpdateAfterSeconds: Int64 = 7 * 24 * 3600
     /// How many times a commit is rebuilt after the relay answers `commit_conflict`.
     public var conflictRetries = 5
+    /// How many times a Commit waits for a member account's delivery token before failing with
+    /// ``ConversationError/missingDeliveryToken`` (a receive pass after 50 ms, 100 ms, 200 ms…):
+    /// a Commit by another member that added accounts is followed by its `info` message with
+    /// their tokens, and a Commit rebuilt on that epoch needs them.
+    public var memberTokenWaits = 5
     /// How many times an application message is re-sent in a new epoch after a concurrent
     /// commit may have made it unreadable (receivers drop duplicates by message id). A message
     /// that would need more is not dropped silently: it is reported

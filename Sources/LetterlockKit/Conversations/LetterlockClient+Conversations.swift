@@ -235,11 +235,25 @@ extension LetterlockClient {
     /// merged summary.
     func commit(in conversationID: String, build: (MLSGroup) throws -> CommitOptions?) async throws -> CommitSummary? {
         try await resumeInterruptedCommit(conversationID)
-        for _ in 0...conversationSettings.conflictRetries {
+        var conflicts = 0
+        var tokenWaits = 0
+        while true {
             var loaded = try loadGroup(conversationID)
             guard let options = try build(loaded.group) else { return nil }
             guard deliveryToken != nil else { throw ConversationError.missingDeliveryToken }
-            _ = try recipients(loaded.group, loaded.stored)  // fail before committing when a member is unreachable
+            do {
+                _ = try recipients(loaded.group, loaded.stored)  // fail before committing when a member is unreachable
+            } catch let error as ConversationError where error == .missingDeliveryToken && tokenWaits < conversationSettings.memberTokenWaits {
+                // Another member's Commit added an account we hold no token for: its `info`,
+                // carrying the token, follows that Commit once its sender saw it accepted
+                // (``sendPendingWelcomes(_:)``). Fetch it rather than fail: this is the window
+                // two members adding at once hit (the loser rebuilds on the winner's epoch).
+                try conversationSettings.interruption?(.awaitingMemberToken)
+                try await Task.sleep(for: .milliseconds(50 << tokenWaits))
+                tokenWaits += 1
+                _ = try await receiveConversations(allowCommits: false)
+                continue
+            }
             _ = try loaded.group.commit(options)
             try store.apply(.init(conversation: try record(loaded)))
             try conversationSettings.interruption?(.pendingCommitSaved)
@@ -248,10 +262,11 @@ extension LetterlockClient {
                 try await sendPendingWelcomes(conversationID)
                 return summary
             case .lost, nil:
+                conflicts += 1
+                guard conflicts <= conversationSettings.conflictRetries else { throw ConversationError.conflictRetriesExhausted }
                 _ = try await receiveConversations(allowCommits: false)
             }
         }
-        throw ConversationError.conflictRetriesExhausted
     }
 
     /// Adds every device of `accounts` not yet in the group, then tells the group the
