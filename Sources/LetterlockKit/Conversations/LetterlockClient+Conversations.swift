@@ -106,9 +106,18 @@ extension LetterlockClient {
     /// receipt). The conversation is inactive at once; the group state is kept, reading only
     /// Commits, until one removes this device: if another member's Commit wins the epoch first
     /// (the proposals lapse with it), ``receive()`` proposes again in the new epoch.
+    ///
+    /// When only this account's devices are left in the group, nobody could commit those
+    /// proposals: this device commits the removal of the account's other devices itself (they
+    /// drop the group when they process it) and then forgets the group here
+    /// (``leaveOwnAccountGroup(_:)``).
     public func leave(_ conversationID: String) async throws {
         try await resumeInterruptedCommit(conversationID)
         var loaded = try loadGroup(conversationID)
+        if Self.memberDevices(loaded.group).allSatisfy({ $0.account == identity.accountID }), try await leaveOwnAccountGroup(conversationID) {
+            return
+        }
+        loaded = try loadGroup(conversationID)
         try await proposeOwnRemoval(&loaded)
     }
 
