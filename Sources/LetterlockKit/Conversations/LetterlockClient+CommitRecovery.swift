@@ -129,4 +129,6 @@ public enum CommitStep: Sendable, Hashable {
     /// A Commit is about to wait for a member account's delivery token (another member's
     /// Commit added it; its `info` is on the way). Nothing is saved yet.
     case awaitingMemberToken
+    /// The relay took a first message's request; that it was sent is not recorded yet.
+    case requestSent
 }

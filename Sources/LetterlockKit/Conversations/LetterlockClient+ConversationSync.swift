@@ -47,6 +47,7 @@ extension LetterlockClient {
     @discardableResult
     public func receive() async throws -> ConversationReport {
         var report = try await receiveConversations(allowCommits: true, contacts: try await sync())
+        try await sendUnsentRequests()
         var directory: [String: Set<String>] = [:]
         for conversation in try conversations() {
             do {
