@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Metrics
 import RelayAPI
+import RelayJSON
 import RelayStorage
 
 extension Relay {
@@ -73,7 +74,10 @@ extension Relay {
         var request = request
         try rateLimit(sealedSendLimiter, request, context)
         let body = try await collectBody(&request, limit: configuration.maximumSendBodySize)
-        let send = try decode(SealedSendRequest.self, from: body)
+        // The canonical spelling is read by hand; any other goes through JSONDecoder as before.
+        let send =
+            try body.withUnsafeReadableBytes { SealedSendRequest(canonicalJSON: $0, maximumRecipients: configuration.maximumRecipients) }
+            ?? decode(SealedSendRequest.self, from: body)
         guard (1...configuration.maximumRecipients).contains(send.recipients.count) else { throw RelayError.malformedRequest }
         var recipients: [DeviceID] = []
         var tokenHashes: [Data] = []
