@@ -7,6 +7,7 @@ import LetterlockFiles
 import Logging
 import NIOCore
 import NIOHTTP1
+import RelayAPI
 import ServiceLifecycle
 
 /// The ceilings of each stage of a file transfer, measured in the same run as the transfer so
@@ -69,7 +70,7 @@ extension FilesBench {
         let router = Router()
         router.put("/sink") { request, _ -> HTTPResponse.Status in
             var request = request
-            _ = try await request.collectBody(upTo: configuration.uploadPartSize)
+            _ = try await request.collectBody(upTo: BlobAddress.partSize)
             return .ok
         }
         let piece = ByteBuffer(repeating: 0x5a, count: 64 << 10)
@@ -104,7 +105,7 @@ extension FilesBench {
             guard let port = await iterator.next(), port > 0 else { throw BenchError("the HTTP ceiling server did not start") }
             let base = "http://127.0.0.1:\(port)"
             let client = HTTPClient.shared
-            let part = Data((0..<configuration.uploadPartSize).map { UInt8(truncatingIfNeeded: $0) })
+            let part = Data((0..<BlobAddress.partSize).map { UInt8(truncatingIfNeeded: $0) })
             let parts = Int((size + Int64(part.count) - 1) / Int64(part.count))
             let clock = ContinuousClock()
             let upload = try await clock.measure {

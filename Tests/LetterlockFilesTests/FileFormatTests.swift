@@ -1,11 +1,19 @@
 import Crypto
 import Foundation
 import LetterlockFiles
+import RelayAPI
 import Testing
 
 /// The streaming cipher on local files: round trips at the size boundaries, and every kind of
 /// tampering rejected with a typed error and no output.
 @Suite struct FileFormatTests {
+    /// The content address (``BlobAddress``) of `data`, lowercase hex.
+    static func address(_ data: Data) -> String {
+        var hasher = BlobAddress.Hasher(size: Int64(data.count))
+        hasher.update(data: data)
+        return BlobAddress.hex(hasher.finalize()!)
+    }
+
     static let chunk = 1 << Int(FileFormat.defaultChunkSizeLog2)
 
     @Test(arguments: [0, 1, 100, chunk - 1, chunk, chunk + 1, 3 * chunk, 3 * chunk + 7])
@@ -17,7 +25,8 @@ import Testing
         #expect(manifest.name == "plain" && manifest.mediaType == "text/plain")
         let sealed = try Data(contentsOf: scratch.file("sealed"))
         #expect(Int64(sealed.count) == manifest.ciphertextSize)
-        #expect(SHA256.hash(data: sealed).map { String(format: "%02x", $0) }.joined() == manifest.blobID)
+        #expect(Self.address(sealed) == manifest.blobID, "the blob id is the per-part content address")
+        #expect(manifest.blobIDKind == .parts && manifest.encoded[4] == 2, "a version 2 manifest")
         #expect(FileFormat.plaintextSize(ciphertextSize: Int64(sealed.count), chunkSize: Self.chunk) == Int64(size))
         try FileDecryptor.decrypt(contentsOf: scratch.file("sealed"), manifest: manifest, to: scratch.file("out"))
         #expect(try sameContents(input, scratch.file("out")))
