@@ -93,6 +93,7 @@ struct FilesBench: ParsableCommand {
         }
         stage("ceiling: SHA-256, 1 MiB updates", shaRate)
         stage("ceiling: disk write \(size >> 20) MiB, fsync per 4 MiB part", disk.perPart)
+        stage("ceiling: disk write \(size >> 20) MiB, fsync per 32 MiB (the relay's upload sync)", disk.perGroup)
         stage("ceiling: disk write \(size >> 20) MiB, one fsync", disk.oneSync)
         stage("ceiling: loopback HTTP upload, \(BlobAddress.partSize >> 20) MiB parts x\(client.uploadPartsInFlight), no crypto, no disk", http.upload)
         stage("ceiling: loopback HTTP download, \(client.downloadRangeSize >> 20) MiB ranges, \(client.downloadRangesAhead) ahead, no crypto, no disk", http.download)
