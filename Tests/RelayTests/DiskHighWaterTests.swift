@@ -94,6 +94,28 @@ import Testing
         }
     }
 
+    /// Below the mark a connected device is still pushed what is queued and its acks over the
+    /// WebSocket still delete entries (they free space).
+    @Test func belowTheMarkThePushWebSocketStillDeliversAndTakesAcks() async throws {
+        var configuration = Relay.Configuration()
+        configuration.freeDiskCheckInterval = .zero
+        let disk = SimulatedDisk()
+        let harness = RelayHarness(configuration: configuration, freeDiskBytes: disk.probe)
+        try await WebSocketPushTests.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            for i in 0..<3 { #expect(try await http.sealed(MLSMessageBuilder.welcome("queued-\(i)"), to: [(bob, token)]).status == .created) }
+            disk.set(0)
+            try await WebSocketPushTests.connect(client, as: bob) { outbound, received in
+                try await received.wait("three entries") { $0.compactMap(\.entry).count == 3 }
+                #expect(try await http.sealed(MLSMessageBuilder.welcome("refused"), to: [(bob, token)]).errorCode == "insufficient_storage")
+                try await WebSocketPushTests.write(PushFrame(type: "ack", ids: received.entries.map(\.id)), on: outbound)
+            }
+            try await WebSocketPushTests().waitForDepth(harness.store, try #require(DeviceID(rawValue: bob.deviceID)), 0)
+        }
+    }
+
     @Test func aReadingIsTrustedForTheIntervalAndAFailedProbeRefusesNothing() {
         let disk = SimulatedDisk()
         let guarded = FreeSpaceGuard(minimum: 100, interval: .seconds(3600), probe: disk.probe, logger: Logger(label: "test"))
