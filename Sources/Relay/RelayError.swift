@@ -71,7 +71,9 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let quotaExceeded = RelayError(.conflict, "quota_exceeded", "the account's blob storage quota is exhausted")
     static let uploadOffsetMismatch = RelayError(
         .conflict, "upload_offset_mismatch", "the chunk does not start at the upload's offset; fetch it and resume")
-    static let blobHashMismatch = RelayError(.badRequest, "blob_hash_mismatch", "the uploaded bytes do not match the declared size and SHA-256")
+    static let blobHashMismatch = RelayError(.badRequest, "blob_hash_mismatch", "the uploaded bytes do not match the declared content address")
+    static let unsupportedBlobAddressing = RelayError(
+        .badRequest, "unsupported_blob_addressing", "uploads must use the per-part content address letterlock-blob-v2")
     static let rangeNotSatisfiable = RelayError(.rangeNotSatisfiable, "range_not_satisfiable", "the requested byte range is not satisfiable")
     static let internalError = RelayError(.internalServerError, "internal_error", "the relay failed to handle the request")
 }

@@ -27,7 +27,7 @@ import Testing
             // FULL (2) on the connection that writes: an acknowledged commit survives a power cut.
             let synchronous = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(synchronous == 2)
-            #expect(try await store.appliedMigrations().count == 4)
+            #expect(try await store.appliedMigrations().count == 5)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)
             #expect(try await again.appliedMigrations() == store.appliedMigrations())
