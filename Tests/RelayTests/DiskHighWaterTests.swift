@@ -48,8 +48,7 @@ import Testing
             let blobID = try await BlobRouteTests.upload(blob, as: alice, client: client)
             let unfinished = Data(repeating: 9, count: 8_000)
             let uploadID = try await BlobRouteTests.upload(unfinished, as: alice, client: client, complete: false)
-            let pending = try await client.send(
-                .post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 4_000), as: alice)
+            let pending = try await client.send(.post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 4_000), as: alice)
             let pendingID = try pending.decode(BlobUploadResponse.self).uploadID
 
             disk.set((1 << 30) - 1)
@@ -91,6 +90,28 @@ import Testing
             #expect(try part.decode(BlobUploadResponse.self).offset == 4_000)
             #expect(try await client.mailbox(bob).map(\.payload) == [MLSMessageBuilder.welcome("after")])
             #expect(try await client.mailbox(bob, queue: "requests").count == 1)
+        }
+    }
+
+    /// Below the mark a connected device is still pushed what is queued and its acks over the
+    /// WebSocket still delete entries (they free space).
+    @Test func belowTheMarkThePushWebSocketStillDeliversAndTakesAcks() async throws {
+        var configuration = Relay.Configuration()
+        configuration.freeDiskCheckInterval = .zero
+        let disk = SimulatedDisk()
+        let harness = RelayHarness(configuration: configuration, freeDiskBytes: disk.probe)
+        try await WebSocketPushTests.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            for i in 0..<3 { #expect(try await http.sealed(MLSMessageBuilder.welcome("queued-\(i)"), to: [(bob, token)]).status == .created) }
+            disk.set(0)
+            try await WebSocketPushTests.connect(client, as: bob) { outbound, received in
+                try await received.wait("three entries") { $0.compactMap(\.entry).count == 3 }
+                #expect(try await http.sealed(MLSMessageBuilder.welcome("refused"), to: [(bob, token)]).errorCode == "insufficient_storage")
+                try await WebSocketPushTests.write(PushFrame(type: "ack", ids: received.entries.map(\.id)), on: outbound)
+            }
+            try await WebSocketPushTests().waitForDepth(harness.store, try #require(DeviceID(rawValue: bob.deviceID)), 0)
         }
     }
 
