@@ -114,8 +114,13 @@ import Testing
     /// size, bounded by what the configuration keeps in flight, not by the file. The transfer
     /// runs with small parts and ranges so that bound is tight: the parts in flight and the
     /// ranges requested, each held once by the client and once by the in-process relay, plus
-    /// 16 MiB of slack for the allocator and the other suites running at the same time.
-    @Test func aHundredMebibyteRoundTripRunsInBoundedMemory() async throws {
+    /// 16 MiB of slack for the allocator.
+    ///
+    /// The resident set size is the whole process's, so other suites running beside this test
+    /// (some hold tens of MiB of blob bytes) would count against it: `make test` runs it alone,
+    /// in a process of its own, with `LETTERLOCK_MEMORY_TESTS=1`; the parallel run skips it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["LETTERLOCK_MEMORY_TESTS"] == "1", "measures the whole process's RSS: `make test` runs it alone"))
+    func aHundredMebibyteRoundTripRunsInBoundedMemory() async throws {
         let scratch = try Scratch()
         let configuration = {
             var small = BlobClient.Configuration()
