@@ -110,6 +110,10 @@ extension Relay {
                             }
                         }
                     }
+                    // The wake-ups ended: this session's subscription was ended for a newer
+                    // one of the device (``MailboxNotifier/maximumSessionsPerDevice``), or the
+                    // session is ending anyway.
+                    try? await outbound.close(.policyViolation, reason: "replaced by a newer session")
                 } catch {
                     self.logger.warning("push session failed", metadata: ["error.type": "\(type(of: error))"])
                     try? await self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
