@@ -66,7 +66,8 @@ public struct BlobClient: Sendable {
     ) async throws -> BlobResponse {
         let reader = try LocalFile(reading: file)
         defer { reader.close() }
-        return try await upload(uploadID, read: { try reader.read($0, at: $1) }, progress: progress)
+        guard let size = reader.size else { throw FileError.io }
+        return try await upload(uploadID, size: size, read: { try reader.read($0, at: $1) }, progress: progress)
     }
 
     /// Sends the ciphertext `reader` seals from the plaintext, from wherever the relay says
@@ -76,14 +77,18 @@ public struct BlobClient: Sendable {
     public func upload(
         _ uploadID: String, from reader: CiphertextReader, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> BlobResponse {
-        try await upload(uploadID, read: { try reader.read($0, at: $1) }, progress: progress)
+        try await upload(uploadID, size: reader.size, read: { try reader.read($0, at: $1) }, progress: progress)
     }
 
+    /// `size`: the bytes `read` gives. The relay's status is checked against it before any
+    /// arithmetic: an offset outside `0...size` (which could overflow `size - offset`) or another
+    /// size is refused (``FileError/sizeMismatch``; session 4 review L1).
     private func upload(
-        _ uploadID: String, read: (Int, Int64) throws -> Data, progress: (@Sendable (TransferProgress) -> Void)?
+        _ uploadID: String, size: Int64, read: (Int, Int64) throws -> Data, progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> BlobResponse {
         try await withRetries {
             let state = try await uploadStatus(uploadID)
+            guard state.size == size, (0...size).contains(state.offset) else { throw FileError.sizeMismatch }
             progress?(TransferProgress(completed: state.offset, total: state.size))
             guard state.offset % Int64(BlobAddress.partSize) == 0 || state.offset == state.size else { throw FileError.relay(status: 200, code: "malformed_response") }
             var address = BlobAddress.Hasher(size: state.size)

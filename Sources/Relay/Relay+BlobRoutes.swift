@@ -19,6 +19,7 @@ extension Relay {
             // of its own on each side, so only per-part addresses are taken now.
             guard body.addressing == BlobAddress.addressing else { throw RelayError.unsupportedBlobAddressing }
             guard (0...self.configuration.maximumBlobSize).contains(body.size) else { throw RelayError.malformedRequest }
+            try self.freeSpace.check()
             var generator = SystemRandomNumberGenerator()
             let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             let upload = BlobUpload(
@@ -46,6 +47,7 @@ extension Relay {
                 guard offset == upload.offset else { throw RelayError.uploadOffsetMismatch }
                 return try self.json(BlobUploadResponse(uploadID: upload.id, offset: upload.offset, size: upload.size))
             }
+            try self.freeSpace.check()
             // Parts are the content address's parts (whole, at their place), so the body hash
             // the signature covers is the part's hash in the address.
             guard offset < upload.size, offset % Int64(BlobAddress.partSize) == 0,
