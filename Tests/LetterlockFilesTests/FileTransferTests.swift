@@ -112,9 +112,11 @@ import Testing
 
     /// 100 MiB up and down while sampling the resident set size: it must stay far below the file
     /// size, bounded by what the configuration keeps in flight, not by the file. The transfer
-    /// runs with small parts and ranges so that bound is tight: the parts in flight and the
-    /// ranges requested, each held once by the client and once by the in-process relay, plus
-    /// 16 MiB of slack for the allocator.
+    /// runs with two parts in flight (parts are 4 MiB, the content address's) and small ranges
+    /// so that bound is tight: each upload part held twice by the client (the sealed part, the
+    /// request body) and twice by the in-process relay (the collected body, the bytes written),
+    /// the ranges requested held by each side, plus 16 MiB of slack for the allocator.
+    /// Streaming nothing would grow by 100 MiB or more.
     ///
     /// The resident set size is the whole process's, so other suites running beside this test
     /// (some hold tens of MiB of blob bytes) would count against it: `make test` runs it alone,
@@ -129,9 +131,9 @@ import Testing
             small.downloadRangesAhead = 1
             return small
         }()
-        let inFlight = BlobAddress.partSize * configuration.uploadPartsInFlight
-            + configuration.downloadRangeSize * (configuration.downloadRangesAhead + 1)
-        let bound = Int64(2 * inFlight + (16 << 20))
+        let parts = BlobAddress.partSize * configuration.uploadPartsInFlight
+        let ranges = configuration.downloadRangeSize * (configuration.downloadRangesAhead + 1)
+        let bound = Int64(4 * parts + 2 * ranges + (16 << 20))
         try await LiveRelay.with { relay in
             let alice = relay.transfer(signer: try await relay.register(), configuration: configuration)
             let bob = relay.transfer(signer: try await relay.register(), configuration: configuration)
