@@ -122,6 +122,11 @@ extension LetterlockClient {
         for contact in try store.contacts() where contact.state == .accepted && contact.deliveryToken != nil {
             try? await sendCard(to: contact)
         }
+        // Group members who are not contacts hold the old token from an `info`: without the
+        // new one their sends (and Commits) to this account would be refused for good.
+        for conversation in try conversations() where conversation.active {
+            try? await shareOwnToken(conversation.id)
+        }
     }
 
     /// Sends this account's card (with the current token and secret) to a contact, sealed under

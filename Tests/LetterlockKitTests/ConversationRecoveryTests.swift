@@ -130,4 +130,38 @@ import Testing
             #expect(try await restarted.receive().messages.map(\.text) == ["yes"])
         }
     }
+
+    /// Carol rotates her delivery token. Bob, in a group with her but not her contact, holds
+    /// the old one (from Alice's `info`): his Commit is refused and stays pending, with a clear
+    /// error. Carol's rotation sends her new token to her groups, so Bob's next `receive()`
+    /// learns it and sends the pending Commit; everyone ends in the same epoch and talks.
+    @Test func aCommitToAMemberWhoseTokenWentStaleGoesOutOnceTheNewTokenArrives() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            let carol = try await Person.register("carol", relay: url)
+            try await alice.befriend(bob)
+            try await alice.befriend(carol)
+            let group = try await alice.client.createGroup(named: "rotating", members: ["bob", "carol"])
+            for person in [bob, carol] { _ = try await person.client.receive() }
+            let before = try bob.client.conversation(group.id).epoch
+
+            try await carol.client.rotateDeliveryToken()
+            await #expect(throws: ConversationError.staleDeliveryToken) { try await bob.client.selfUpdate(group.id) }
+            #expect(try bob.client.conversation(group.id).epoch == before, "still pending")
+
+            _ = try await bob.client.receive()  // Carol's new token arrives; the Commit goes out
+            #expect(try bob.client.conversation(group.id).epoch == before + 1)
+            for person in [alice, carol] {
+                _ = try await person.client.receive()
+                #expect(try person.client.conversation(group.id).epoch == before + 1)
+            }
+            try await bob.client.sendText("after the rotation", to: group.id)
+            for person in [alice, carol] {
+                #expect(try await person.client.receive().messages.map(\.text) == ["after the rotation"])
+            }
+            try await carol.client.sendText("new token, same me", to: group.id)
+            #expect(try await bob.client.receive().messages.map(\.text) == ["new token, same me"])
+        }
+    }
 }

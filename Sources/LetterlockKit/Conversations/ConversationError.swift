@@ -6,7 +6,7 @@ public struct ConversationError: Error, Hashable, Sendable, CustomStringConverti
     private enum Code: String, Hashable, Sendable {
         case unknownConversation, notAContact, contactNotAccepted, noKeyPackage, badKeyPackage, missingDeliveryToken
         case notAMember, alreadyMember, malformedMessage, unsupportedMessageVersion, conflictRetriesExhausted, groupState
-        case notAGroup, leftConversation, invalidName
+        case notAGroup, leftConversation, invalidName, staleDeliveryToken
     }
 
     private let code: Code
@@ -32,6 +32,8 @@ public struct ConversationError: Error, Hashable, Sendable, CustomStringConverti
         case .notAGroup: "this is a 1:1 chat, not a group"
         case .leftConversation: "you are no longer in this conversation"
         case .invalidName: "group names are 1 to 256 bytes"
+        case .staleDeliveryToken:
+            "a member's delivery token is out of date (they rotated it); this is sent once their new token arrives"
         }
     }
 
@@ -50,4 +52,5 @@ public struct ConversationError: Error, Hashable, Sendable, CustomStringConverti
     public static let notAGroup = Self(.notAGroup)
     public static let leftConversation = Self(.leftConversation)
     public static let invalidName = Self(.invalidName)
+    public static let staleDeliveryToken = Self(.staleDeliveryToken)
 }

@@ -319,6 +319,17 @@ extension LetterlockClient {
             in: conversationID, maintenance: false)
     }
 
+    /// An `info` message carrying only this account's current delivery token (after a
+    /// rotation), with the conversation's kind and name.
+    func shareOwnToken(_ conversationID: String) async throws {
+        guard let token = deliveryToken else { return }
+        let c = try conversation(conversationID)
+        try await send(
+            ConversationMessage(
+                kind: .info, sentAt: Int64(now().timeIntervalSince1970), name: c.name, conversation: c.kind, tokens: [identity.accountID: token]),
+            in: conversationID, maintenance: false)
+    }
+
     /// A new empty group with only this device, saved.
     func createGroup(kind: ConversationKind, name: String?, peer: String?) throws -> String {
         let group = try newGroup()

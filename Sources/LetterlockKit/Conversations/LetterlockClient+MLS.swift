@@ -143,11 +143,12 @@ extension LetterlockClient {
         }
     }
 
-    /// The delivery token for a member account: ours, then the group's, then the contact's.
+    /// The delivery token for a member account: ours, then an accepted contact's (the account
+    /// sends its contacts every new token itself), then the copy the group shared.
     func token(for account: String, in stored: DeviceStore.StoredConversation) throws -> Data? {
         if account == identity.accountID { return deliveryToken }
-        if let token = stored.tokens[account] { return token }
-        return try store.contact(account)?.deliveryToken
+        if let contact = try store.contact(account), contact.state == .accepted, let token = contact.deliveryToken { return token }
+        return stored.tokens[account]
     }
 
     /// Every member device but this one, with its account's token, for a sealed send.

@@ -51,7 +51,10 @@ extension LetterlockClient {
 
     /// Sends `message` to `recipients`; when the relay refuses a recipient (`unknown_recipient`:
     /// a member device revoked since it joined, before its removal is committed), sends once
-    /// more to those whose accounts still list them.
+    /// more to those whose accounts still list them. When every recipient is still listed, the
+    /// refusal is a token the account rotated: ``ConversationError/staleDeliveryToken`` (what
+    /// was being sent stays pending; the account's new token comes in its `info` or card, and
+    /// the next ``receive()`` sends it).
     func deliverToMembers(_ message: MLSMessage, _ group: MLSGroup, to recipients: [(deviceID: String, token: Data)]) async throws {
         do {
             try await deliver(message, to: recipients)
@@ -64,7 +67,7 @@ extension LetterlockClient {
                 guard let account else { continue }
                 if try await listedDevices(of: account, cache: &cache).contains(recipient.deviceID) { listed.append(recipient) }
             }
-            guard listed.count < recipients.count else { throw error }
+            guard listed.count < recipients.count else { throw ConversationError.staleDeliveryToken }
             try await deliver(message, to: listed)
         }
     }
