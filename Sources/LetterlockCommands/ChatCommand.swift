@@ -138,6 +138,7 @@ struct ChatCommand: AsyncParsableCommand {
                             continue
                         }
                         let url = URL(fileURLWithPath: (String(line.dropFirst(6)) as NSString).expandingTildeInPath)
+                        try FileCommand.checkReadable(url)
                         let entry = try await client.sendFile(url, to: current.id)
                         if options.json {
                             Output.print(Output.jsonLine(MessageFormat.Row(entry, client: client)))
@@ -158,6 +159,8 @@ struct ChatCommand: AsyncParsableCommand {
                             Output.print("(\(MessageFormat.delivery(sent, client: client)))")
                         }
                     }
+                } catch let failure as CommandFailure {
+                    Console.current.err("letterlock: error: \(failure.message)")
                 } catch {
                     Console.current.err("letterlock: error: \(error)")
                 }

@@ -213,6 +213,9 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.runConversation {
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CommandFailure(code: "empty_message", message: "the message is empty", exit: 1)
+            }
             let client = try options.openClient()
             _ = try await client.receive()  // be on the group's latest epoch first
             let sent = try await client.sendText(text, toName: name)

@@ -19,6 +19,17 @@ struct FileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "file", abstract: "Send and fetch end-to-end encrypted files in a conversation, or by a public link.", subcommands: [Send.self, Get.self, Publish.self])
 
+    /// Fails clearly, before anything is uploaded, unless `url` is a readable regular file.
+    static func checkReadable(_ url: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw CommandFailure(code: "no_such_file", message: "no file at \(url.path)", exit: 1)
+        }
+        guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: url.path) else {
+            throw CommandFailure(code: "unreadable_file", message: "\(url.path) is a directory or cannot be read", exit: 1)
+        }
+    }
+
     /// A file's size for the progress bar (0 when unknown: no bar).
     static func size(of url: URL) -> Int64 {
         ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? NSNumber)?.int64Value ?? 0
@@ -33,10 +44,11 @@ struct FileCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.runConversation {
+                let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+                try FileCommand.checkReadable(url)
                 let client = try options.openClient()
                 _ = try await client.receive()
                 let conversation = try await client.conversationOrStart(name)
-                let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
                 let bar = options.progressBar(label: url.lastPathComponent, size: FileCommand.size(of: url))
                 let entry = try await client.sendFile(url, to: conversation.id) { bar.update($0) }
                 bar.finish()
@@ -64,7 +76,11 @@ struct FileCommand: AsyncParsableCommand {
                 let conversation = try await client.findConversation(name)
                 let files = try client.allMessages(in: conversation.id).filter { $0.kind == .file }
                 guard let entry = message.map({ prefix in files.last { $0.messageID.hasPrefix(prefix) } }) ?? files.last else {
-                    throw ConversationError.unknownConversation
+                    throw CommandFailure(
+                        code: "no_file",
+                        message: message == nil
+                            ? "no file in this conversation yet" : "no file message in this conversation has an id starting with that (`letterlock inbox` shows them)",
+                        exit: 4)
                 }
                 let destination = Self.destination(output, name: entry.fileName ?? "file")
                 let bar = options.progressBar(label: destination.lastPathComponent, size: entry.fileSize ?? 0)
@@ -121,8 +137,9 @@ struct FileCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.runConversation {
-                let client = try options.openClient()
                 let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+                try FileCommand.checkReadable(url)
+                let client = try options.openClient()
                 let bar = options.progressBar(label: url.lastPathComponent, size: FileCommand.size(of: url))
                 let link = try await client.publishFile(url) { bar.update($0) }
                 bar.finish()

@@ -75,6 +75,7 @@ struct DevicesCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.run {
                 let expected = confirm?.filter(\.isNumber)
+                _ = try LinkCode(parsing: code)  // a mistyped code fails before the wait
                 if !options.json { Output.print("Waiting for the new device to answer (it shows a confirmation code)…") }
                 let device = try await options.openClient().linkDevice(code: code, timeout: .seconds(timeout)) { digits in
                     if let expected { return expected == digits }
