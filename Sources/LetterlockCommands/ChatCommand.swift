@@ -61,7 +61,7 @@ struct ChatCommand: AsyncParsableCommand {
             }
         }
         if let conversation {
-            for entry in try client.messages(in: conversation.id).suffix(history) { show(entry, client: client) }
+            for entry in try client.allMessages(in: conversation.id).suffix(history) { show(entry, client: client) }
         }
 
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
@@ -140,7 +140,7 @@ struct ChatCommand: AsyncParsableCommand {
                         let url = URL(fileURLWithPath: (String(line.dropFirst(6)) as NSString).expandingTildeInPath)
                         let entry = try await client.sendFile(url, to: current.id)
                         if options.json {
-                            Output.print(Output.jsonLine(MessageFormat.Row(entry)))
+                            Output.print(Output.jsonLine(MessageFormat.Row(entry, client: client)))
                         } else if terminal != nil {
                             show(entry, client: client)
                         } else {
@@ -150,7 +150,7 @@ struct ChatCommand: AsyncParsableCommand {
                         let sent = try await client.sendText(line, toName: conversation?.id ?? name)
                         conversation = sent.conversation
                         if options.json {
-                            Output.print(Output.jsonLine(MessageFormat.SentRow(sent)))
+                            Output.print(Output.jsonLine(MessageFormat.SentRow(sent, client: client)))
                             continue
                         }
                         if terminal != nil { show(sent.entry, client: client) }
@@ -180,7 +180,7 @@ struct ChatCommand: AsyncParsableCommand {
     }
 
     private func show(_ entry: ConversationEntry, client: LetterlockClient, current: String? = nil) {
-        if options.json { return Output.print(Output.jsonLine(MessageFormat.Row(entry))) }
+        if options.json { return Output.print(Output.jsonLine(MessageFormat.Row(entry, client: client))) }
         Output.print(MessageFormat.line(entry, client: client, showConversation: current != nil && entry.conversationID != current))
     }
 }

@@ -144,8 +144,8 @@ enum MessageFormat {
         var message: Row
         /// `sent`, `requested` (inside a message request) or `queued` (until they accept).
         var delivery: String
-        init(_ sent: LetterlockClient.SentMessage) {
-            message = Row(sent.entry)
+        init(_ sent: LetterlockClient.SentMessage, client: LetterlockClient) {
+            message = Row(sent.entry, client: client)
             delivery = sent.delivery.rawValue
         }
     }
@@ -163,7 +163,9 @@ enum MessageFormat {
         var fileSize: Int64?
         var sentAt: Date
         var outgoing: Bool
-        init(_ e: ConversationEntry) {
+        /// Entries fresh from a send or a fetch carry sequence 0: the stored one has its place.
+        init(_ fresh: ConversationEntry, client: LetterlockClient) {
+            let e = fresh.sequence == 0 ? (try? client.storedMessage(fresh)) ?? fresh : fresh
             conversation = e.conversationID
             sequence = e.sequence
             id = e.messageID
@@ -181,6 +183,17 @@ enum MessageFormat {
 }
 
 extension LetterlockClient {
+    /// Every stored message, oldest first (``messages(in:after:limit:)`` gives pages of at most
+    /// 1,000 from the oldest: the latest file or the last lines of a long chat are past them).
+    func allMessages(in id: String? = nil) throws -> [ConversationEntry] {
+        var all: [ConversationEntry] = []
+        while true {
+            let page = try messages(in: id, after: all.last?.sequence ?? 0, limit: 1_000)
+            all += page
+            if page.count < 1_000 { return all }
+        }
+    }
+
     /// A conversation by name; a contact without a 1:1 chat gets one.
     func conversationOrStart(_ name: String) async throws -> Conversation {
         do {
@@ -203,7 +216,7 @@ struct SendCommand: AsyncParsableCommand {
             let client = try options.openClient()
             _ = try await client.receive()  // be on the group's latest epoch first
             let sent = try await client.sendText(text, toName: name)
-            if options.json { return Output.print(Output.json(MessageFormat.SentRow(sent))) }
+            if options.json { return Output.print(Output.json(MessageFormat.SentRow(sent, client: client))) }
             let undelivered = try client.undeliveredMessages()
             for line in MessageFormat.undelivered(undelivered, client: client) { Console.current.err(line) }
             try client.dismissUndelivered(undelivered)
@@ -226,7 +239,7 @@ struct InboxCommand: AsyncParsableCommand {
             var entries = report.messages
             if last > 0 {
                 let fresh = Set(entries.map(\.sequence))
-                let all = try client.messages()
+                let all = try client.allMessages()
                 entries = Array(all.filter { !fresh.contains($0.sequence) }.suffix(last)) + entries
             }
             let undelivered = try client.undeliveredMessages()
@@ -241,8 +254,8 @@ struct InboxCommand: AsyncParsableCommand {
                 return Output.print(
                     Output.json(
                         Answer(
-                            joined: report.joined, messages: entries.map(MessageFormat.Row.init), newRequests: report.contacts.newRequests,
-                            undelivered: undelivered.map(MessageFormat.Row.init))))
+                            joined: report.joined, messages: entries.map { MessageFormat.Row($0, client: client) }, newRequests: report.contacts.newRequests,
+                            undelivered: undelivered.map { MessageFormat.Row($0, client: client) })))
             }
             for id in report.joined {
                 if let conversation = try? client.conversation(id) {

@@ -40,7 +40,7 @@ struct FileCommand: AsyncParsableCommand {
                 let bar = options.progressBar(label: url.lastPathComponent, size: FileCommand.size(of: url))
                 let entry = try await client.sendFile(url, to: conversation.id) { bar.update($0) }
                 bar.finish()
-                if options.json { return Output.print(Output.json(MessageFormat.Row(entry))) }
+                if options.json { return Output.print(Output.json(MessageFormat.Row(entry, client: client))) }
                 Output.print(
                     "Sent \(entry.fileName ?? url.lastPathComponent) (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file))) to \(MessageFormat.title(conversation, client: client)).")
             }
@@ -62,7 +62,7 @@ struct FileCommand: AsyncParsableCommand {
                 if name.hasPrefix("https://") || name.hasPrefix("http://") { return try await getLink(client) }
                 _ = try await client.receive()
                 let conversation = try await client.findConversation(name)
-                let files = try client.messages(in: conversation.id).filter { $0.kind == .file }
+                let files = try client.allMessages(in: conversation.id).filter { $0.kind == .file }
                 guard let entry = message.map({ prefix in files.last { $0.messageID.hasPrefix(prefix) } }) ?? files.last else {
                     throw ConversationError.unknownConversation
                 }

@@ -167,6 +167,8 @@ public final class DeviceStore: Sendable {
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN failed INTEGER NOT NULL DEFAULT 0")
             try db.execute(sql: "UPDATE outbox SET pending = 1, attempts = 0 WHERE attempts < 0")
         }
+        migrator.registerMigration("2026-11-21 early messages") { db in try createEarlyMessageTable(db) }
+        migrator.registerMigration("2026-11-21 unsent requests") { db in try createUnsentRequestTable(db) }
         return migrator
     }
 }

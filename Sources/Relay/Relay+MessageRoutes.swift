@@ -2,7 +2,9 @@ import Crypto
 import Foundation
 import Hummingbird
 import Metrics
+import NIOCore
 import RelayAPI
+import RelayJSON
 import RelayStorage
 
 extension Relay {
@@ -74,7 +76,10 @@ extension Relay {
         try rateLimit(sealedSendLimiter, request, context)
         try freeSpace.check()
         let body = try await collectBody(&request, limit: configuration.maximumSendBodySize)
-        let send = try decode(SealedSendRequest.self, from: body)
+        // The canonical spelling is read by hand; any other goes through JSONDecoder as before.
+        let send =
+            try body.withUnsafeReadableBytes { SealedSendRequest(canonicalJSON: $0, maximumRecipients: configuration.maximumRecipients) }
+            ?? decode(SealedSendRequest.self, from: body)
         guard (1...configuration.maximumRecipients).contains(send.recipients.count) else { throw RelayError.malformedRequest }
         var recipients: [DeviceID] = []
         var tokenHashes: [Data] = []
@@ -189,10 +194,19 @@ extension Relay {
             // For a commit sent again, only the recipients it had not reached yet get entries.
             // A request is answered for every recipient, stored or dropped for a block.
             metrics.entriesStored.increment(by: ids.count)
-            return try json(SendResponse(delivered: queue == .requests ? recipients.count : ids.count, duplicate: false), status: .created)
+            return Self.sendResponse(delivered: queue == .requests ? recipients.count : ids.count, duplicate: false, status: .created)
         case .duplicateCommit:
-            return try json(SendResponse(delivered: 0, duplicate: true))
+            return Self.sendResponse(delivered: 0, duplicate: true, status: .ok)
         }
+    }
+
+    /// A ``SendResponse`` body, written by hand on the hot path: the same bytes as
+    /// ``json(_:status:)`` writes (sorted keys), without a JSONEncoder per send.
+    static func sendResponse(delivered: Int, duplicate: Bool, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let text = #"{"delivered":"# + String(delivered) + (duplicate ? #","duplicate":true}"# : #","duplicate":false}"#)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func body(of entry: MailboxEntry) -> MailboxEntryBody {

@@ -73,7 +73,7 @@ public struct Relay: Sendable {
     /// Every HTTP route and the WebSocket upgrade.
     public func makeRouter() -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
-        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: RequestLogMiddleware(logger: logger, quietRoutes: ["/v1/messages/sealed"]))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMappingMiddleware(logger: logger))
         router.add(middleware: AddressLimitMiddleware(relay: self))

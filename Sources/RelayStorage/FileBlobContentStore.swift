@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 public import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,6 +38,15 @@ public struct FileBlobContentStore: BlobContentStore {
                     done += result
                 }
             }
+        }
+    }
+
+    public func synchronize(upload: String) async throws {
+        let path = try uploads.appendingPathComponent(Self.checked(upload)).path
+        try await Self.blocking {
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+            defer { _ = close(descriptor) }
             guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown) }
         }
     }
@@ -63,18 +72,20 @@ public struct FileBlobContentStore: BlobContentStore {
         }
     }
 
-    public func digest(upload: String) async throws -> (sha256: String, size: Int64) {
+    public func partDigests(upload: String, partSize: Int) async throws -> (digests: [SHA256.Digest], size: Int64) {
+        guard partSize > 0 else { throw RelayStorageError.invalidValue }
         let url = try uploads.appendingPathComponent(Self.checked(upload))
         return try await Self.blocking {
             let handle = try FileHandle(forReadingFrom: url)
             defer { try? handle.close() }
-            var hasher = SHA256()
+            var digests: [SHA256.Digest] = []
             var size: Int64 = 0
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                size += Int64(chunk.count)
+            while let part = try handle.read(upToCount: partSize), !part.isEmpty {
+                digests.append(SHA256.hash(data: part))
+                size += Int64(part.count)
+                if part.count < partSize { break }
             }
-            return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
+            return (digests, size)
         }
     }
 

@@ -121,4 +121,36 @@ import Testing
             #expect(try bob.client.conversation(group.id).active == false)
         }
     }
+
+    /// Bob left, so only Alice's two devices remain: nobody of another account can commit her
+    /// leave. Leaving commits the removal of her other device (which drops the group on it)
+    /// and forgets the group on the leaving device; nothing is left pending anywhere.
+    @Test func leavingAGroupOfOnlyOwnDevicesEndsItOnEveryOwnDevice() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            try await alice.befriend(bob)
+            let alicePhone = try await DeviceAndVerificationTests.link(alice, relay: url)
+            _ = try await alicePhone.receive()
+            let group = try await alice.client.createGroup(named: "fading", members: ["bob"])
+            for device in [alicePhone, bob.client] { _ = try await device.receive() }
+            try await bob.client.leave(group.id)
+            _ = try await alice.client.receive()  // commits Bob's leave
+            _ = try await alicePhone.receive()
+            #expect(try alicePhone.conversation(group.id).members == [alice.account])
+            try await alicePhone.sendText("note to self", to: group.id)
+            #expect(try await alice.client.receive().messages.map(\.text) == ["note to self"])
+
+            try await alice.client.leave(group.id)
+            #expect(try alice.client.conversation(group.id).active == false)
+            #expect(try alice.client.store.pendingWelcomeCount(group.id) == 0)
+            _ = try await alicePhone.receive()
+            #expect(try alicePhone.conversation(group.id).active == false, "the phone was removed with the leave")
+            #expect(try alice.client.texts(group.id).contains("note to self"), "the history stays")
+            for device in [alice.client, alicePhone] {
+                #expect(try await device.receive().commits == 0, "nothing left to commit")
+                await #expect(throws: ConversationError.leftConversation) { try await device.sendText("gone", to: group.id) }
+            }
+        }
+    }
 }

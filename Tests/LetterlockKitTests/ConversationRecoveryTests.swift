@@ -99,4 +99,35 @@ import Testing
             #expect(try bob.client.conversation(chat.id).epoch == before + 1)
         }
     }
+
+    /// The relay took Alice's first message to Bob, a stranger (a message request carrying the
+    /// Welcome), but Alice stopped before recording the send. After the restart she still has
+    /// the conversation, sends the very same request again instead of a second one, and the
+    /// chat works once Bob accepts: Bob joins one conversation, the one Alice has.
+    @Test func aFirstMessageTakenByTheRelayBeforeACrashIsNeitherLostNorDoubled() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            try await Self.crashing(at: .requestSent) { _ = try await alice.client.sendText("hello stranger", toName: "bob") }
+
+            let restarted = try LetterlockClient.open(home: alice.home)
+            let chat = try #require(try restarted.conversations().first, "the conversation survived the crash")
+            #expect(try restarted.conversations().count == 1)
+            #expect(try restarted.texts(chat.id) == ["hello stranger"])
+            _ = try await restarted.receive()  // sends the recorded request again
+            #expect(try restarted.store.unsentRequestCount() == 0)
+            let next = try await restarted.sendText("are you there?", toName: "bob")
+            #expect(next.conversation.id == chat.id && next.delivery == .queued)
+
+            let requests = try await bob.client.requests()
+            #expect(Set(requests.flatMap(\.firstMessages)) == ["hello stranger"])
+            try await bob.client.accept("alice")
+            #expect(try bob.client.conversations().map(\.id) == [chat.id])
+            _ = try await restarted.receive()  // takes the accept, sends what was queued
+            #expect(try await bob.client.receive().messages.map(\.text) == ["are you there?"])
+            #expect(try bob.client.texts(chat.id) == ["hello stranger", "are you there?"])
+            try await bob.client.sendText("yes", to: chat.id)
+            #expect(try await restarted.receive().messages.map(\.text) == ["yes"])
+        }
+    }
 }

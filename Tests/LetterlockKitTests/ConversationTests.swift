@@ -223,6 +223,53 @@ import Testing
         }
     }
 
+    /// The race behind a failed run of the test above ("a member's delivery token is unknown"):
+    /// Bob's Commit adding Dave wins the epoch, but its `info` (with Dave's token, which Alice
+    /// does not hold) is sent only after Bob saw the Commit accepted. Alice's Commit, rebuilt on
+    /// Bob's epoch in that window, must wait for the `info` instead of failing. Here Bob stops
+    /// after the merge and comes back only once Alice is waiting.
+    @Test func aCommitRebuiltOnAnotherMembersAddWaitsForTheNewMembersToken() async throws {
+        try await LiveRelay.run { url, _ in
+            let alice = try await Person.register("alice", relay: url)
+            let bob = try await Person.register("bob", relay: url)
+            let carol = try await Person.register("carol", relay: url)
+            let dave = try await Person.register("dave", relay: url)
+            try await alice.befriend(bob)
+            try await alice.befriend(carol)
+            try await bob.befriend(dave)
+            let group = try await alice.client.createGroup(named: "growing", members: ["bob"])
+            _ = try await bob.client.receive()
+            try await ConversationRecoveryTests.crashing(at: .merged) { try await bob.client.addMembers(["dave"], to: group.id) }
+
+            let (waiting, signal) = AsyncStream.makeStream(of: Void.self)
+            var settings = ConversationConfiguration.current
+            settings.memberTokenWaits = 10
+            settings.interruption = { if $0 == .awaitingMemberToken { signal.yield() } }
+            let byAlice = Task {
+                defer { signal.finish() }  // so that the wait below ends if Alice never waits
+                try await ConversationConfiguration.$current.withValue(settings) {
+                    try await alice.client.addMembers(["carol"], to: group.id)
+                }
+            }
+            // Alice lost the epoch, processed Bob's Commit and lacks Dave's token: Bob comes back.
+            var iterator = waiting.makeAsyncIterator()
+            let aliceWaited = await iterator.next() != nil
+            #expect(aliceWaited)
+            let restartedBob = try LetterlockClient.open(home: bob.home)
+            _ = try await restartedBob.receive()
+            try await byAlice.value
+
+            for device in [alice.client, restartedBob, carol.client, dave.client] { _ = try await device.receive() }
+            for device in [alice.client, restartedBob, carol.client, dave.client] {
+                #expect(Set(try device.conversation(group.id).members) == [alice.account, bob.account, carol.account, dave.account])
+            }
+            try await carol.client.sendText("hello from carol", to: group.id)
+            for device in [alice.client, restartedBob, dave.client] {
+                #expect(try await device.receive().messages.map(\.text) == ["hello from carol"])
+            }
+        }
+    }
+
     @Test func aFileSharedInAConversation() async throws {
         try await LiveRelay.run { url, _ in
             let alice = try await Person.register("alice", relay: url)

@@ -134,7 +134,13 @@ import Testing
                 #expect(parsed != nil, "\(command): \(answer.out)")
                 #expect(answer.code == 0 || answer.out.contains("\"error\""), "\(command)")
             }
-            #expect(await bob("inbox", "--json").code == 0)
+            // Messages carry their place in the history, also fresh from a send or a fetch.
+            struct Sent: Decodable { struct Message: Decodable { var sequence: Int64 }; var message: Message }
+            struct Inbox: Decodable { var messages: [Sent.Message] }
+            let sent = try JSONDecoder().decode(Sent.self, from: Data(await alice("send", "bob", "numbered", "--json").out.utf8))
+            #expect(sent.message.sequence > 0)
+            let inbox = try JSONDecoder().decode(Inbox.self, from: Data(await bob("inbox", "--json").out.utf8))
+            #expect(!inbox.messages.isEmpty && inbox.messages.allSatisfy { $0.sequence > 0 })
         }
     }
 }

@@ -27,10 +27,30 @@ import Testing
             // FULL (2) on the connection that writes: an acknowledged commit survives a power cut.
             let synchronous = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(synchronous == 2)
-            #expect(try await store.appliedMigrations().count == 4)
+            #expect(try await store.appliedMigrations().count == 5)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)
             #expect(try await again.appliedMigrations() == store.appliedMigrations())
+        }
+    }
+
+    /// The data inventory (README.md and docs/relay.md) has a row for every table the
+    /// migrations create, SQLite's own included, and names the last migration.
+    @Test func theDataInventoryNamesEveryTable() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let (_, devices) = try await f.makeAccount(in: store)
+            _ = try await store.deliver(RelayStorageConformance.inbox([devices[0].id], "creates sqlite_sequence"))
+            let tables = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+            let migrations = try await store.appliedMigrations()
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            for document in ["README.md", "docs/relay.md"] {
+                let text = try String(contentsOf: root.appendingPathComponent(document), encoding: .utf8)
+                for table in tables { #expect(text.contains("| `\(table)` |"), "\(document): no inventory row for table \(table)") }
+                let last = try #require(migrations.last?.split(separator: ":").first)
+                #expect(text.contains("`2026-11-21 relay v1` to `\(last.split(separator: " ").last ?? "")`"), "\(document): the inventory's migration range")
+            }
+            #expect(tables.count >= 15)
         }
     }
 

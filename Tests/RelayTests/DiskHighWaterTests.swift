@@ -34,7 +34,8 @@ import Testing
         configuration.minimumFreeDiskBytes = 1 << 30
         configuration.freeDiskCheckInterval = .zero  // every request reads the simulated disk
         let disk = SimulatedDisk()
-        let harness = RelayHarness(configuration: configuration, blobContent: try FileBlobContentStore(directory: directory), freeDiskBytes: disk.probe)
+        let harness = RelayHarness(
+            configuration: configuration, blobContent: try FileBlobContentStore(directory: directory), freeDiskBytes: disk.probe)
         try await harness.withClient { client in
             let alice = try await client.register()
             let bob = try await client.register()
@@ -46,14 +47,15 @@ import Testing
             let blob = Data((0..<6_000).map { UInt8(truncatingIfNeeded: $0) })
             let blobID = try await BlobRouteTests.upload(blob, as: alice, client: client)
             let unfinished = Data(repeating: 9, count: 8_000)
-            let uploadID = try await BlobRouteTests.upload(unfinished, as: alice, client: client, chunk: 8_000, complete: false)
-            let pending = try await client.send(
-                .post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 4_000, sha256: BlobRouteTests.hex(unfinished.prefix(4_000))), as: alice)
+            let uploadID = try await BlobRouteTests.upload(unfinished, as: alice, client: client, complete: false)
+            let pending = try await client.send(.post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 4_000), as: alice)
             let pendingID = try pending.decode(BlobUploadResponse.self).uploadID
 
             disk.set((1 << 30) - 1)
             func refused(_ response: TestResponse, _ what: String) {
-                #expect(response.status.code == 507 && response.errorCode == "insufficient_storage", "\(what): \(response.status) \(response.errorCode ?? "")")
+                #expect(
+                    response.status.code == 507 && response.errorCode == "insufficient_storage",
+                    "\(what): \(response.status) \(response.errorCode ?? "")")
             }
             refused(try await client.sealed(MLSMessageBuilder.welcome("during"), to: [(bob, bobToken)]), "sealed send")
             let request = RequestSendRequest(recipients: [bob.deviceID], payload: MLSMessageBuilder.welcome("hello"))
@@ -61,7 +63,8 @@ import Testing
             // Refused before the block is looked at: a blocked sender gets the same answer.
             refused(try await client.send(.post, "/v1/messages/requests", json: request, as: carol), "request from a blocked sender")
             refused(
-                try await client.send(.post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 10, sha256: String(repeating: "ab", count: 32)), as: alice),
+                try await client.send(
+                    .post, "/v1/blobs/uploads", json: BlobUploadRequest(size: 10), as: alice),
                 "new upload")
             refused(try await client.send(.put, "/v1/blobs/uploads/\(pendingID)?offset=0", body: unfinished.prefix(4_000), as: alice), "upload part")
 
@@ -74,7 +77,7 @@ import Testing
             let download = try await client.send(.get, "/v1/blobs/\(blobID)", as: bob)
             #expect(download.status == .ok && Data(download.body.readableBytesView) == blob)
             #expect(try await client.send(.get, "/v1/blobs/uploads/\(uploadID)", as: alice).status == .ok)
-            let completed = try await client.send(.post, "/v1/blobs/uploads/\(uploadID)/complete", as: alice)
+            let completed = try await BlobRouteTests.complete(uploadID, unfinished, as: alice, client: client)
             #expect(completed.status == .created, "completing writes no new bytes")
             #expect(try await client.send(.delete, "/v1/blobs/\(blobID)", as: alice).status == .noContent)
             #expect(try await client.send(.get, "/v1/key-packages/counts", as: alice).status == .ok)
@@ -87,6 +90,28 @@ import Testing
             #expect(try part.decode(BlobUploadResponse.self).offset == 4_000)
             #expect(try await client.mailbox(bob).map(\.payload) == [MLSMessageBuilder.welcome("after")])
             #expect(try await client.mailbox(bob, queue: "requests").count == 1)
+        }
+    }
+
+    /// Below the mark a connected device is still pushed what is queued and its acks over the
+    /// WebSocket still delete entries (they free space).
+    @Test func belowTheMarkThePushWebSocketStillDeliversAndTakesAcks() async throws {
+        var configuration = Relay.Configuration()
+        configuration.freeDiskCheckInterval = .zero
+        let disk = SimulatedDisk()
+        let harness = RelayHarness(configuration: configuration, freeDiskBytes: disk.probe)
+        try await WebSocketPushTests.liveApplication(harness).test(.live) { client in
+            let http = RelayTestClient(client: client, clock: harness.clock)
+            let bob = try await http.register()
+            let token = try await http.rotateToken(bob)
+            for i in 0..<3 { #expect(try await http.sealed(MLSMessageBuilder.welcome("queued-\(i)"), to: [(bob, token)]).status == .created) }
+            disk.set(0)
+            try await WebSocketPushTests.connect(client, as: bob) { outbound, received in
+                try await received.wait("three entries") { $0.compactMap(\.entry).count == 3 }
+                #expect(try await http.sealed(MLSMessageBuilder.welcome("refused"), to: [(bob, token)]).errorCode == "insufficient_storage")
+                try await WebSocketPushTests.write(PushFrame(type: "ack", ids: received.entries.map(\.id)), on: outbound)
+            }
+            try await WebSocketPushTests().waitForDepth(harness.store, try #require(DeviceID(rawValue: bob.deviceID)), 0)
         }
     }
 

@@ -98,7 +98,8 @@ final class PushLedger: Sendable {
                 let nonce = try decoder.decode(PushFrame.self, from: Data(challenge.utf8)).nonce
             else { return }
             let signature = try client.key.signature(
-                for: RequestSigning.webSocketChallenge(authority: RequestSigning.authority(of: client.base) ?? "", nonce: nonce, device: client.device))
+                for: RequestSigning.webSocketChallenge(
+                    authority: RequestSigning.authority(of: client.base) ?? "", nonce: nonce, device: client.device))
             let auth = PushFrame(type: "auth", deviceID: client.device, signature: Data(signature).base64URLEncodedString())
             try await outbound.write(.text(String(decoding: try JSONEncoder().encode(auth), as: UTF8.self)))
             while !stop.isSet, let message = try await frames.next() {

@@ -102,6 +102,8 @@ extension DeviceStore {
         var pendingWelcome: PendingWelcome?
         /// Records (epoch) or clears (nil) a leave in progress (`conversation_leaves`).
         var leave: (groupID: String, epoch: UInt64?)?
+        /// A first message's request about to be sent (`unsent_requests`).
+        var unsentRequest: UnsentRequest?
     }
 
     /// Applies `write` atomically. Returns false when its message was already stored (a duplicate).
@@ -152,6 +154,7 @@ extension DeviceStore {
             }
             if let pending = write.pendingWelcome { try Self.save(pending, db) }
             if let leave = write.leave { try Self.saveLeave(groupID: leave.groupID, epoch: leave.epoch, db) }
+            if let request = write.unsentRequest { try Self.save(request, db) }
             return inserted
         }
     }

@@ -126,4 +126,9 @@ public enum CommitStep: Sendable, Hashable {
     case commitSent
     /// The Commit is merged and saved; its Welcome and `info` are not sent.
     case merged
+    /// A Commit is about to wait for a member account's delivery token (another member's
+    /// Commit added it; its `info` is on the way). Nothing is saved yet.
+    case awaitingMemberToken
+    /// The relay took a first message's request; that it was sent is not recorded yet.
+    case requestSent
 }

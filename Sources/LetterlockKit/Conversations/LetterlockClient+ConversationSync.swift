@@ -19,8 +19,12 @@ extension LetterlockClient {
         public var commits = 0
         /// Entries dropped: unreadable, of an old epoch, for no group of ours, duplicates.
         public var dropped = 0
-        /// Entries kept at the relay for later (a message that came before its Welcome).
+        /// Entries left at the relay for later (a message that came before its Welcome, when
+        /// the device's own room for such messages is full).
         public var deferred = 0
+        /// Messages that came before their group's Welcome, kept on this device until it
+        /// arrives (acknowledged at the relay).
+        public var early = 0
         /// Contacts and requests (the envelope layer's report).
         public var contacts = SyncReport()
         /// Messages of ours that were re-sent after ``ConversationConfiguration/resendLimit``
@@ -43,6 +47,7 @@ extension LetterlockClient {
     @discardableResult
     public func receive() async throws -> ConversationReport {
         var report = try await receiveConversations(allowCommits: true, contacts: try await sync())
+        try await sendUnsentRequests()
         var directory: [String: Set<String>] = [:]
         for conversation in try conversations() {
             do {
@@ -106,6 +111,7 @@ extension LetterlockClient {
             deferred = still
         }
         report.deferred = deferred.count
+        try await handleEarlyMessages(report: &report, autoCommit: &autoCommit)
         if allowCommits {
             for id in autoCommit.sorted() {
                 _ = try? await commitPendingLeaves(id)
@@ -127,6 +133,7 @@ extension LetterlockClient {
         case .welcome(let welcome):
             guard let id = try await join(welcome, entryID: entry.id) else { return try drop(&report) }
             report.joined.append(id)
+            try await handleEarlyMessages(id, report: &report, autoCommit: &autoCommit)
             return .acknowledge
         case .privateMessage(let value): groupID = value.groupID
         case .publicMessage(let value): groupID = value.content.groupID
@@ -134,8 +141,15 @@ extension LetterlockClient {
         }
         let id = Self.hex(groupID)
         guard let stored = try store.storedConversation(id) else {
-            // Maybe its Welcome is still on the way; give up after a day.
-            return now().timeIntervalSince1970 - TimeInterval(entry.receivedAt) > 86_400 ? try drop(&report) : .deferred
+            // Maybe its Welcome is still on the way: keep it here until then (a day at most).
+            let settings = conversationSettings
+            if Int64(now().timeIntervalSince1970) - entry.receivedAt > settings.earlyMessageLifetime { return try drop(&report) }
+            let early = DeviceStore.EarlyMessage(entryID: entry.id, groupID: id, payload: entry.payload, receivedAt: entry.receivedAt)
+            let limits = DeviceStore.EarlyMessageLimits(
+                perGroup: settings.earlyMessagesPerGroup, total: settings.earlyMessagesTotal, totalBytes: settings.earlyMessageBytes)
+            guard try store.keepEarlyMessage(early, limits: limits) else { return .deferred }
+            report.early += 1
+            return .acknowledge
         }
         if !stored.conversation.active, let leaving = try loadLeavingGroup(id) {
             report.commits += try handleWhileLeaving(leaving, message, entryID: entry.id) ? 1 : 0
@@ -237,6 +251,26 @@ extension LetterlockClient {
                 if let failed = try? await self.resend(resend, in: id, afterCommit: true) { report.undelivered += failed }
             }
             return .acknowledge
+        }
+    }
+
+    /// Handles the kept messages (``DeviceStore/keepEarlyMessage(_:limits:)``) of `groupID`, or
+    /// of every group this device now has (a join a crash or an accept left unreplayed), in
+    /// mailbox order; forgets those whose Welcome did not come within
+    /// ``ConversationConfiguration/earlyMessageLifetime``.
+    func handleEarlyMessages(_ groupID: String? = nil, report: inout ConversationReport, autoCommit: inout Set<String>) async throws {
+        if groupID == nil {
+            let cutoff = Int64(now().timeIntervalSince1970) - conversationSettings.earlyMessageLifetime
+            report.dropped += try store.expireEarlyMessages(receivedBefore: cutoff)
+        }
+        for id in try groupID.map({ [$0] }) ?? store.earlyMessageGroups() where try store.storedConversation(id) != nil {
+            for early in try store.earlyMessages(id) {
+                let entry = MailboxEntryBody(id: early.entryID, queue: "inbox", payload: early.payload, sender: nil, receivedAt: early.receivedAt)
+                // The group exists now, so this is handled (or dropped), never kept again; an
+                // entry handled before a crash is recognised by its id.
+                _ = try await handle(entry, report: &report, autoCommit: &autoCommit)
+                try store.deleteEarlyMessage(early.entryID)
+            }
         }
     }
 

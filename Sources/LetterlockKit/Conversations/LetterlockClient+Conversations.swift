@@ -36,6 +36,12 @@ extension LetterlockClient {
         try store.conversationEntries(id, after: after, limit: limit)
     }
 
+    /// `entry` as the history stores it: entries handed back by ``send(_:in:)`` and reports
+    /// carry sequence 0; the stored one has its place in the history.
+    public func storedMessage(_ entry: ConversationEntry) throws -> ConversationEntry {
+        try store.conversationEntry(groupID: entry.conversationID, messageID: entry.messageID) ?? entry
+    }
+
     /// A conversation named on the command line: a group name, a contact's username (their
     /// 1:1 chat), an account id, or a conversation id.
     public func findConversation(_ name: String) async throws -> Conversation {
@@ -106,9 +112,18 @@ extension LetterlockClient {
     /// receipt). The conversation is inactive at once; the group state is kept, reading only
     /// Commits, until one removes this device: if another member's Commit wins the epoch first
     /// (the proposals lapse with it), ``receive()`` proposes again in the new epoch.
+    ///
+    /// When only this account's devices are left in the group, nobody could commit those
+    /// proposals: this device commits the removal of the account's other devices itself (they
+    /// drop the group when they process it) and then forgets the group here
+    /// (``leaveOwnAccountGroup(_:)``).
     public func leave(_ conversationID: String) async throws {
         try await resumeInterruptedCommit(conversationID)
         var loaded = try loadGroup(conversationID)
+        if Self.memberDevices(loaded.group).allSatisfy({ $0.account == identity.accountID }), try await leaveOwnAccountGroup(conversationID) {
+            return
+        }
+        loaded = try loadGroup(conversationID)
         try await proposeOwnRemoval(&loaded)
     }
 
@@ -235,11 +250,25 @@ extension LetterlockClient {
     /// merged summary.
     func commit(in conversationID: String, build: (MLSGroup) throws -> CommitOptions?) async throws -> CommitSummary? {
         try await resumeInterruptedCommit(conversationID)
-        for _ in 0...conversationSettings.conflictRetries {
+        var conflicts = 0
+        var tokenWaits = 0
+        while true {
             var loaded = try loadGroup(conversationID)
             guard let options = try build(loaded.group) else { return nil }
             guard deliveryToken != nil else { throw ConversationError.missingDeliveryToken }
-            _ = try recipients(loaded.group, loaded.stored)  // fail before committing when a member is unreachable
+            do {
+                _ = try recipients(loaded.group, loaded.stored)  // fail before committing when a member is unreachable
+            } catch let error as ConversationError where error == .missingDeliveryToken && tokenWaits < conversationSettings.memberTokenWaits {
+                // Another member's Commit added an account we hold no token for: its `info`,
+                // carrying the token, follows that Commit once its sender saw it accepted
+                // (``sendPendingWelcomes(_:)``). Fetch it rather than fail: this is the window
+                // two members adding at once hit (the loser rebuilds on the winner's epoch).
+                try conversationSettings.interruption?(.awaitingMemberToken)
+                try await Task.sleep(for: .milliseconds(50 << tokenWaits))
+                tokenWaits += 1
+                _ = try await receiveConversations(allowCommits: false)
+                continue
+            }
             _ = try loaded.group.commit(options)
             try store.apply(.init(conversation: try record(loaded)))
             try conversationSettings.interruption?(.pendingCommitSaved)
@@ -248,10 +277,11 @@ extension LetterlockClient {
                 try await sendPendingWelcomes(conversationID)
                 return summary
             case .lost, nil:
+                conflicts += 1
+                guard conflicts <= conversationSettings.conflictRetries else { throw ConversationError.conflictRetriesExhausted }
                 _ = try await receiveConversations(allowCommits: false)
             }
         }
-        throw ConversationError.conflictRetriesExhausted
     }
 
     /// Adds every device of `accounts` not yet in the group, then tells the group the

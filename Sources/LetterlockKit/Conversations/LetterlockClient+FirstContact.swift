@@ -99,10 +99,12 @@ extension LetterlockClient {
         let payload = try Envelope.seal(
             content(.contactRequest, to: account, card: try ownCard(includingToken: false), firstMessage: first), signer: signingKey,
             protection: .signed)
-        try await relay.sendRequest(payload, to: directory.devices.map(\.deviceID))
-
-        // The relay took it: from here on the conversation exists.
+        // Saved before the send (write-ahead): a crash after the relay took the request but
+        // before it was recorded leaves the conversation and the very same request, which the
+        // next ``receive()`` sends again (``sendUnsentRequests()``). A second, different
+        // request would start a second group the recipient could join.
         let id = Self.hex(group.groupID)
+        let devices = directory.devices.map(\.deviceID)
         let conversation = Conversation(
             id: id, kind: .direct, name: nil, peerAccount: account, members: [], epoch: group.epochNumber, active: true, createdAt: now())
         let stored = try record(
@@ -113,14 +115,31 @@ extension LetterlockClient {
             sequence: 0, conversationID: id, messageID: message.id, senderAccount: identity.accountID, senderDevice: identity.deviceID,
             kind: .text, text: text, name: nil, fileName: nil, fileSize: nil, sentAt: Date(timeIntervalSince1970: TimeInterval(sentAt)),
             receivedAt: now(), outgoing: true)
-        try store.apply(.init(conversation: stored, message: entry))
-        if try store.contact(account) == nil {
+        let unsent = DeviceStore.UnsentRequest(
+            groupID: id, devices: devices, sealedPayload: try sealer.seal(Array(payload), context: "request " + id))
+        let newContact = try store.contact(account) == nil
+        if newContact {
             try store.saveContact(
                 Contact(
                     accountID: account, username: username, state: .outgoing,
                     deliveryToken: nil, devices: directory.devices.map { DeviceInfo(deviceID: $0.deviceID, signingKey: $0.publicKey) },
                     addedAt: now(), devicesChangedAt: nil))
         }
+        try store.apply(.init(conversation: stored, message: entry, unsentRequest: unsent))
+        do {
+            try await relay.sendRequest(payload, to: devices)
+        } catch let error as RelayClientError where !error.isTransient {
+            // Refused (the relay did not take it): the conversation never started.
+            try store.deleteConversation(id)
+            if newContact { try store.removeContact(account) }
+            throw error
+        } catch let error as RelayClientError {
+            // Maybe taken, maybe not: the next ``receive()`` sends the same request again.
+            _ = error
+            return SentMessage(conversation: try self.conversation(id), entry: entry, delivery: .queued)
+        }
+        try conversationSettings.interruption?(.requestSent)
+        try store.deleteUnsentRequest(id)
         // This account's other devices join now, through the Welcome and the info message.
         if let ownToken = deliveryToken {
             let ownDevices = summary.added.compactMap { member -> (deviceID: String, token: Data)? in
@@ -135,6 +154,25 @@ extension LetterlockClient {
             try? await deliver(infoCiphertext, to: ownDevices)
         }
         return SentMessage(conversation: try self.conversation(id), entry: entry, delivery: .requested)
+    }
+
+    /// Sends again the first-message requests whose send was not recorded (a crash after the
+    /// relay took them, or a lost connection), byte for byte: if the relay took one already,
+    /// the recipient gets the same request twice and joins its group once (the Welcome's
+    /// KeyPackage is consumed by the first join). A request the relay refuses for good is
+    /// forgotten; the conversation stays, its messages waiting as for any unanswered request.
+    func sendUnsentRequests() async throws {
+        for unsent in try store.unsentRequests() {
+            let payload = try sealer.open(unsent.sealedPayload, context: "request " + unsent.groupID)
+            do {
+                try await relay.sendRequest(Data(payload), to: unsent.devices)
+            } catch let error as RelayClientError where error.isTransient {
+                throw error
+            } catch is RelayClientError {
+                // Refused for good (the account is gone): nothing to retry.
+            }
+            try store.deleteUnsentRequest(unsent.groupID)
+        }
     }
 
     // MARK: Receiving a first message

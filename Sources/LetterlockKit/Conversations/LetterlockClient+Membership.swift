@@ -89,6 +89,28 @@ extension LetterlockClient {
         for proposal in proposals { try await deliverToMembers(proposal, loaded.group, to: recipients) }
     }
 
+    /// Leaves a group whose members are all devices of this account: commits the removal of
+    /// the other devices (a member can remove others, only not itself, RFC 9420 §12.2; they
+    /// drop the group on that Commit, as on any Commit removing them), then deletes the group
+    /// state here, keeping the history. Returns false, changing nothing more, when another
+    /// account's device joined meanwhile (a racing Commit won): the usual leave applies then.
+    func leaveOwnAccountGroup(_ conversationID: String) async throws -> Bool {
+        let own = identity.accountID
+        let onlyOwn = { (group: MLSGroup) in Self.memberDevices(group).allSatisfy { $0.account == own } }
+        _ = try await commit(in: conversationID) { group in
+            guard onlyOwn(group) else { return nil }
+            let others = Self.memberDevices(group).filter { $0.device != self.identity.deviceID }.map(\.leaf)
+            return others.isEmpty ? nil : CommitOptions(removing: others, encrypted: true)
+        }
+        let loaded = try loadGroup(conversationID)
+        guard onlyOwn(loaded.group) else { return false }
+        var stored = try record(loaded)
+        stored.conversation.active = false
+        stored.sealedState = nil
+        try store.apply(.init(conversation: stored))
+        return true
+    }
+
     /// A group this device is leaving (inactive, state kept until a Commit removes it).
     func loadLeavingGroup(_ id: String) throws -> LoadedGroup? {
         guard let stored = try store.storedConversation(id), !stored.conversation.active, let sealed = stored.sealedState,
