@@ -23,7 +23,7 @@ import Testing
             #expect(try alice.client.store.pragma("synchronous") == "2")  // FULL
             #expect(try alice.client.store.appliedMigrations() == [
                 "2026-11-21 device v1", "2026-11-21 conversations v1", "2026-11-21 contact secret", "2026-11-21 conversation recovery",
-                "2026-11-21 first message", "2026-11-21 outbox states",
+                "2026-11-21 first message", "2026-11-21 outbox states", "2026-11-21 early messages", "2026-11-21 unsent requests",
             ])
             // Reopening finds the same identity.
             let reopened = try LetterlockClient.open(home: alice.home)
