@@ -57,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
             Output.print(
                 "Done in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s. "
                     + (keep ? "Everything is kept in \(root.path)" : "The temporary relay and homes were deleted (--keep keeps them)."))
-            Output.print("Next: run `make run` (a relay) and chat from two terminals, see docs/client.md.")
+            Output.print("Next: run `make run` (a relay) and chat from two terminals: the README, section Two terminals.")
         }
     }
 }
