@@ -30,6 +30,8 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS)
 	$(SWIFT) test --skip-build --scratch-path $(SCRATCH) $(TEST_FLAGS)
+	@# Tests that measure the whole process's memory run alone, in a process of their own.
+	LETTERLOCK_MEMORY_TESTS=1 $(SWIFT) test --skip-build --scratch-path $(SCRATCH) --filter RunsInBoundedMemory
 
 ## The relay on its embedded SQLite, data under ./letterlock-data.
 run: deps

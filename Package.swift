@@ -129,12 +129,19 @@ targets += [
     /// What client and relay share: request signing, JSON bodies, the MLS framing header reader.
     /// The framing header is read with the MLS module's codec (a pure library).
     .target(name: "RelayAPI", dependencies: ["MLS", "WireFormat"] + crypto, swiftSettings: strictSettings),
+    /// Hand-written decoders for the canonical spelling of the relay's hot-path JSON (sealed-send
+    /// bodies, push acks); anything else falls back to JSONDecoder. Foundation only, so its fuzz
+    /// target builds without the server stack.
+    .target(name: "RelayJSON", dependencies: ["RelayAPI"], swiftSettings: strictSettings),
     /// Store protocols, in-memory and SQLite (GRDB) drivers, and the conformance suite every driver runs.
     .target(name: "RelayStorage", dependencies: [grdb] + crypto, swiftSettings: strictSettings),
     /// The delivery service and key directory: routes, auth, push, services.
     .target(
         name: "Relay",
-        dependencies: ["RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, metrics, serviceLifecycle, nioCore, nioWebSocket, httpTypes] + crypto,
+        dependencies: [
+            "RelayAPI", "RelayJSON", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, metrics, serviceLifecycle, nioCore, nioWebSocket,
+            httpTypes,
+        ] + crypto,
         resources: [.copy("Resources/openapi.json")],
         swiftSettings: strictSettings
     ),
@@ -151,7 +158,7 @@ targets += [
     .testTarget(
         name: "RelayTests",
         dependencies: [
-            "Relay", "RelayAPI", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes, grdb,
+            "Relay", "RelayAPI", "RelayJSON", "RelayStorage", hummingbird, hummingbirdWebSocket, logging, nioCore, nioWebSocket, httpTypes, grdb,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -270,6 +277,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzImageDecoding", ["ImageDecoding"]),
     ("FuzzExifOrientation", ["ImageDecoding"]),
     ("FuzzMLSFramingHeader", ["RelayAPI"]),
+    ("FuzzCanonicalJSON", ["RelayJSON", "RelayAPI"]),
     ("FuzzHashBank", ["PerceptualHash"]),
     ("FuzzEnvelope", ["LetterlockEnvelope"] + crypto),
     ("FuzzConversationMessage", ["LetterlockKit"]),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""An independent reimplementation of the Letterlock encrypted file format v1 (docs/file-format.md),
-written from the document alone with pyca/cryptography, to check that the document is precise.
+"""An independent reimplementation of the Letterlock encrypted file format v1 and of its content
+address and manifest v2 (docs/file-format.md), written from the document alone with
+pyca/cryptography, to check that the document is precise.
 
   scripts/file-format-reference.py seeds DIR      write fuzz seeds for Fuzz/FuzzFileStream and Fuzz/FuzzFileManifest
   scripts/file-format-reference.py vector         print a known-answer vector (key, salt, plaintext, ciphertext) as hex
@@ -42,9 +43,21 @@ def encrypt(file_key, salt, plaintext, chunk_log2):
     return bytes(out)
 
 
-def manifest(name, media_type, plaintext_size, chunk_log2, blob_id_hex, file_key):
+PART_LOG2 = 22
+
+
+def address(blob):
+    """Content address v2: SHA-256 over the domain, log2 of the part size, the size and each part's SHA-256."""
+    part = 1 << PART_LOG2
+    outer = hashlib.sha256(b"letterlock-blob-v2" + bytes([PART_LOG2]) + struct.pack(">Q", len(blob)))
+    for start in range(0, len(blob), part):
+        outer.update(hashlib.sha256(blob[start:start + part]).digest())
+    return outer.hexdigest()
+
+
+def manifest(name, media_type, plaintext_size, chunk_log2, blob_id_hex, file_key, version=2):
     name_bytes = name.encode()
-    return (b"LLFM" + bytes([1, chunk_log2]) + struct.pack(">Q", plaintext_size) + bytes.fromhex(blob_id_hex) + file_key
+    return (b"LLFM" + bytes([version, chunk_log2]) + struct.pack(">Q", plaintext_size) + bytes.fromhex(blob_id_hex) + file_key
             + struct.pack(">H", len(name_bytes)) + name_bytes + bytes([len(media_type)]) + media_type.encode())
 
 
@@ -58,7 +71,11 @@ def main():
         print("plaintext: bytes (i*7) & 0xff for i in 0..<5000, chunk size 2^12")
         print("ciphertext sha256", hashlib.sha256(sealed).hexdigest())
         print("ciphertext", sealed.hex())
-        print("manifest", manifest("vector.bin", "application/octet-stream", len(plaintext), 12, hashlib.sha256(sealed).hexdigest(), key).hex())
+        print("manifest v1", manifest("vector.bin", "application/octet-stream", len(plaintext), 12, hashlib.sha256(sealed).hexdigest(), key, 1).hex())
+        print("content address v2", address(sealed))
+        print("manifest v2", manifest("vector.bin", "application/octet-stream", len(plaintext), 12, address(sealed), key).hex())
+        big = bytes((i * 131 + (i >> 11)) & 0xFF for i in range((1 << PART_LOG2) * 2 + 1000))
+        print("content address v2 of bytes (i*131 + (i>>11)) & 0xff for i in 0..<2*4MiB+1000:", address(big))
         return
     if len(sys.argv) == 3 and sys.argv[1] == "seeds":
         target = sys.argv[2]
@@ -72,7 +89,10 @@ def main():
             with open(os.path.join(stream_dir, name), "wb") as f:
                 f.write(bytes([step]) + sealed)  # first byte: the piece size the target feeds
             with open(os.path.join(manifest_dir, name), "wb") as f:
-                f.write(manifest(name + ".bin", "application/octet-stream", size, 12, hashlib.sha256(sealed).hexdigest(), key))
+                f.write(manifest(name + ".bin", "application/octet-stream", size, 12, address(sealed), key))
+            if name == "one-chunk":
+                with open(os.path.join(manifest_dir, name + "-v1"), "wb") as f:
+                    f.write(manifest(name + ".bin", "application/octet-stream", size, 12, hashlib.sha256(sealed).hexdigest(), key, 1))
         return
     print(__doc__)
     sys.exit(2)

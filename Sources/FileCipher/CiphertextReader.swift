@@ -1,41 +1,54 @@
+public import Crypto
 public import Foundation
 
 /// The encrypted file (``FileFormat``) of a plaintext file under a known key and header, read at
 /// any offset without an encrypted copy on disk: each chunk is sealed again from the plaintext
 /// when a read reaches it. AES-GCM is deterministic for a key and nonce, and the nonce of chunk
-/// i is fixed by the format, so the bytes are those that ``FileEncryptor`` hashed for the blob id.
+/// i is fixed by the format, so a part read twice (an upload resumed) gives the same bytes.
 ///
-/// Uploads read their parts from here (two passes over the plaintext instead of a staging file:
-/// sealing costs far less than writing and reading back the copy). If the plaintext changes
-/// between the passes, the ciphertext no longer matches the blob id and the relay refuses the
-/// upload when it completes (`blob_hash_mismatch`); a changed size is caught here
-/// (``FileError/sizeMismatch``).
+/// Uploads read their parts from here, sealing each once and hashing it into the blob id as it
+/// goes (no staging copy on disk). If the plaintext changes between an interrupted upload and
+/// its resumption, the parts sent before no longer match the address the client computes, and
+/// the relay refuses the upload when it completes (`blob_hash_mismatch`); a changed size is
+/// caught here (``FileError/sizeMismatch``).
 ///
 /// Holds one sealed chunk; not thread-safe (one reader per upload).
 public final class CiphertextReader {
-    public let manifest: FileManifest
     public let header: FileHeader
+    public let plaintextSize: Int64
+    private let chunkSize: Int
+    private let chunkCount: Int64
     private let file: LocalFile
     private let sealer: ChunkSealer
     private let headerBytes: Data
     private var cached: (index: Int64, sealed: Data)?
 
     /// Bytes of the encrypted file.
-    public var size: Int64 { manifest.ciphertextSize }
+    public let size: Int64
 
     /// - Throws: ``FileError/malformedHeader`` if `header` does not commit to the manifest's key
     ///   or chunk size, ``FileError/sizeMismatch`` if the file's size is not the manifest's,
     ///   ``FileError/io``.
-    public init(plaintext url: URL, manifest: FileManifest, header: FileHeader) throws {
-        guard header.chunkSizeLog2 == manifest.chunkSizeLog2, header.commits(to: manifest.key) else { throw FileError.malformedHeader }
-        self.manifest = manifest
+    public convenience init(plaintext url: URL, manifest: FileManifest, header: FileHeader) throws {
+        guard header.chunkSizeLog2 == manifest.chunkSizeLog2 else { throw FileError.malformedHeader }
+        try self.init(plaintext: url, key: manifest.key, header: header, plaintextSize: manifest.plaintextSize)
+    }
+
+    /// The ciphertext of `url` under `key` and `header`, which must commit to it; the file must
+    /// hold `plaintextSize` bytes.
+    public init(plaintext url: URL, key: SymmetricKey, header: FileHeader, plaintextSize: Int64) throws {
+        guard header.commits(to: key), plaintextSize >= 0 else { throw FileError.malformedHeader }
         self.header = header
+        self.plaintextSize = plaintextSize
+        self.chunkSize = header.chunkSize
+        self.chunkCount = FileFormat.chunkCount(plaintextSize: plaintextSize, chunkSize: header.chunkSize)
+        self.size = FileFormat.ciphertextSize(plaintextSize: plaintextSize, chunkSize: header.chunkSize)
         self.file = try LocalFile(reading: url)
-        guard file.size == manifest.plaintextSize else {
+        guard file.size == plaintextSize else {
             file.close()
             throw FileError.sizeMismatch
         }
-        self.sealer = ChunkSealer(fileKey: manifest.key, header: header)
+        self.sealer = ChunkSealer(fileKey: key, header: header)
         self.headerBytes = header.encoded
     }
 
@@ -48,7 +61,7 @@ public final class CiphertextReader {
         var output = Data(capacity: Int(max(0, end - offset)))
         var position = offset
         let headerSize = Int64(FileFormat.headerSize)
-        let sealedSize = Int64(manifest.chunkSize + FileFormat.tagSize)
+        let sealedSize = Int64(chunkSize + FileFormat.tagSize)
         while position < end {
             if position < headerSize {
                 let upper = min(headerSize, end)
@@ -70,9 +83,9 @@ public final class CiphertextReader {
     /// Chunk `index` sealed (ciphertext || tag), from the one-chunk cache when a read continues it.
     private func sealedChunk(_ index: Int64) throws -> Data {
         if let cached, cached.index == index { return cached.sealed }
-        let chunkSize = Int64(manifest.chunkSize)
-        let isFinal = index == manifest.chunkCount - 1
-        let expected = isFinal ? manifest.plaintextSize - index * chunkSize : chunkSize
+        let chunkSize = Int64(self.chunkSize)
+        let isFinal = index == chunkCount - 1
+        let expected = isFinal ? plaintextSize - index * chunkSize : chunkSize
         let plaintext = try file.read(Int(expected), at: index * chunkSize)
         // The file shrank since it was hashed (other changes show as the relay's hash mismatch).
         guard plaintext.count == expected else { throw FileError.sizeMismatch }

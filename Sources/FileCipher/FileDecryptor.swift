@@ -39,9 +39,9 @@ public final class FileDecryptor {
     private var pending: [UInt8] = []
     private var output: LocalFile?
     private var outputBatch = Data()
-    /// SHA-256 of the ciphertext from its first byte: the header, the kept chunks sealed again,
-    /// then every byte received.
-    private var hasher = SHA256()
+    /// The blob id of the ciphertext from its first byte: the header, the kept chunks sealed
+    /// again, then every byte received.
+    private var hasher: BlobIDHasher
     /// Ciphertext bytes received past the header, counted from `resumeOffset`.
     private var received: Int64 = 0
     private var written: Int64
@@ -89,6 +89,7 @@ public final class FileDecryptor {
         self.startChunk = start
         self.written = start * Int64(manifest.chunkSize)
         self.output = file
+        self.hasher = BlobIDHasher(kind: manifest.blobIDKind, size: manifest.ciphertextSize)
         pending.reserveCapacity(manifest.chunkSize + FileFormat.tagSize)
         outputBatch.reserveCapacity(FileEncryptor.writeBatch + manifest.chunkSize)
     }
@@ -122,7 +123,9 @@ public final class FileDecryptor {
             try flush()
             guard written == manifest.plaintextSize else { throw FileError.sizeMismatch }
             // The digest type's == with bytes compares in constant time.
-            guard let expected = FileManifest.bytes(hex: manifest.blobID), hasher.finalize() == expected else { throw FileError.blobMismatch }
+            guard let expected = FileManifest.bytes(hex: manifest.blobID), let actual = hasher.finalize(), actual == expected else {
+                throw FileError.blobMismatch
+            }
             try output.synchronize()
             output.close()
             self.output = nil

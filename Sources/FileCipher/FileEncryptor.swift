@@ -1,5 +1,6 @@
 public import Crypto
 public import Foundation
+import RelayAPI
 
 /// Encrypts a local file into the ``FileFormat`` in constant memory: one chunk of look-ahead and
 /// a bounded write buffer, whatever the file's size.
@@ -46,14 +47,14 @@ public enum FileEncryptor {
         progress: (@Sendable (TransferProgress) -> Void)?
     ) throws -> (manifest: FileManifest, header: FileHeader) {
         let reader = try LocalFile(reading: input)
-        let sink = HashingWriter(writer: writer)
+        let total = reader.size ?? 0
+        let sink = HashingWriter(writer: writer, size: FileFormat.ciphertextSize(plaintextSize: total, chunkSize: 1 << Int(chunkSizeLog2)))
         defer {
             _ = try? sink.finish()  // drain before closing, on every path
             reader.close()
         }
         let header = try FileHeader(fileKey: key, chunkSizeLog2: chunkSizeLog2)
         let chunkSize = header.chunkSize
-        let total = reader.size ?? 0
         var sealer = ChunkSealer(fileKey: key, header: header)
         var batch = Data(capacity: writeBatch + chunkSize + FileFormat.tagSize)
         batch.append(header.encoded)
@@ -74,7 +75,7 @@ public enum FileEncryptor {
             if isFinal { break }
             current = next
         }
-        let blobID = try sink.finish().map { String(format: "%02x", $0) }.joined()
+        let blobID = BlobAddress.hex(try sink.finish())
         let manifest = try FileManifest(
             name: name ?? input.lastPathComponent, mediaType: mediaType, plaintextSize: done, chunkSizeLog2: chunkSizeLog2, blobID: blobID, key: key)
         return (manifest, header)

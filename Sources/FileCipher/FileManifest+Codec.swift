@@ -1,10 +1,11 @@
 public import Crypto
 public import Foundation
 
-/// The binary encoding of a manifest, version 1 (docs/file-format.md §Manifest), big-endian:
+/// The binary encoding of a manifest, versions 1 and 2 (docs/file-format.md §Manifest),
+/// big-endian; the versions differ only in what the blob id hashes (``FileManifest/BlobIDKind``):
 ///
 /// ```
-/// "LLFM" | version u8 = 1 | log2(chunk size) u8 | plaintext size u64 | blob id [32] | key [32]
+/// "LLFM" | version u8 = 1 or 2 | log2(chunk size) u8 | plaintext size u64 | blob id [32] | key [32]
 ///        | name length u16 | name (UTF-8) | media type length u8 | media type (ASCII)
 /// ```
 ///
@@ -12,11 +13,12 @@ public import Foundation
 /// trailing bytes are all ``FileError/malformedManifest`` (or ``FileError/unsupportedVersion``).
 extension FileManifest {
     static let magic: [UInt8] = Array("LLFM".utf8)
-    static let version: UInt8 = 1
+    /// Version 1: the blob id is the SHA-256 of the whole ciphertext; version 2: the per-part address.
+    static func version(of kind: BlobIDKind) -> UInt8 { kind == .sha256 ? 1 : 2 }
 
     public var encoded: Data {
         var data = Data(Self.magic)
-        data.append(contentsOf: [Self.version, chunkSizeLog2])
+        data.append(contentsOf: [Self.version(of: blobIDKind), chunkSizeLog2])
         withUnsafeBytes(of: UInt64(plaintextSize).bigEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: Self.bytes(hex: blobID) ?? [])
         key.withUnsafeBytes { data.append(contentsOf: $0) }
@@ -32,7 +34,12 @@ extension FileManifest {
     public init(decoding bytes: some Collection<UInt8>) throws {
         var reader = ByteReader(Array(bytes))
         guard try reader.take(4) == Self.magic else { throw FileError.malformedManifest }
-        guard try reader.take(1)[0] == Self.version else { throw FileError.unsupportedVersion }
+        let kind: BlobIDKind
+        switch try reader.take(1)[0] {
+        case Self.version(of: .sha256): kind = .sha256
+        case Self.version(of: .parts): kind = .parts
+        default: throw FileError.unsupportedVersion
+        }
         let chunkSizeLog2 = try reader.take(1)[0]
         let size = try reader.uint(8)
         guard size <= UInt64(Int64.max) else { throw FileError.malformedManifest }
@@ -42,7 +49,7 @@ extension FileManifest {
         guard let name = String(validating: nameBytes, as: UTF8.self) else { throw FileError.malformedManifest }
         let mediaBytes = try reader.take(Int(try reader.uint(1)))
         guard reader.isAtEnd, let mediaType = String(validating: mediaBytes, as: UTF8.self) else { throw FileError.malformedManifest }
-        try self.init(name: name, mediaType: mediaType, plaintextSize: Int64(size), chunkSizeLog2: chunkSizeLog2, blobID: blobID, key: key)
+        try self.init(name: name, mediaType: mediaType, plaintextSize: Int64(size), chunkSizeLog2: chunkSizeLog2, blobID: blobID, blobIDKind: kind, key: key)
     }
 
     static func bytes(hex: String) -> [UInt8]? {

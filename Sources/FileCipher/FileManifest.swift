@@ -15,8 +15,20 @@ public struct FileManifest: Sendable {
     public let plaintextSize: Int64
     /// log2 of the plaintext chunk size (the header repeats it; they must agree).
     public let chunkSizeLog2: UInt8
-    /// The relay's content address: lowercase hex SHA-256 of the whole ciphertext.
+    /// The relay's content address of the ciphertext, lowercase hex (``blobIDKind`` says how it
+    /// was computed).
     public let blobID: String
+    /// How ``blobID`` hashes the ciphertext: the per-part address (manifest version 2) or, in
+    /// manifests of version 1, the SHA-256 of the whole ciphertext.
+    public let blobIDKind: BlobIDKind
+
+    /// The two content addresses a manifest's blob id can be (docs/file-format.md §Content address).
+    public enum BlobIDKind: Sendable, Hashable {
+        /// Version 1: SHA-256 of the whole ciphertext.
+        case sha256
+        /// Version 2: ``RelayAPI/BlobAddress``, a hash over the SHA-256 of each 4 MiB part.
+        case parts
+    }
     /// The random 32-byte per-file key.
     public let key: SymmetricKey
 
@@ -25,7 +37,10 @@ public struct FileManifest: Sendable {
     public var chunkCount: Int64 { FileFormat.chunkCount(plaintextSize: plaintextSize, chunkSize: chunkSize) }
 
     /// Checks every field; throws ``FileError/malformedManifest`` otherwise.
-    public init(name: String, mediaType: String, plaintextSize: Int64, chunkSizeLog2: UInt8, blobID: String, key: SymmetricKey) throws {
+    public init(
+        name: String, mediaType: String, plaintextSize: Int64, chunkSizeLog2: UInt8, blobID: String, blobIDKind: BlobIDKind = .parts,
+        key: SymmetricKey
+    ) throws {
         guard Self.isValidName(name), Self.isValidMediaType(mediaType), plaintextSize >= 0,
             FileFormat.chunkSizeLog2Range.contains(chunkSizeLog2), Self.isValidBlobID(blobID), key.bitCount == 256,
             plaintextSize <= Int64(FileFormat.maximumChunkCount - 1) << Int64(chunkSizeLog2)
@@ -35,6 +50,7 @@ public struct FileManifest: Sendable {
         self.plaintextSize = plaintextSize
         self.chunkSizeLog2 = chunkSizeLog2
         self.blobID = blobID
+        self.blobIDKind = blobIDKind
         self.key = key
     }
 
@@ -72,5 +88,6 @@ extension FileManifest: Equatable {
         // SymmetricKey's == compares in constant time.
         lhs.key == rhs.key && lhs.name == rhs.name && lhs.mediaType == rhs.mediaType && lhs.plaintextSize == rhs.plaintextSize
             && lhs.chunkSizeLog2 == rhs.chunkSizeLog2 && lhs.blobID == rhs.blobID
+            && lhs.blobIDKind == rhs.blobIDKind
     }
 }

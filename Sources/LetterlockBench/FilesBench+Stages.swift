@@ -7,6 +7,7 @@ import LetterlockFiles
 import Logging
 import NIOCore
 import NIOHTTP1
+import RelayAPI
 import ServiceLifecycle
 
 /// The ceilings of each stage of a file transfer, measured in the same run as the transfer so
@@ -37,11 +38,12 @@ extension FilesBench {
     }
 
     /// MB/s of writing `size` bytes to a new file in `directory`, 4 MiB at a time, with an fsync
-    /// after each write (as the relay stores an upload part) and with one fsync at the end (as
-    /// the download's output is made durable).
-    static func diskRates(size: Int64, directory: URL) throws -> (perPart: Double, oneSync: Double) {
+    /// after each write (as the relay stored an upload part before version 2), after every
+    /// 32 MiB (as the relay syncs upload parts now) and with one fsync at the end (as the
+    /// download's output is made durable).
+    static func diskRates(size: Int64, directory: URL) throws -> (perPart: Double, perGroup: Double, oneSync: Double) {
         let block = Data((0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 7) })
-        func run(syncEachPart: Bool) throws -> Double {
+        func run(syncEvery parts: Int) throws -> Double {
             let url = directory.appendingPathComponent("disk-\(UUID().uuidString)")
             FileManager.default.createFile(atPath: url.path, contents: nil)
             defer { try? FileManager.default.removeItem(at: url) }
@@ -49,17 +51,19 @@ extension FilesBench {
             defer { try? handle.close() }
             let seconds = try Stopwatch.seconds {
                 var written: Int64 = 0
+                var count = 0
                 while written < size {
                     let piece = block.prefix(Int(min(Int64(block.count), size - written)))
                     try handle.write(contentsOf: piece)
                     written += Int64(piece.count)
-                    if syncEachPart { try handle.synchronize() }
+                    count += 1
+                    if count % parts == 0 { try handle.synchronize() }
                 }
                 try handle.synchronize()
             }
             return Double(size) / 1e6 / seconds
         }
-        return (try run(syncEachPart: true), try run(syncEachPart: false))
+        return (try run(syncEvery: 1), try run(syncEvery: 8), try run(syncEvery: Int.max))
     }
 
     /// MB/s of moving `size` bytes over loopback HTTP with the client's part and range sizes and
@@ -69,7 +73,7 @@ extension FilesBench {
         let router = Router()
         router.put("/sink") { request, _ -> HTTPResponse.Status in
             var request = request
-            _ = try await request.collectBody(upTo: configuration.uploadPartSize)
+            _ = try await request.collectBody(upTo: BlobAddress.partSize)
             return .ok
         }
         let piece = ByteBuffer(repeating: 0x5a, count: 64 << 10)
@@ -104,7 +108,7 @@ extension FilesBench {
             guard let port = await iterator.next(), port > 0 else { throw BenchError("the HTTP ceiling server did not start") }
             let base = "http://127.0.0.1:\(port)"
             let client = HTTPClient.shared
-            let part = Data((0..<configuration.uploadPartSize).map { UInt8(truncatingIfNeeded: $0) })
+            let part = Data((0..<BlobAddress.partSize).map { UInt8(truncatingIfNeeded: $0) })
             let parts = Int((size + Int64(part.count) - 1) / Int64(part.count))
             let clock = ContinuousClock()
             let upload = try await clock.measure {

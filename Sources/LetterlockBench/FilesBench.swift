@@ -93,8 +93,9 @@ struct FilesBench: ParsableCommand {
         }
         stage("ceiling: SHA-256, 1 MiB updates", shaRate)
         stage("ceiling: disk write \(size >> 20) MiB, fsync per 4 MiB part", disk.perPart)
+        stage("ceiling: disk write \(size >> 20) MiB, fsync per 32 MiB (the relay's upload sync)", disk.perGroup)
         stage("ceiling: disk write \(size >> 20) MiB, one fsync", disk.oneSync)
-        stage("ceiling: loopback HTTP upload, \(client.uploadPartSize >> 20) MiB parts x\(client.uploadPartsInFlight), no crypto, no disk", http.upload)
+        stage("ceiling: loopback HTTP upload, \(BlobAddress.partSize >> 20) MiB parts x\(client.uploadPartsInFlight), no crypto, no disk", http.upload)
         stage("ceiling: loopback HTTP download, \(client.downloadRangeSize >> 20) MiB ranges, \(client.downloadRangesAhead) ahead, no crypto, no disk", http.download)
 
         var configuration = Relay.Configuration()
@@ -106,31 +107,29 @@ struct FilesBench: ParsableCommand {
             let sender = FileTransfer(blobs: BlobClient(relay: url, signer: alice, configuration: client))
             let receiver = FileTransfer(blobs: BlobClient(relay: url, signer: bob, configuration: client))
 
-            let hashBar = TerminalProgressBar(label: "hash   ")
             var pending: FileTransfer.PendingUpload?
-            let hashCPU = ProcessCPU()
-            let hashSeconds = try await asyncSeconds { pending = try await sender.prepare(input, progress: hashBar.update) }
-            let hashCores = hashCPU.seconds / hashSeconds
-            hashBar.finish()
+            let prepareSeconds = try await asyncSeconds { pending = try await sender.prepare(input) }
             guard let pending else { return }
             let uploadBar = TerminalProgressBar(label: "upload ")
             let uploadCPU = ProcessCPU()
-            let uploadSeconds = try await asyncSeconds { try await sender.upload(pending, progress: uploadBar.update) }
+            var sent: FileManifest?
+            let uploadSeconds = try await asyncSeconds { sent = try await sender.upload(pending, progress: uploadBar.update) }
             let uploadCores = uploadCPU.seconds / uploadSeconds
             uploadBar.finish()
-            let upRate = megabytes / (hashSeconds + uploadSeconds)
+            guard let manifest = sent else { return }
+            let upRate = megabytes / (prepareSeconds + uploadSeconds)
             reporter.note(
                 String(
                     format:
-                        "files: prepare (seal + SHA-256, no output) %.2f s (%.0f MB/s, %.2f cores), upload (seal again + send + relay write, hash, complete) %.2f s (%.0f MB/s, %.2f cores: client and relay)",
-                    hashSeconds, megabytes / hashSeconds, hashCores, uploadSeconds, megabytes / uploadSeconds, uploadCores))
+                        "files: prepare (open the upload) %.3f s, upload (seal + SHA-256 once + sign + send; relay: signature hash, write, fsync per %d MiB, complete) %.2f s (%.0f MB/s, %.2f cores: client and relay)",
+                    prepareSeconds, Int(min(configuration.uploadWindow / 2, Int64(configuration.maximumWaitingParts / 2) * Int64(BlobAddress.partSize)) >> 20), uploadSeconds, megabytes / uploadSeconds, uploadCores))
             reporter.report(
                 BenchFigure(bench: "files", metric: "encrypt+upload \(size >> 20) MiB", value: upRate, unit: "MB/s", reference: "raw AES-256-GCM seal", ratio: upRate / sealRate))
 
             let output = root.appendingPathComponent("output.bin")
             let downloadBar = TerminalProgressBar(label: "download")
             let downCPU = ProcessCPU()
-            let downSeconds = try await asyncSeconds { try await receiver.receive(pending.manifest, to: output, progress: downloadBar.update) }
+            let downSeconds = try await asyncSeconds { try await receiver.receive(manifest, to: output, progress: downloadBar.update) }
             reporter.note(String(format: "files: download %.2f s, %.2f cores (client and relay)", downSeconds, downCPU.seconds / downSeconds))
             downloadBar.finish()
             let downRate = megabytes / downSeconds

@@ -32,117 +32,145 @@ struct ChatCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.runConversation {
-            let client = try options.openClient()
+            let client = try options.openClient()  // before the terminal changes mode: it may ask for the passphrase
             _ = try await client.receive()
             // A contact or conversation now; a stranger once the first line is sent.
-            var conversation = try await client.chatTarget(name)
-            let title = conversation.map { MessageFormat.title($0, client: client) } ?? "@\(name)"
-            if !options.json {
-                Output.print("Chat with \(title), end-to-end encrypted (MLS). Type and press Enter. /file PATH sends a file, /quit leaves.")
-                if conversation == nil {
-                    Output.print("Not a contact yet: your first line goes to them as a message request; the rest waits until they accept.")
-                }
+            let conversation = try await client.chatTarget(name)
+            // On a terminal, typed text stays on its own line below the messages.
+            guard !options.json, Console.current.isStandard, ChatTerminal.isAvailable else {
+                return try await converse(client: client, conversation: conversation, terminal: nil)
             }
-            if let conversation {
-                for entry in try client.messages(in: conversation.id).suffix(history) { show(entry, client: client) }
+            let terminal = ChatTerminal()
+            terminal.start()
+            defer { terminal.stop() }
+            try await Console.$current.withValue(terminal.console(base: Console.current)) {
+                try await converse(client: client, conversation: conversation, terminal: terminal)
             }
+        }
+    }
 
-            let (events, continuation) = AsyncStream.makeStream(of: Event.self)
-            let input = Console.current.nextLine
-            let reader = Thread {
-                while let line = input() { continuation.yield(.line(line)) }
-                continuation.yield(.end)
+    /// The chat itself: history, then typed lines and pushed entries on one serial loop.
+    /// With a `terminal`, sent messages are shown as lines of the history (nothing echoes them).
+    private func converse(client: LetterlockClient, conversation start: Conversation?, terminal: ChatTerminal?) async throws {
+        var conversation = start
+        let title = conversation.map { MessageFormat.title($0, client: client) } ?? "@\(name)"
+        if !options.json {
+            Output.print("Chat with \(title), end-to-end encrypted (MLS). Type and press Enter. /file PATH sends a file, /quit leaves.")
+            if conversation == nil {
+                Output.print("Not a contact yet: your first line goes to them as a message request; the rest waits until they accept.")
             }
-            reader.start()
-            let period = max(0.2, interval)
-            let ticker = Thread {
-                while true {
-                    Thread.sleep(forTimeInterval: period)
-                    if case .terminated = continuation.yield(.tick) { return }
-                }
-            }
-            ticker.start()
-            let push: Task<Void, any Error>? =
-                poll
-                ? nil
-                : Task {
-                    try await PushConnection(relay: client.relay).run(onEvent: { continuation.yield(.push($0)) }) { entry in
-                        try await withCheckedThrowingContinuation { answer in
-                            if case .terminated = continuation.yield(.pushed(entry, answer)) { answer.resume(throwing: CancellationError()) }
-                        }
-                    }
-                }
-            var iterator = events.makeAsyncIterator()
-            defer {
-                push?.cancel()
-                continuation.finish()
-            }
+        }
+        if let conversation {
+            for entry in try client.allMessages(in: conversation.id).suffix(history) { show(entry, client: client) }
+        }
 
-            var pushReady = false
-            var ticks = 0
-            loop: while let event = await iterator.next() {
-                switch event {
-                case .end:
-                    _ = try? await client.receiveMessages()
-                    break loop
-                case .push(let state):
-                    pushReady = state == .ready
-                    if state == .ready {
-                        // Anything sent while we were not connected comes as pushed entries;
-                        // messages waiting for an accept may go now.
-                        if let report = try? await client.receive() { show(report, client: client, current: conversation?.id) }
-                    }
-                case .pushed(let entry, let answer):
-                    do {
-                        let (acknowledge, report) = try await client.handlePushed(entry)
-                        show(report, client: client, current: conversation?.id)
-                        answer.resume(returning: acknowledge)
-                    } catch {
-                        answer.resume(throwing: error)  // the connection drops; the entry comes again
-                    }
-                case .tick:
-                    // Polling only while push is unavailable (not connected yet, or refused).
-                    guard !pushReady else { continue }
-                    ticks += 1
-                    do {
-                        let report = ticks % 15 == 0 ? try await client.receive() : try await client.receiveMessages()
-                        show(report, client: client, current: conversation?.id)
-                    } catch {
-                        if ticks % 15 == 0 { Console.current.err("letterlock: (could not fetch: \(error))") }
-                    }
-                case .line(let raw):
-                    let line = raw.trimmingCharacters(in: .whitespaces)
-                    if line.isEmpty { continue }
-                    if line == "/quit" || line == "/exit" { break loop }
-                    do {
-                        if line.hasPrefix("/file ") {
-                            guard let current = conversation else {
-                                Console.current.err("letterlock: error: send a first message before a file: they have not accepted you yet")
-                                continue
-                            }
-                            let url = URL(fileURLWithPath: (String(line.dropFirst(6)) as NSString).expandingTildeInPath)
-                            let entry = try await client.sendFile(url, to: current.id)
-                            if !options.json { Output.print("(sent \(entry.fileName ?? "file"))") }
-                        } else {
-                            let sent = try await client.sendText(line, toName: conversation?.id ?? name)
-                            conversation = sent.conversation
-                            if options.json {
-                                Output.print(Output.json(MessageFormat.SentRow(sent)))
-                            } else if sent.delivery != .sent {
-                                Output.print("(\(MessageFormat.delivery(sent, client: client)))")
-                            }
-                        }
-                    } catch {
-                        Console.current.err("letterlock: error: \(error)")
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        let input = Console.current.nextLine
+        let reader = Thread {
+            while let line = input() { continuation.yield(.line(line)) }
+            continuation.yield(.end)
+        }
+        reader.start()
+        let period = max(0.2, interval)
+        let ticker = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: period)
+                if case .terminated = continuation.yield(.tick) { return }
+            }
+        }
+        ticker.start()
+        let push: Task<Void, any Error>? =
+            poll
+            ? nil
+            : Task {
+                try await PushConnection(relay: client.relay).run(onEvent: { continuation.yield(.push($0)) }) { entry in
+                    try await withCheckedThrowingContinuation { answer in
+                        if case .terminated = continuation.yield(.pushed(entry, answer)) { answer.resume(throwing: CancellationError()) }
                     }
                 }
             }
-            // Answer what is still waiting so the push task can end.
+        var iterator = events.makeAsyncIterator()
+        defer {
             push?.cancel()
             continuation.finish()
-            while let event = await iterator.next() {
-                if case .pushed(_, let answer) = event { answer.resume(returning: false) }
+        }
+
+        var pushReady = false
+        var ticks = 0
+        loop: while let event = await iterator.next() {
+            switch event {
+            case .end:
+                _ = try? await client.receiveMessages()
+                break loop
+            case .push(let state):
+                pushReady = state == .ready
+                if state == .ready {
+                    // Anything sent while we were not connected comes as pushed entries;
+                    // messages waiting for an accept may go now.
+                    if let report = try? await client.receive() { show(report, client: client, current: conversation?.id) }
+                }
+            case .pushed(let entry, let answer):
+                do {
+                    let (acknowledge, report) = try await client.handlePushed(entry)
+                    show(report, client: client, current: conversation?.id)
+                    answer.resume(returning: acknowledge)
+                } catch {
+                    answer.resume(throwing: error)  // the connection drops; the entry comes again
+                }
+            case .tick:
+                // Polling only while push is unavailable (not connected yet, or refused).
+                guard !pushReady else { continue }
+                ticks += 1
+                do {
+                    let report = ticks % 15 == 0 ? try await client.receive() : try await client.receiveMessages()
+                    show(report, client: client, current: conversation?.id)
+                } catch {
+                    if ticks % 15 == 0 { Console.current.err("letterlock: (could not fetch: \(error))") }
+                }
+            case .line(let raw):
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty { continue }
+                if line == "/quit" || line == "/exit" { break loop }
+                do {
+                    if line.hasPrefix("/file ") {
+                        guard let current = conversation else {
+                            Console.current.err("letterlock: error: send a first message before a file: they have not accepted you yet")
+                            continue
+                        }
+                        let url = URL(fileURLWithPath: (String(line.dropFirst(6)) as NSString).expandingTildeInPath)
+                        try FileCommand.checkReadable(url)
+                        let entry = try await client.sendFile(url, to: current.id)
+                        if options.json {
+                            Output.print(Output.jsonLine(MessageFormat.Row(entry, client: client)))
+                        } else if terminal != nil {
+                            show(entry, client: client)
+                        } else {
+                            Output.print("(sent \(entry.fileName ?? "file"))")
+                        }
+                    } else {
+                        let sent = try await client.sendText(line, toName: conversation?.id ?? name)
+                        conversation = sent.conversation
+                        if options.json {
+                            Output.print(Output.jsonLine(MessageFormat.SentRow(sent, client: client)))
+                            continue
+                        }
+                        if terminal != nil { show(sent.entry, client: client) }
+                        if sent.delivery != .sent {
+                            Output.print("(\(MessageFormat.delivery(sent, client: client)))")
+                        }
+                    }
+                } catch let failure as CommandFailure {
+                    Console.current.err("letterlock: error: \(failure.message)")
+                } catch {
+                    Console.current.err("letterlock: error: \(error)")
+                }
             }
+        }
+        // Answer what is still waiting so the push task can end.
+        push?.cancel()
+        continuation.finish()
+        while let event = await iterator.next() {
+            if case .pushed(_, let answer) = event { answer.resume(returning: false) }
         }
     }
 
@@ -155,7 +183,7 @@ struct ChatCommand: AsyncParsableCommand {
     }
 
     private func show(_ entry: ConversationEntry, client: LetterlockClient, current: String? = nil) {
-        if options.json { return Output.print(Output.json(MessageFormat.Row(entry))) }
+        if options.json { return Output.print(Output.jsonLine(MessageFormat.Row(entry, client: client))) }
         Output.print(MessageFormat.line(entry, client: client, showConversation: current != nil && entry.conversationID != current))
     }
 }

@@ -10,6 +10,8 @@ public struct Console: Sendable {
     public var ask: @Sendable (String) -> String?
     /// The next line typed (`chat`); blocks until there is one, nil at end of input.
     public var nextLine: @Sendable () -> String?
+    /// True for ``standard`` only: `chat` may then take over the terminal (``ChatTerminal``).
+    var isStandard = false
 
     public init(
         out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
@@ -23,16 +25,20 @@ public struct Console: Sendable {
         self.nextLine = nextLine
     }
 
-    public static let standard = Console(
-        out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
-        err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-        readSecret: Console.promptWithoutEcho,
-        ask: { prompt in
-            FileHandle.standardError.write(Data(prompt.utf8))
-            return readLine(strippingNewline: true)
-        },
-        nextLine: { readLine(strippingNewline: true) }
-    )
+    public static let standard: Console = {
+        var console = Console(
+            out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
+            err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+            readSecret: Console.promptWithoutEcho,
+            ask: { prompt in
+                FileHandle.standardError.write(Data(prompt.utf8))
+                return readLine(strippingNewline: true)
+            },
+            nextLine: { readLine(strippingNewline: true) }
+        )
+        console.isStandard = true
+        return console
+    }()
 
     /// True when the person answered yes to `question`.
     func confirms(_ question: String) -> Bool {

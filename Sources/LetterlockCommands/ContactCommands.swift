@@ -70,7 +70,12 @@ struct ContactsCommand: AsyncParsableCommand {
                 switch contact.state {
                 case .outgoing:
                     Output.print("Message request sent to @\(contact.username ?? contact.accountID). They appear as a contact once they accept.")
-                case .accepted: Output.print("Added \(contact.username.map { "@\($0)" } ?? contact.accountID) from the invite link.")
+                case .accepted:
+                    if let username = contact.username {
+                        Output.print("Added @\(username) from the invite link.")
+                    } else {
+                        Output.print("Added account \(contact.accountID) from the invite link; their username shows once they answer (letterlock contacts).")
+                    }
                 }
             }
         }
@@ -161,13 +166,7 @@ struct RequestsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Username, account id or request number.") var name: String
         func run() async throws {
-            try await options.run {
-                let client = try options.openClient()
-                try await client.sync()
-                try await client.ignore(name)
-                if options.json { return Output.print(Output.json(["ignored": name])) }
-                Output.print("Ignored the request from \(name).")
-            }
+            try await RequestsCommand.answer(name, options: options, json: "ignored", saying: "Ignored the request from \(name).") { try await $0.ignore($1) }
         }
     }
 
@@ -176,13 +175,24 @@ struct RequestsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Username, account id or request number.") var name: String
         func run() async throws {
-            try await options.run {
-                let client = try options.openClient()
-                try await client.sync()
-                try await client.blockRequest(name)
-                if options.json { return Output.print(Output.json(["blocked": name])) }
-                Output.print("Blocked \(name). Their requests are dropped by the relay from now on.")
+            try await RequestsCommand.answer(name, options: options, json: "blocked", saying: "Blocked \(name). Their requests are dropped by the relay from now on.") {
+                try await $0.blockRequest($1)
             }
+        }
+    }
+
+    /// `ignore` and `block`: fetch first (the request named may have just arrived), answer,
+    /// then report `{json: name}` or `saying`.
+    private static func answer(
+        _ name: String, options: GlobalOptions, json key: String, saying message: String,
+        _ answer: (LetterlockClient, String) async throws -> Void
+    ) async throws {
+        try await options.run {
+            let client = try options.openClient()
+            try await client.sync()
+            try await answer(client, name)
+            if options.json { return Output.print(Output.json([key: name])) }
+            Output.print(message)
         }
     }
 }
@@ -209,6 +219,8 @@ struct UnblockCommand: AsyncParsableCommand {
             let account = try await options.openClient().unblock(name)
             if options.json { return Output.print(Output.json(["unblocked": account])) }
             Output.print("Unblocked \(name) (account \(account)).")
+            // A block ended the contact; an unblock does not bring it back by itself.
+            Output.print("To talk again, send a message request: letterlock contacts add \(name)")
         }
     }
 }

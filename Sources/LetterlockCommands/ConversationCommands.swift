@@ -9,7 +9,16 @@ extension GlobalOptions {
     /// exit code: 4 for an unknown conversation or a non-contact, 1 otherwise.
     func runConversation(_ body: () async throws -> Void) async throws {
         do {
-            try await run(body)
+            try await run {
+                do {
+                    try await body()
+                } catch let error as LetterlockError where error == .invalidUsername {
+                    // A name that is no conversation or contact, and cannot be a username either.
+                    throw CommandFailure(
+                        code: ConversationError.unknownConversation.name,
+                        message: "no conversation, contact or username matches that name (see `letterlock conversations`)", exit: 4)
+                }
+            }
         } catch let error as ConversationError {
             let exit: Int32 =
                 switch error {
@@ -18,7 +27,8 @@ extension GlobalOptions {
                 }
             throw failure(code: error.name, message: error.description, exit: exit)
         } catch let error as FileError {
-            throw failure(code: "file", message: error.description, exit: 1)
+            let hint = error == .destinationExists ? " (--force replaces it; --output chooses another path)" : ""
+            throw failure(code: "file", message: error.description + hint, exit: 1)
         }
     }
 
@@ -61,15 +71,54 @@ enum MessageFormat {
             switch entry.kind {
             case .text: entry.text ?? ""
             case .rename: "renamed the group to \"\(entry.name ?? "")\""
-            case .file: "sent a file: \(entry.fileName ?? "?") (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file)))  [get: letterlock file get … \(entry.messageID.prefix(8))]"
+            case .file: "sent a file: \(entry.fileName ?? "?") (\(ByteCountFormatter.string(fromByteCount: entry.fileSize ?? 0, countStyle: .file)))"
+                + (entry.outgoing ? "" : "  [get: letterlock file get \(argument(entry.conversationID, client: client)) \(entry.messageID.prefix(8))]")
             case .info: "updated the conversation"
             }
         return "\(time.string(from: entry.sentAt)) \(prefix)\(who): \(terminalSafe(body))"
     }
 
+    /// How to name a conversation on the command line (`file get NAME`): a contact's username,
+    /// a group's name quoted for the shell when it needs it, else the conversation id.
+    static func argument(_ conversationID: String, client: LetterlockClient) -> String {
+        guard let conversation = try? client.conversation(conversationID) else { return conversationID }
+        let name: String? =
+            switch conversation.kind {
+            case .direct: conversation.peerAccount.flatMap { try? client.store.contact($0)?.username }
+            case .group: conversation.name
+            }
+        guard let name, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && !(0x7f..<0xa0).contains($0.value) }) else { return conversationID }
+        if name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) { return name }
+        return "'" + name.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Received text is untrusted: control characters (escape sequences) never reach the terminal.
     static func terminalSafe(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || (0x7f..<0xa0).contains($0.value) ? "?" : $0 }))
+    }
+
+    /// Who joined or left the conversations that were already there in `before` (a removal, a
+    /// leave, this account being removed), as lines for `inbox`: the library reports commits
+    /// only as a count, and the member lists tell the rest.
+    static func membershipChanges(since before: [Conversation], client: LetterlockClient) throws -> [String] {
+        let earlier = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var lines: [String] = []
+        for conversation in try client.conversations() {
+            guard let old = earlier[conversation.id] else { continue }
+            let title = title(conversation, client: client)
+            if old.active && !conversation.active {
+                lines.append("You are no longer in \(title).")
+                continue
+            }
+            let me = client.identity.accountID
+            for account in Set(conversation.members).subtracting(old.members).sorted() where account != me {
+                lines.append("\(name(account, client: client)) joined \(title).")
+            }
+            for account in Set(old.members).subtracting(conversation.members).sorted() where account != me {
+                lines.append("\(name(account, client: client)) is no longer in \(title).")
+            }
+        }
+        return lines
     }
 
     /// What `send` and `chat` say about a message that did not simply go out.
@@ -95,8 +144,8 @@ enum MessageFormat {
         var message: Row
         /// `sent`, `requested` (inside a message request) or `queued` (until they accept).
         var delivery: String
-        init(_ sent: LetterlockClient.SentMessage) {
-            message = Row(sent.entry)
+        init(_ sent: LetterlockClient.SentMessage, client: LetterlockClient) {
+            message = Row(sent.entry, client: client)
             delivery = sent.delivery.rawValue
         }
     }
@@ -114,7 +163,9 @@ enum MessageFormat {
         var fileSize: Int64?
         var sentAt: Date
         var outgoing: Bool
-        init(_ e: ConversationEntry) {
+        /// Entries fresh from a send or a fetch carry sequence 0: the stored one has its place.
+        init(_ fresh: ConversationEntry, client: LetterlockClient) {
+            let e = fresh.sequence == 0 ? (try? client.storedMessage(fresh)) ?? fresh : fresh
             conversation = e.conversationID
             sequence = e.sequence
             id = e.messageID
@@ -132,6 +183,17 @@ enum MessageFormat {
 }
 
 extension LetterlockClient {
+    /// Every stored message, oldest first (``messages(in:after:limit:)`` gives pages of at most
+    /// 1,000 from the oldest: the latest file or the last lines of a long chat are past them).
+    func allMessages(in id: String? = nil) throws -> [ConversationEntry] {
+        var all: [ConversationEntry] = []
+        while true {
+            let page = try messages(in: id, after: all.last?.sequence ?? 0, limit: 1_000)
+            all += page
+            if page.count < 1_000 { return all }
+        }
+    }
+
     /// A conversation by name; a contact without a 1:1 chat gets one.
     func conversationOrStart(_ name: String) async throws -> Conversation {
         do {
@@ -151,10 +213,13 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.runConversation {
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CommandFailure(code: "empty_message", message: "the message is empty", exit: 1)
+            }
             let client = try options.openClient()
             _ = try await client.receive()  // be on the group's latest epoch first
             let sent = try await client.sendText(text, toName: name)
-            if options.json { return Output.print(Output.json(MessageFormat.SentRow(sent))) }
+            if options.json { return Output.print(Output.json(MessageFormat.SentRow(sent, client: client))) }
             let undelivered = try client.undeliveredMessages()
             for line in MessageFormat.undelivered(undelivered, client: client) { Console.current.err(line) }
             try client.dismissUndelivered(undelivered)
@@ -172,11 +237,12 @@ struct InboxCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.runConversation {
             let client = try options.openClient()
+            let before = try client.conversations()
             let report = try await client.receive()
             var entries = report.messages
             if last > 0 {
                 let fresh = Set(entries.map(\.sequence))
-                let all = try client.messages()
+                let all = try client.allMessages()
                 entries = Array(all.filter { !fresh.contains($0.sequence) }.suffix(last)) + entries
             }
             let undelivered = try client.undeliveredMessages()
@@ -191,14 +257,16 @@ struct InboxCommand: AsyncParsableCommand {
                 return Output.print(
                     Output.json(
                         Answer(
-                            joined: report.joined, messages: entries.map(MessageFormat.Row.init), newRequests: report.contacts.newRequests,
-                            undelivered: undelivered.map(MessageFormat.Row.init))))
+                            joined: report.joined, messages: entries.map { MessageFormat.Row($0, client: client) }, newRequests: report.contacts.newRequests,
+                            undelivered: undelivered.map { MessageFormat.Row($0, client: client) })))
             }
             for id in report.joined {
                 if let conversation = try? client.conversation(id) {
-                    Output.print("You were added to \(MessageFormat.title(conversation, client: client)).")
+                    let title = MessageFormat.title(conversation, client: client)
+                    Output.print(conversation.kind == .direct ? "New chat with \(title)." : "You were added to \(title).")
                 }
             }
+            for line in try MessageFormat.membershipChanges(since: before, client: client) { Output.print(line) }
             if report.contacts.newRequests > 0 { Output.print("\(report.contacts.newRequests) new message request(s): letterlock requests") }
             // Reported once, then dismissed.
             for line in MessageFormat.undelivered(undelivered, client: client) { Output.print(line) }

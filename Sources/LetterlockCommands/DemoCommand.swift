@@ -230,6 +230,8 @@ struct ServerView: Encodable {
         "delivery_tokens": "SHA-256 of each account's delivery token (not the token)",
         "blocks": "who blocked whom",
         "rate_limits": "counters keyed by account or device",
+        "mailbox_usage": "payload bytes queued per device (kept by triggers)",
+        "request_nonces": "nonces of accepted signed requests, for 600 s (replay protection)",
         "blobs": "SHA-256 of each encrypted blob, owner, size",
         "blob_uploads": "uploads in progress",
         "grdb_migrations": "names of applied schema migrations",

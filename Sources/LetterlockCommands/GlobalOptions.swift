@@ -53,15 +53,47 @@ struct GlobalOptions: ParsableArguments {
         return try LetterlockClient.open(home: homeURL, relayURL: relayOverride, passphrase: passphrase)
     }
 
+    /// The relay commands talk to, for messages: the flag or environment, else the one recorded
+    /// at registration, else the default.
+    var relayForMessages: String {
+        relayOverride ?? LetterlockClient.recordedRelay(home: homeURL) ?? Self.defaultRelay
+    }
+
     /// Runs a command body, turning failures into a clear message and a documented exit code.
     func run(_ body: () async throws -> Void) async throws {
         do {
             try await body()
+        } catch let error as CommandFailure {
+            throw fail(code: error.code, message: error.message, exit: error.exit)
         } catch let error as LetterlockError {
-            throw fail(code: error.name, message: error.description, exit: Self.exitCode(error))
+            throw fail(code: error.name, message: message(for: error), exit: Self.exitCode(error))
         } catch let error as RelayClientError {
             throw fail(
-                code: error.code ?? (error == .unreachable ? "unreachable" : "relay_error"), message: error.description, exit: Self.exitCode(error))
+                code: error.code ?? (error == .unreachable ? "unreachable" : "relay_error"), message: message(for: error),
+                exit: Self.exitCode(error))
+        }
+    }
+
+    /// The library's descriptions carry no name or id (they may be logged); here the person
+    /// reading is the one who typed the command, so say what to do next.
+    func message(for error: LetterlockError) -> String {
+        switch error {
+        case .unknownContact: "unknown contact: no contact, request or username matches that name (see `letterlock contacts`)"
+        case .blocked: "this account is blocked (`letterlock unblock NAME` lifts your block)"
+        default: error.description
+        }
+    }
+
+    func message(for error: RelayClientError) -> String {
+        switch error {
+        case .unreachable:
+            "the relay \(relayForMessages) is unreachable. Is it running? (`make run` starts one; choose another with --relay URL or LETTERLOCK_RELAY)"
+        case .invalidURL: "the relay URL \(relayForMessages) is not a valid http(s) URL"
+        case .unknownDevice:
+            "the relay \(relayForMessages) does not know this device: it was revoked (`devices revoke` on another of your devices), or this is not its relay"
+        case .rateLimited: "the relay is rate limiting this device or address: wait a minute and try again"
+        case .usernameTaken: "that username is taken: choose another (or register without one and claim one later: `letterlock username NAME`)"
+        default: error.description
         }
     }
 
@@ -90,16 +122,34 @@ struct GlobalOptions: ParsableArguments {
         switch error {
         case .unreachable, .invalidURL: 3
         case .notFound, .unknownRecipient: 4
+        case .unknownDevice: 7
         case .rateLimited: 8
         default: 1
         }
     }
 }
 
+/// A failure a command describes itself (its own code, message and exit code).
+struct CommandFailure: Error {
+    var code: String
+    var message: String
+    var exit: Int32
+}
+
 enum Output {
     static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dataEncodingStrategy = .base64
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+
+    /// One compact JSON object on one line: what commands that keep printing (`chat`, `listen`,
+    /// `devices join`) print for each event, so scripts read them line by line (JSON Lines).
+    static func jsonLine(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dataEncodingStrategy = .base64
         encoder.dateEncodingStrategy = .iso8601
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"

@@ -75,6 +75,8 @@ struct DevicesCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.run {
                 let expected = confirm?.filter(\.isNumber)
+                _ = try LinkCode(parsing: code)  // a mistyped code fails before the wait
+                if !options.json { Output.print("Waiting for the new device to answer (it shows a confirmation code)…") }
                 let device = try await options.openClient().linkDevice(code: code, timeout: .seconds(timeout)) { digits in
                     if let expected { return expected == digits }
                     return Console.current.confirms(
@@ -82,6 +84,7 @@ struct DevicesCommand: AsyncParsableCommand {
                 }
                 if options.json { return Output.print(Output.json(["deviceID": device.deviceID])) }
                 Output.print("Linked device \(device.deviceID). Your contacts will see a device change until they verify again.")
+                Output.print("Run `letterlock inbox` here to add it to your conversations (any of your devices does it on its next fetch).")
             }
         }
     }
@@ -98,7 +101,7 @@ struct DevicesCommand: AsyncParsableCommand {
                 let passphrase = protect ? try GlobalOptions.newPassphrase() : nil
                 let join = try await DeviceJoin.begin(home: options.homeURL, relayURL: options.relayOverride ?? GlobalOptions.defaultRelay)
                 if options.json {
-                    Output.print(Output.json(["code": join.code.description]))
+                    Output.print(Output.jsonLine(["code": join.code.description]))
                 } else {
                     Output.print("On a device already in your account, run:\n  letterlock devices link \(join.code)")
                     Output.print("Waiting for it…")
@@ -106,15 +109,16 @@ struct DevicesCommand: AsyncParsableCommand {
                 let json = options.json
                 let client = try await join.complete(passphrase: passphrase, timeout: .seconds(timeout)) { offer in
                     let digits = offer.confirmationCode
-                    if json { Output.print(Output.json(["account": offer.accountID, "confirmationCode": digits])) }
+                    if json { Output.print(Output.jsonLine(["account": offer.accountID, "confirmationCode": digits])) }
                     // Nothing is sent back before a yes: an offer from someone else's device
                     // (or for someone else's account) is refused here.
                     return Console.current.confirms(
                         "Offer from account \(offer.accountID) (check it against `letterlock whoami` there), confirmation code \(digits.prefix(3)) \(digits.suffix(3)). Does the other device show the same code? Join?"
                     )
                 }
-                if options.json { return Output.print(Output.json(try await client.whoami())) }
+                if options.json { return Output.print(Output.jsonLine(try await client.whoami())) }
                 Output.print("Joined account \(client.identity.accountID) as device \(client.identity.deviceID).")
+                Output.print("Your conversations come to this device once another of your devices runs `letterlock inbox` (or `chat`).")
             }
         }
     }
@@ -126,7 +130,14 @@ struct DevicesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run {
-                try await options.openClient().revoke(deviceID)
+                do {
+                    try await options.openClient().revoke(deviceID)
+                } catch let error as RelayClientError where error == .notFound {
+                    throw CommandFailure(code: "not_found", message: "no such device in this account (see `letterlock devices`)", exit: 4)
+                } catch let error as RelayClientError where error == .lastDevice {
+                    throw CommandFailure(
+                        code: "last_device", message: "this is the device you are on: revoke it from another device of the account", exit: 1)
+                }
                 if options.json { return Output.print(Output.json(["revoked": deviceID])) }
                 Output.print("Revoked device \(deviceID).")
             }
@@ -170,7 +181,7 @@ struct ListenCommand: AsyncParsableCommand {
                     }
                 },
                 onChange: { report in
-                    if json { return Output.print(Output.json(report)) }
+                    if json { return Output.print(Output.jsonLine(report)) }
                     if report.newRequests > 0 { Output.print("new message request (see `letterlock requests`)") }
                     for account in report.contactsUpdated {
                         let name = (try? client.store.contact(account))??.username.map { "@\($0)" } ?? account

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import Crypto
 public import Foundation
 public import NIOCore
 import NIOHTTP1
@@ -12,10 +13,8 @@ public import RelayAPI
 /// or where the verified download stopped; other refusals throw ``FileError/relay(status:code:)``.
 public struct BlobClient: Sendable {
     public struct Configuration: Sendable {
-        /// Bytes per upload request (the relay accepts at most 4 MiB).
-        public var uploadPartSize = 4 << 20
-        /// Upload parts sent at once (the relay accepts parts up to 64 MiB past its offset). Each
-        /// holds one part in memory.
+        /// Upload parts (``BlobAddress/partSize``, 4 MiB: the content address's parts) sent at
+        /// once (the relay accepts parts up to 64 MiB past its offset). Each holds one part in memory.
         public var uploadPartsInFlight = 4
         /// Ranges requested ahead of the one being decrypted, so the next range is on its way
         /// while this one is verified and written.
@@ -46,80 +45,129 @@ public struct BlobClient: Sendable {
 
     // MARK: Upload
 
-    /// Starts a resumable upload of `size` bytes whose SHA-256 (lowercase hex) is `sha256`.
-    public func beginUpload(size: Int64, sha256: String) async throws -> BlobUploadResponse {
-        let body = try JSONEncoder().encode(BlobUploadRequest(size: size, sha256: sha256))
+    /// Starts a resumable upload of `size` bytes, content-addressed by ``BlobAddress`` (declared
+    /// when the upload completes).
+    public func beginUpload(size: Int64) async throws -> BlobUploadResponse {
+        let body = try JSONEncoder().encode(BlobUploadRequest(size: size))
         return try await decode(BlobUploadResponse.self, try await send(.POST, "/v1/blobs/uploads", body: body, expecting: [.created]))
     }
 
-    /// Where an upload stands: the next byte the relay expects.
+    /// Where an upload stands: every byte before `offset` is durable on the relay.
     public func uploadStatus(_ uploadID: String) async throws -> BlobUploadResponse {
         try await decode(BlobUploadResponse.self, try await send(.GET, "/v1/blobs/uploads/\(uploadID)", expecting: [.ok]))
     }
 
     /// Sends the bytes of `file` (an encrypted file) from wherever the relay says upload
-    /// `uploadID` stands to the end, then completes it. Call again after an interruption: it asks
-    /// the relay for the offset and continues from there.
+    /// `uploadID` stands to the end, then completes it under the content address of the file's
+    /// bytes. Call again after an interruption: it asks the relay for the offset and continues
+    /// from there.
     public func upload(
         _ uploadID: String, from file: URL, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> BlobResponse {
         let reader = try LocalFile(reading: file)
         defer { reader.close() }
-        return try await upload(uploadID, read: { try reader.read($0, at: $1) }, progress: progress)
+        guard let size = reader.size else { throw FileError.io }
+        return try await upload(uploadID, size: size, read: { try reader.read($0, at: $1) }, progress: progress)
     }
 
-    /// Sends the ciphertext `reader` seals again from the plaintext, from wherever the relay says
+    /// Sends the ciphertext `reader` seals from the plaintext, from wherever the relay says
     /// upload `uploadID` stands to the end, then completes it; resumable like
-    /// ``upload(_:from:progress:)-(String,URL,_)``.
+    /// ``upload(_:from:progress:)-(String,URL,_)``. The answer's `blobID` is the content
+    /// address, which the relay checked against its own.
     public func upload(
         _ uploadID: String, from reader: CiphertextReader, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> BlobResponse {
-        try await upload(uploadID, read: { try reader.read($0, at: $1) }, progress: progress)
+        try await upload(uploadID, size: reader.size, read: { try reader.read($0, at: $1) }, progress: progress)
     }
 
+    /// `size`: the bytes `read` gives. The relay's status is checked against it before any
+    /// arithmetic: an offset outside `0...size` (which could overflow `size - offset`) or another
+    /// size is refused (``FileError/sizeMismatch``; session 4 review L1).
     private func upload(
-        _ uploadID: String, read: (Int, Int64) throws -> Data, progress: (@Sendable (TransferProgress) -> Void)?
+        _ uploadID: String, size: Int64, read: (Int, Int64) throws -> Data, progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> BlobResponse {
         try await withRetries {
             let state = try await uploadStatus(uploadID)
+            guard state.size == size, (0...size).contains(state.offset) else { throw FileError.sizeMismatch }
             progress?(TransferProgress(completed: state.offset, total: state.size))
-            try await sendParts(uploadID, from: state.offset, size: state.size, read: read, progress: progress)
-            return try await decode(BlobResponse.self, try await send(.POST, "/v1/blobs/uploads/\(uploadID)/complete", expecting: [.created]))
+            guard state.offset % Int64(BlobAddress.partSize) == 0 || state.offset == state.size else { throw FileError.relay(status: 200, code: "malformed_response") }
+            var address = BlobAddress.Hasher(size: state.size)
+            // Parts the relay already holds: hashed again here, from the bytes this reader gives
+            // now, never taken from the relay; if they changed, completion fails (blob_hash_mismatch).
+            var hashed: Int64 = 0
+            while hashed < state.offset {
+                let count = Int(min(Int64(BlobAddress.partSize), state.size - hashed))
+                let part = try read(count, hashed)
+                guard part.count == count else { throw FileError.io }
+                address.append(part: SHA256.hash(data: part), count: count)
+                hashed += Int64(count)
+            }
+            try await sendParts(uploadID, from: state.offset, size: state.size, address: &address, read: read, progress: progress)
+            guard let digest = address.finalize() else { throw FileError.sizeMismatch }
+            let blobID = BlobAddress.hex(digest)
+            let body = try JSONEncoder().encode(BlobCompleteRequest(blobID: blobID))
+            let stored = try await decode(
+                BlobResponse.self, try await send(.POST, "/v1/blobs/uploads/\(uploadID)/complete", body: body, expecting: [.created]))
+            guard stored.blobID == blobID, stored.size == state.size else { throw FileError.blobMismatch }
+            return stored
         }
     }
 
-    /// Sends `offset ..< size` in parts, ``Configuration/uploadPartsInFlight`` at a time: the next
-    /// part is read (sealed) and signed while the others are on the wire and in the relay, which
-    /// writes each at its offset. Progress reports the relay's offset (every byte before it is
-    /// on disk), so it is also where a later call resumes.
+    /// Sends `offset ..< size` in parts of ``BlobAddress/partSize``,
+    /// ``Configuration/uploadPartsInFlight`` at a time: the next part is read (sealed) while the
+    /// others are hashed, signed, on the wire and in the relay, which writes each at its offset.
+    /// Each part's SHA-256 is computed once, for its signature and for `address` (appended in
+    /// order). Progress reports the bytes the relay answered for, in order; it promises
+    /// durability only up to its offset (every byte before it is on disk), where a later call
+    /// resumes, and for the whole blob once the upload completes.
     private func sendParts(
-        _ uploadID: String, from offset: Int64, size: Int64, read: (Int, Int64) throws -> Data,
+        _ uploadID: String, from offset: Int64, size: Int64, address: inout BlobAddress.Hasher, read: (Int, Int64) throws -> Data,
         progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws {
-        let partSize = Int64(max(1, configuration.uploadPartSize))
+        let partSize = Int64(BlobAddress.partSize)
         let window = max(1, configuration.uploadPartsInFlight)
-        try await withThrowingTaskGroup(of: Int64.self) { group in
+        guard let authority = RequestSigning.authority(of: relay) else { throw FileError.malformedLink }
+        try await withThrowingTaskGroup(of: (offset: Int64, digest: SHA256.Digest, count: Int, stood: Int64).self) { group in
             var next = offset
             var inFlight = 0
             var stood = offset
+            // Digests of parts answered out of order, until the ones before them are in.
+            var digests: [Int64: (SHA256.Digest, Int)] = [:]
+            var hashed = offset
             while next < size || inFlight > 0 {
                 while inFlight < window, next < size {
+                    try Task.checkCancellation()
                     let count = Int(min(partSize, size - next))
                     let part = try read(count, next)
                     guard part.count == count else { throw FileError.io }
-                    let request = try signedRequest(.PUT, "/v1/blobs/uploads/\(uploadID)?offset=\(next)", body: part)
-                    group.addTask {
+                    let path = "/v1/blobs/uploads/\(uploadID)?offset=\(next)"
+                    group.addTask { [next, signer, relay, httpClient, configuration] in
+                        let digest = SHA256.hash(data: part)
+                        var request = HTTPClientRequest(url: relay.absoluteString.trimmingSuffix("/") + path)
+                        request.method = .PUT
+                        for (name, value) in try signer.signatureHeaders(authority: authority, method: "PUT", path: path, bodySHA256: digest) {
+                            request.headers.add(name: name, value: value)
+                        }
+                        request.headers.add(name: "Content-Type", value: "application/octet-stream")
+                        request.body = .bytes(part)
                         let response = try await httpClient.execute(request, timeout: configuration.requestTimeout)
                         guard response.status == .ok else { throw try await relayError(response) }
-                        return try await decode(BlobUploadResponse.self, response).offset
+                        return (next, digest, count, try await decode(BlobUploadResponse.self, response).offset)
                     }
                     next += Int64(count)
                     inFlight += 1
                 }
-                guard let acknowledged = try await group.next() else { break }
+                guard let answer = try await group.next() else { break }
                 inFlight -= 1
-                if acknowledged > stood {
-                    stood = acknowledged
+                digests[answer.offset] = (answer.digest, answer.count)
+                while let (digest, count) = digests.removeValue(forKey: hashed) {
+                    address.append(part: digest, count: count)
+                    hashed += Int64(count)
+                }
+                // Progress counts the parts the relay answered for, in order: received, though
+                // durable only up to its offset (`stood`, where a later call resumes).
+                if max(answer.stood, hashed) > stood {
+                    stood = max(answer.stood, hashed)
                     progress?(TransferProgress(completed: stood, total: size))
                 }
             }

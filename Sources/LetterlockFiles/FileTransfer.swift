@@ -1,9 +1,11 @@
+public import Crypto
+public import FileCipher
 public import Foundation
 import RelayAPI
 
-/// Sending and receiving whole files: hash the ciphertext, then upload it resumably while
-/// sealing it again part by part (no encrypted copy on disk); download ranges into a streaming
-/// decryptor that renames into place only after verification.
+/// Sending and receiving whole files: upload resumably while sealing the file part by part and
+/// hashing each part once (for its request signature and the blob id); download ranges into a
+/// streaming decryptor that renames into place only after verification.
 public struct FileTransfer: Sendable {
     public let blobs: BlobClient
 
@@ -11,52 +13,73 @@ public struct FileTransfer: Sendable {
         self.blobs = blobs
     }
 
-    /// A file whose ciphertext is hashed and whose upload is open on the relay: keep it (the
-    /// plaintext file must stay unchanged) to resume after a restart.
+    /// A file whose upload is open on the relay, with the key and header it is sealed under:
+    /// keep it (the plaintext file must stay unchanged) to resume after a restart.
     public struct PendingUpload: Sendable {
-        public let manifest: FileManifest
-        /// The encrypted file's header (its salt): with the manifest's key it fixes every
-        /// ciphertext byte, so the upload seals the plaintext again instead of keeping a copy.
+        public let key: SymmetricKey
+        /// The encrypted file's header (its salt): with the key it fixes every ciphertext byte,
+        /// so a resumed upload seals the same bytes again.
         public let header: FileHeader
-        /// The plaintext file.
+        /// The plaintext file and its size when the upload was opened.
         public let source: URL
+        public let plaintextSize: Int64
+        public let name: String
+        public let mediaType: String
         public let uploadID: String
 
-        public init(manifest: FileManifest, header: FileHeader, source: URL, uploadID: String) {
-            self.manifest = manifest
+        public init(
+            key: SymmetricKey, header: FileHeader, source: URL, plaintextSize: Int64, name: String, mediaType: String, uploadID: String
+        ) {
+            self.key = key
             self.header = header
             self.source = source
+            self.plaintextSize = plaintextSize
+            self.name = name
+            self.mediaType = mediaType
             self.uploadID = uploadID
         }
+
+        /// Bytes of the ciphertext.
+        public var ciphertextSize: Int64 { FileFormat.ciphertextSize(plaintextSize: plaintextSize, chunkSize: header.chunkSize) }
     }
 
-    /// Encrypts `file` in memory to hash its ciphertext (the blob id) and opens an upload for it
-    /// on the relay. Nothing is written to disk.
+    /// Picks a fresh key and header for `file` and opens an upload of its ciphertext's size on
+    /// the relay. Reads nothing but the file's size: the content is sealed and hashed once, as
+    /// it is uploaded.
     public func prepare(
         _ file: URL, name: String? = nil, mediaType: String = "application/octet-stream",
-        progress: (@Sendable (TransferProgress) -> Void)? = nil
+        chunkSizeLog2: UInt8 = FileFormat.defaultChunkSizeLog2
     ) async throws -> PendingUpload {
-        // Seconds of reading, sealing and hashing: on a thread of its own, not the cooperative pool's.
-        let (manifest, header) = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try FileEncryptor.manifest(for: file, name: name, mediaType: mediaType, progress: progress) })
-            }
-        }
-        let upload = try await blobs.beginUpload(size: manifest.ciphertextSize, sha256: manifest.blobID)
-        return PendingUpload(manifest: manifest, header: header, source: file, uploadID: upload.uploadID)
+        let key = SymmetricKey(size: .bits256)
+        let header = try FileHeader(fileKey: key, chunkSizeLog2: chunkSizeLog2)
+        let reader = try LocalFile(reading: file)
+        let size = reader.size
+        reader.close()
+        guard let size else { throw FileError.io }
+        let name = name ?? file.lastPathComponent
+        // The manifest's checks (name, media type, size) before the relay sees anything.
+        _ = try FileManifest(
+            name: name, mediaType: mediaType, plaintextSize: size, chunkSizeLog2: chunkSizeLog2, blobID: String(repeating: "0", count: 64), key: key)
+        let upload = try await blobs.beginUpload(size: FileFormat.ciphertextSize(plaintextSize: size, chunkSize: header.chunkSize))
+        return PendingUpload(key: key, header: header, source: file, plaintextSize: size, name: name, mediaType: mediaType, uploadID: upload.uploadID)
     }
 
-    /// Uploads (or resumes uploading) a prepared file, sealing each part again from the plaintext.
+    /// Uploads (or resumes uploading) a prepared file, sealing each part from the plaintext and
+    /// hashing it once; returns the manifest, whose blob id the relay checked against the parts
+    /// it stored.
     ///
-    /// - Throws: ``FileError/sizeMismatch`` if the file's size changed since ``prepare(_:name:mediaType:progress:)``;
-    ///   a file whose content changed is refused by the relay when the upload completes
+    /// - Throws: ``FileError/sizeMismatch`` if the file's size changed since ``prepare(_:name:mediaType:chunkSizeLog2:)``;
+    ///   a file whose content changed between an interrupted upload and its resumption is
+    ///   refused by the relay when the upload completes
     ///   (`FileError.relay(status: 400, code: "blob_hash_mismatch")`, the upload discarded).
     @discardableResult
     public func upload(_ pending: PendingUpload, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws -> FileManifest {
-        let reader = try CiphertextReader(plaintext: pending.source, manifest: pending.manifest, header: pending.header)
+        let reader = try CiphertextReader(plaintext: pending.source, key: pending.key, header: pending.header, plaintextSize: pending.plaintextSize)
         let stored = try await blobs.upload(pending.uploadID, from: reader, progress: progress)
-        guard stored.blobID == pending.manifest.blobID, stored.size == pending.manifest.ciphertextSize else { throw FileError.sizeMismatch }
-        return pending.manifest
+        guard stored.size == pending.ciphertextSize else { throw FileError.sizeMismatch }
+        return try FileManifest(
+            name: pending.name, mediaType: pending.mediaType, plaintextSize: pending.plaintextSize, chunkSizeLog2: pending.header.chunkSizeLog2,
+            blobID: stored.blobID, key: pending.key)
     }
 
     /// Encrypts and uploads `file`; the manifest goes into a file message (or a public link).

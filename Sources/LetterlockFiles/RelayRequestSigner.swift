@@ -6,8 +6,17 @@ import RelayAPI
 /// device state can sign without this module knowing where the key lives.
 public protocol RelayRequestSigner: Sendable {
     /// The four `Letterlock-*` headers for one request to the relay at `authority`
-    /// (``RequestSigning/authority(of:)``); `path` includes the query.
-    func signatureHeaders(authority: String, method: String, path: String, body: Data) throws -> [(name: String, value: String)]
+    /// (``RequestSigning/authority(of:)``) whose body has SHA-256 `bodySHA256`; `path` includes
+    /// the query. The body's hash comes in (rather than the body) because an upload part's hash
+    /// is also its place in the blob's content address: it is computed once, for both.
+    func signatureHeaders(authority: String, method: String, path: String, bodySHA256: SHA256.Digest) throws -> [(name: String, value: String)]
+}
+
+extension RelayRequestSigner {
+    /// The headers for a request with `body`.
+    public func signatureHeaders(authority: String, method: String, path: String, body: Data) throws -> [(name: String, value: String)] {
+        try signatureHeaders(authority: authority, method: method, path: path, bodySHA256: SHA256.hash(data: body))
+    }
 }
 
 /// A device id and its Ed25519 key, held in memory.
@@ -22,8 +31,9 @@ public struct DeviceRequestSigner: RelayRequestSigner {
         self.now = now
     }
 
-    public func signatureHeaders(authority: String, method: String, path: String, body: Data) throws -> [(name: String, value: String)] {
+    public func signatureHeaders(authority: String, method: String, path: String, bodySHA256: SHA256.Digest) throws -> [(name: String, value: String)] {
         try RequestSigning.headers(
-            authority: authority, method: method, path: path, body: body, device: deviceID, key: key, timestamp: Int64(now().timeIntervalSince1970))
+            authority: authority, method: method, path: path, bodySHA256: bodySHA256, device: deviceID, key: key,
+            timestamp: Int64(now().timeIntervalSince1970))
     }
 }

@@ -126,7 +126,11 @@ public final class DeviceJoin: Sendable {
         for contact in complete.contacts ?? [] where RelayClient.isRelayID(contact.accountID) { try store.saveContact(contact) }
         for blocked in complete.blocks ?? [] where RelayClient.isRelayID(blocked) { try store.saveBlock(blocked, at: Date()) }
         try store.saveIdentity(try LetterlockClient.sealed(identity: identity, secrets: secrets, protection: protection, passphrase: passphrase))
-        return try LetterlockClient.open(home: home, passphrase: passphrase, http: http)
+        let client = try LetterlockClient.open(home: home, passphrase: passphrase, http: http)
+        // KeyPackages now, as at registration: the account's other devices add this one to
+        // its conversations only with one, and before that this device cannot be in any.
+        _ = try? await client.refillKeyPackages()
+        return client
     }
 
     /// Checks an offer (its signer is a device the directory lists for the offered account),

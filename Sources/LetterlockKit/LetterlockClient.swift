@@ -50,6 +50,13 @@ public final class LetterlockClient: Sendable {
         return (try? store.storedIdentity()) != nil
     }
 
+    /// The relay recorded at registration, nil when `home` holds no registered device (read
+    /// without the passphrase: the relay URL is not sealed).
+    public static func recordedRelay(home: URL) -> String? {
+        guard FileManager.default.fileExists(atPath: home.appendingPathComponent(DeviceStore.fileName).path) else { return nil }
+        return (try? DeviceStore(home: home).storedIdentity())?.identity.relayURL
+    }
+
     /// True when the registered device's keys are protected by a passphrase.
     public static func needsPassphrase(home: URL) throws -> Bool {
         try DeviceStore(home: home).storedIdentity()?.protection != nil

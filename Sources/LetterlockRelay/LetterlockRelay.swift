@@ -13,7 +13,8 @@ import UnixSignals
 /// environment over defaults), picks the SQLite driver, and runs the relay, its admin (metrics)
 /// server and the expiry sweeper in one ServiceGroup that shuts down gracefully on SIGINT or
 /// SIGTERM. No logic lives here. A refused setting exits with status 64 (EX_USAGE) and one
-/// line on standard error naming the flag or variable.
+/// line on standard error naming the flag or variable; ``RelayOptions/warnings`` are printed
+/// there too, and the relay starts.
 @main
 struct LetterlockRelay {
     static func main() async {
@@ -29,6 +30,7 @@ struct LetterlockRelay {
             FileHandle.standardError.write(Data("letterlock-relay: \(error.message)\n".utf8))
             exit(64)
         }
+        for warning in options.warnings { FileHandle.standardError.write(Data("letterlock-relay: \(warning)\n".utf8)) }
         do {
             try await run(options)
         } catch {
@@ -39,7 +41,7 @@ struct LetterlockRelay {
     }
 
     static func run(_ options: RelayOptions) async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { DeferredMetadataLogHandler(StreamLogHandler.standardError(label: $0)) }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var logger = Logger(label: "letterlock.relay")
@@ -50,7 +52,9 @@ struct LetterlockRelay {
         let dataDirectory = URL(fileURLWithPath: options.dataDirectory)
         let store = try SQLiteRelayStore(path: dataDirectory.appendingPathComponent("relay.sqlite").path)
         let blobs = try FileBlobContentStore(directory: dataDirectory)
-        let relay = Relay(store: store, blobContent: blobs, configuration: options.relay, logger: logger)
+        let relay = Relay(
+            store: store, blobContent: blobs, configuration: options.relay, logger: logger,
+            freeDiskBytes: Relay.freeDiskBytes(of: dataDirectory.path))
 
         let app = relay.makeApplication(configuration: .init(address: .hostname(host, port: options.port))) { channel in
             Self.announce("letterlock-relay listening on http://\(host):\(channel.localAddress?.port ?? options.port)")

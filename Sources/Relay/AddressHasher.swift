@@ -10,12 +10,15 @@ import NIOCore
 /// addresses), so keying by full address would let it pick a fresh key per request and escape
 /// every per-address limit (review M6). IPv4 (also IPv4-mapped IPv6) is keyed by the full address.
 struct AddressHasher: Sendable {
-    private let key: SymmetricKey
+    /// HMAC keyed once: each request copies the keyed state instead of keying it again.
+    private let keyed: HMAC<SHA256>
 
-    init(key: SymmetricKey = SymmetricKey(size: .bits256)) { self.key = key }
+    init(key: SymmetricKey = SymmetricKey(size: .bits256)) { self.keyed = HMAC(key: key) }
 
     func hash(_ address: SocketAddress?) -> AddressKey {
-        let mac = HMAC<SHA256>.authenticationCode(for: Self.limitedPrefix(of: address), using: key)
+        var hmac = keyed
+        hmac.update(data: Self.limitedPrefix(of: address))
+        let mac = hmac.finalize()
         return mac.withUnsafeBytes { AddressKey(high: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), low: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
     }
 

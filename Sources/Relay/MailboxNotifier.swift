@@ -11,6 +11,12 @@ import Synchronization
 /// entries are dropped and the session is told to read the store instead (``Handed/overflowed``),
 /// so a slow session never makes the notifier buffer more than that. Each subscription holds at
 /// most one pending wake-up signal.
+///
+/// A device holds at most ``maximumSessionsPerDevice`` subscriptions: a new one ends the oldest
+/// (its wake-up stream finishes and its session closes), so that one device cannot make every
+/// delivery to it cost an unbounded number of offers under this lock, which the group commit
+/// holds while it answers (session 4 review M3), while a device reconnecting over sessions it
+/// can no longer reach is never locked out.
 final class MailboxNotifier: Sendable {
     /// What the notifier handed a session since it last looked.
     struct Handed {
@@ -53,20 +59,27 @@ final class MailboxNotifier: Sendable {
     private let state = Mutex<(next: Int, byDevice: [DeviceID: [Subscription]])>((0, [:]))
     let maximumEntries: Int
     let maximumBytes: Int
+    let maximumSessionsPerDevice: Int
 
-    init(maximumEntries: Int = 64, maximumBytes: Int = 1 << 20) {
+    init(maximumEntries: Int = 64, maximumBytes: Int = 1 << 20, maximumSessionsPerDevice: Int = 4) {
         self.maximumEntries = maximumEntries
         self.maximumBytes = maximumBytes
+        self.maximumSessionsPerDevice = max(1, maximumSessionsPerDevice)
     }
 
     /// A stream of wake-ups for `device`, and a token to end it and to take what it was handed.
+    /// Ends the device's oldest subscriptions beyond ``maximumSessionsPerDevice``.
     func subscribe(_ device: DeviceID) -> (token: Int, wakeUps: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation) {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let token = state.withLock { state in
+        let (token, evicted) = state.withLock { state -> (Int, [Subscription]) in
             state.next += 1
-            state.byDevice[device, default: []].append(Subscription(id: state.next, continuation: continuation))
-            return state.next
+            var subscriptions = state.byDevice[device] ?? []
+            subscriptions.append(Subscription(id: state.next, continuation: continuation))
+            let evicted = Array(subscriptions.prefix(max(0, subscriptions.count - maximumSessionsPerDevice)))
+            state.byDevice[device] = Array(subscriptions.dropFirst(evicted.count))
+            return (state.next, evicted)
         }
+        evicted.forEach { $0.continuation.finish() }
         return (token, stream, continuation)
     }
 

@@ -7,10 +7,12 @@ import NIOCore
 import RelayAPI
 import RelayStorage
 
-/// A request whose signature verified: the signing device and the body it signed.
+/// A request whose signature verified: the signing device, the body it signed and that body's
+/// SHA-256 (computed once, for the signature; a blob part's hash in its content address).
 struct AuthenticatedRequest: Sendable {
     let device: Device
     let body: ByteBuffer
+    let bodySHA256: SHA256.Digest
 }
 
 extension Relay {
@@ -33,7 +35,7 @@ extension Relay {
             throw RelayError.unknownDevice
         }
         let body = try await collectBody(&request, limit: bodyLimit)
-        try verify(request, body: body, headers: headers, publicKey: device.publicKey)
+        let bodySHA256 = try verify(request, body: body, headers: headers, publicKey: device.publicKey)
         let now = now()
         guard await !replayCache.contains(device: headers.device, nonce: headers.nonce, now: now) else {
             metrics.authenticationFailures.increment()
@@ -52,7 +54,7 @@ extension Relay {
             throw RelayError.rateLimited
         }
         switch await replayCache.insert(device: headers.device, nonce: headers.nonce, now: now) {
-        case .fresh: return AuthenticatedRequest(device: device, body: body)
+        case .fresh: return AuthenticatedRequest(device: device, body: body, bodySHA256: bodySHA256)
         case .replayed:
             metrics.authenticationFailures.increment()
             throw RelayError.replayedRequest
@@ -61,25 +63,29 @@ extension Relay {
     }
 
     /// Checks the timestamp and signature of a request signed by `publicKey` (not the nonce: see
-    /// ``authenticate(_:bodyLimit:)``; registration needs no nonce, see `register`).
-    func verify(_ request: Request, body: ByteBuffer, headers: SignatureHeaders, publicKey: Data) throws {
+    /// ``authenticate(_:bodyLimit:)``; registration needs no nonce, see `register`). Returns the
+    /// body's SHA-256, hashed once whatever the number of authorities tried.
+    @discardableResult
+    func verify(_ request: Request, body: ByteBuffer, headers: SignatureHeaders, publicKey: Data) throws -> SHA256.Digest {
         let now = now()
         guard abs(now.timeIntervalSince1970 - TimeInterval(headers.timestamp)) <= configuration.timestampSkew else {
             metrics.authenticationFailures.increment()
             throw RelayError.staleRequest
         }
+        let bodySHA256 = SHA256.hash(data: body.readableBytesView)
         guard let key = DevicePublicKey.validated(publicKey),
             signedAuthorities(request.head.authority).contains(where: { authority in
                 key.isValidSignature(
                     headers.signature,
                     for: RequestSigning.canonicalRequest(
-                        authority: authority, method: request.method.rawValue, path: request.uri.string, body: body.readableBytesView,
+                        authority: authority, method: request.method.rawValue, path: request.uri.string, bodySHA256: bodySHA256,
                         timestamp: headers.timestamp, nonce: headers.nonce, device: headers.device))
             })
         else {
             metrics.authenticationFailures.increment()
             throw RelayError.badSignature
         }
+        return bodySHA256
     }
 
     /// The authorities a signature may name (client review M8): the configured public ones, or,

@@ -7,19 +7,23 @@ import RelayAPI
 import RelayStorage
 
 extension Relay {
-    /// The encrypted blob store: chunked, resumable uploads of ciphertext, content-addressed by
-    /// its SHA-256, range downloads, a per-account quota, expiry.
+    /// The encrypted blob store: resumable uploads of ciphertext in 4 MiB parts, content-addressed
+    /// by the hash of the parts' SHA-256s (``BlobAddress``), range downloads, a per-account
+    /// quota, expiry.
     func addBlobRoutes(to router: Router<RelayRequestContext>, content: any BlobContentStore) {
         router.post("/v1/blobs/uploads") { request, _ in
             var request = request
             let auth = try await self.authenticate(&request, bodyLimit: self.configuration.maximumSmallBodySize)
             let body = try self.decode(BlobUploadRequest.self, from: auth.body)
-            guard (0...self.configuration.maximumBlobSize).contains(body.size), body.sha256.utf8.count == 64, FileBlobContentStore.isID(body.sha256)
-            else { throw RelayError.malformedRequest }
+            // Version 1 clients declared a whole-blob SHA-256 here; its check needed a hash pass
+            // of its own on each side, so only per-part addresses are taken now.
+            guard body.addressing == BlobAddress.addressing else { throw RelayError.unsupportedBlobAddressing }
+            guard (0...self.configuration.maximumBlobSize).contains(body.size) else { throw RelayError.malformedRequest }
+            try self.freeSpace.check()
             var generator = SystemRandomNumberGenerator()
             let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             let upload = BlobUpload(
-                id: id, owner: auth.device.accountID, size: body.size, sha256: body.sha256,
+                id: id, owner: auth.device.accountID, size: body.size,
                 expiresAt: self.now().addingTimeInterval(self.configuration.uploadLifetime)
             )
             try await self.storage { try await self.store.createUpload(upload, quota: self.configuration.blobQuota) }
@@ -34,33 +38,47 @@ extension Relay {
         }
         router.put("/v1/blobs/uploads/:uploadID") { request, context in
             var request = request
-            let auth = try await self.authenticate(&request, bodyLimit: self.configuration.maximumChunkSize)
+            let auth = try await self.authenticate(&request, bodyLimit: max(self.configuration.maximumChunkSize, BlobAddress.partSize))
             let upload = try await self.ownedUpload(try context.parameters.require("uploadID"), auth)
             guard let text = request.uri.queryParameters.get("offset"), let offset = Int64(text) else { throw RelayError.malformedRequest }
             let chunk = Data(auth.body.readableBytesView)
             guard offset >= upload.offset else { throw RelayError.uploadOffsetMismatch }
-            guard offset <= upload.size - Int64(chunk.count) else { throw RelayError.malformedRequest }
             if chunk.isEmpty {
                 guard offset == upload.offset else { throw RelayError.uploadOffsetMismatch }
                 return try self.json(BlobUploadResponse(uploadID: upload.id, offset: upload.offset, size: upload.size))
             }
-            let stood = try await self.writePart(chunk, at: offset, of: upload, content: content)
+            try self.freeSpace.check()
+            // Parts are the content address's parts (whole, at their place), so the body hash
+            // the signature covers is the part's hash in the address.
+            guard offset < upload.size, offset % Int64(BlobAddress.partSize) == 0,
+                Int64(chunk.count) == BlobAddress.partRange(offset / Int64(BlobAddress.partSize), size: upload.size).count
+            else { throw RelayError.malformedRequest }
+            let stood = try await self.writePart(chunk, digest: auth.bodySHA256, at: offset, of: upload, content: content)
             return try self.json(BlobUploadResponse(uploadID: upload.id, offset: stood, size: upload.size))
         }
         router.post("/v1/blobs/uploads/:uploadID/complete") { request, context in
             var request = request
-            let auth = try await self.authenticate(&request, bodyLimit: 0)
+            let auth = try await self.authenticate(&request, bodyLimit: self.configuration.maximumSmallBodySize)
             let upload = try await self.ownedUpload(try context.parameters.require("uploadID"), auth)
+            let body = try self.decode(BlobCompleteRequest.self, from: auth.body)
+            guard body.blobID.utf8.count == 64, FileBlobContentStore.isID(body.blobID) else { throw RelayError.malformedRequest }
             // Parts may still be missing below the end (several in flight): not an error of the
             // content, so the upload stays for the client to finish.
             guard upload.offset == upload.size else { throw RelayError.uploadOffsetMismatch }
-            // Hashed as the offset advanced (one pass over the bytes); after a restart, from the file.
-            let running = await self.uploadParts.digest(upload: upload.id, size: upload.size)
+            // Built from the part hashes taken as the offset advanced; after a restart, from the file.
+            let running = await self.uploadParts.address(upload: upload.id)
             await self.uploadParts.forget(upload: upload.id)
-            let digest: (sha256: String, size: Int64)
-            if let running { digest = (running, upload.size) } else { digest = try await content.digest(upload: upload.id) }
-            guard digest.size == upload.size, digest.sha256 == upload.sha256 else {
-                // The declared hash is the content address: a mismatch discards the upload.
+            let address: String?
+            if let running {
+                address = running
+            } else {
+                let parts = try await content.partDigests(upload: upload.id, partSize: BlobAddress.partSize)
+                var hasher = BlobAddress.PartsHasher(size: upload.size)
+                for digest in parts.digests { hasher.append(part: digest) }
+                address = parts.size == upload.size ? hasher.finalize().map(BlobAddress.hex) : nil
+            }
+            guard let address, address == body.blobID else {
+                // The address covers every byte: a mismatch discards the upload.
                 try await self.store.deleteUpload(upload.id)
                 try await content.erase(upload: upload.id)
                 throw RelayError.blobHashMismatch
@@ -69,19 +87,19 @@ extension Relay {
             // Promoting the file and recording the reference happen under the blob's lock, so
             // that a concurrent delete of the same blob by its last other owner, or the sweeper,
             // cannot erase the file between the two (review L5).
-            try await self.blobLocks.withLock(upload.sha256) {
-                try await content.promote(upload: upload.id, to: upload.sha256)
+            try await self.blobLocks.withLock(address) {
+                try await content.promote(upload: upload.id, to: address)
                 try await self.storage {
                     try await self.store.completeUpload(
                         upload.id,
                         as: BlobRecord(
-                            id: upload.sha256, owner: upload.owner, size: upload.size, createdAt: now,
+                            id: address, owner: upload.owner, size: upload.size, createdAt: now,
                             expiresAt: now.addingTimeInterval(self.configuration.blobRetention)
                         )
                     )
                 }
             }
-            return try self.json(BlobResponse(blobID: upload.sha256, size: upload.size), status: .created)
+            return try self.json(BlobResponse(blobID: address, size: upload.size), status: .created)
         }
         router.get("/v1/blobs/:blobID") { request, context in
             var request = request
@@ -116,18 +134,23 @@ extension Relay {
         }
     }
 
-    /// Writes one part of an upload at `offset` (fsynced before anything records it), then moves
-    /// the upload's stored offset over every part now contiguous with it. Returns where the
-    /// upload stands: all bytes before it are on disk, the part itself may lie beyond it.
+    /// Writes one part of an upload at `offset`, then, every ``uploadSyncBytes`` and at the end,
+    /// makes the parts contiguous with the upload's stored offset durable (one fsync) and moves
+    /// the offset over them. Returns where the upload stands: every byte before it is on disk;
+    /// the part itself may lie beyond it, received but not yet promised.
     ///
     /// A part may start anywhere in the window after the stored offset (``UploadParts``), so a
-    /// client keeps several in flight; each is written at its place, never truncating what follows.
-    func writePart(_ chunk: Data, at offset: Int64, of upload: BlobUpload, content: any BlobContentStore) async throws -> Int64 {
+    /// client keeps several in flight; each is written at its place, never truncating what
+    /// follows. `digest` is the part's SHA-256 (the signature's body hash), kept until the offset
+    /// passes the part, when it joins the content address.
+    func writePart(_ chunk: Data, digest: SHA256.Digest, at offset: Int64, of upload: BlobUpload, content: any BlobContentStore) async throws
+        -> Int64
+    {
         let range = offset..<(offset + Int64(chunk.count))
         try await uploadParts.advancing.withLock(upload.id) {
             guard let current = try await self.store.upload(upload.id)?.offset else { throw RelayError.notFound }
             try await self.uploadParts.claim(
-                range, upload: upload.id, offset: current, window: self.configuration.uploadWindow,
+                range, upload: upload.id, size: upload.size, offset: current, window: self.configuration.uploadWindow,
                 limit: self.configuration.maximumWaitingParts, expiresAt: upload.expiresAt, now: self.now())
         }
         do {
@@ -136,54 +159,35 @@ extension Relay {
             await uploadParts.release(range, upload: upload.id)
             throw error
         }
-        await uploadParts.written(range, upload: upload.id)
+        await uploadParts.written(range, digest: digest, upload: upload.id)
         return try await uploadParts.advancing.withLock(upload.id) {
             // Re-read: another part's advance may have moved the offset since this request began.
             guard let current = try await self.store.upload(upload.id)?.offset else { throw RelayError.notFound }
             let end = await self.uploadParts.contiguousEnd(upload: upload.id, from: current)
-            if end > current {
-                try await self.hashJoined(current..<end, of: upload.id, part: (offset, chunk), content: content)
-                let moved: Bool
-                do { moved = try await self.store.advanceUpload(upload.id, from: current, to: end) } catch {
-                    await self.uploadParts.stopHashing(upload: upload.id)  // the hash ran ahead of the offset
-                    throw error
-                }
-                guard moved else {
-                    await self.uploadParts.stopHashing(upload: upload.id)
-                    throw RelayError.uploadOffsetMismatch
-                }
+            // One fsync for several parts: the offset (a promise that the bytes before it are
+            // durable) moves only past synchronized bytes, so after a crash it claims nothing lost.
+            guard end > current, end == upload.size || end - current >= self.uploadSyncBytes else { return current }
+            try await content.synchronize(upload: upload.id)
+            let joined = await self.uploadParts.joining(current..<end, upload: upload.id)
+            let moved: Bool
+            do { moved = try await self.store.advanceUpload(upload.id, from: current, to: end) } catch {
+                await self.uploadParts.stopHashing(upload: upload.id)
+                throw error
             }
-            await self.uploadParts.advanced(upload: upload.id, to: end)
+            guard moved else {
+                await self.uploadParts.stopHashing(upload: upload.id)
+                throw RelayError.uploadOffsetMismatch
+            }
+            await self.uploadParts.advanced(upload: upload.id, to: end, address: joined)
             return end
         }
     }
 
-    /// Feeds the bytes the offset is about to pass over (`joined`) to the upload's running hash:
-    /// the part just received if it is exactly those bytes, else a read of the file (parts that
-    /// were written ahead, now in the page cache).
-    private func hashJoined(_ joined: Range<Int64>, of upload: String, part: (offset: Int64, bytes: Data), content: any BlobContentStore)
-        async throws
-    {
-        guard var (hasher, hashed) = await uploadParts.runningHash(upload: upload), hashed == joined.lowerBound else { return }
-        if part.offset == joined.lowerBound, Int64(part.bytes.count) == joined.count {
-            hasher.update(data: part.bytes)
-        } else {
-            while hashed < joined.upperBound {
-                let piece = hashed..<min(joined.upperBound, hashed + Int64(configuration.maximumChunkSize))
-                let bytes: Data?
-                do { bytes = try await content.read(upload: upload, range: piece) } catch {
-                    await uploadParts.stopHashing(upload: upload)
-                    throw error
-                }
-                guard let bytes, Int64(bytes.count) == piece.count else {
-                    await uploadParts.stopHashing(upload: upload)  // completion hashes the file instead
-                    return
-                }
-                hasher.update(data: bytes)
-                hashed = piece.upperBound
-            }
-        }
-        await uploadParts.keepHash(hasher, covering: joined.upperBound, upload: upload)
+    /// Bytes of contiguous received parts synchronized at once: half the window, and few enough
+    /// parts that the waiting-part limit still leaves room for the parts in flight.
+    var uploadSyncBytes: Int64 {
+        let part = Int64(BlobAddress.partSize)
+        return max(part, min(configuration.uploadWindow / 2, Int64(configuration.maximumWaitingParts / 2) * part))
     }
 
     /// Erases the blob's file if no account holds it any more, under the blob's lock.

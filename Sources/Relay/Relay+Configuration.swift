@@ -99,6 +99,14 @@ extension Relay {
         /// A blob nobody deletes is erased this long after upload (the same 30 days as messages).
         public var blobRetention: TimeInterval = 30 * 86_400
 
+        /// The global disk high-water mark: below this many free bytes on the data directory's
+        /// filesystem, new mailbox entries, uploads and upload parts get `507
+        /// insufficient_storage` (``FreeSpaceGuard``); 0 turns the check off. The reserve also
+        /// absorbs the small writes that continue (registrations, key packages, nonces, the WAL).
+        public var minimumFreeDiskBytes: Int64 = 1 << 30
+        /// How long one free-space reading is trusted.
+        public var freeDiskCheckInterval: Duration = .seconds(1)
+
         public init() {}
     }
 }

@@ -2,7 +2,9 @@ import Crypto
 import Foundation
 import Hummingbird
 import Metrics
+import NIOCore
 import RelayAPI
+import RelayJSON
 import RelayStorage
 
 extension Relay {
@@ -72,8 +74,12 @@ extension Relay {
     private func sendSealed(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
         var request = request
         try rateLimit(sealedSendLimiter, request, context)
+        try freeSpace.check()
         let body = try await collectBody(&request, limit: configuration.maximumSendBodySize)
-        let send = try decode(SealedSendRequest.self, from: body)
+        // The canonical spelling is read by hand; any other goes through JSONDecoder as before.
+        let send =
+            try body.withUnsafeReadableBytes { SealedSendRequest(canonicalJSON: $0, maximumRecipients: configuration.maximumRecipients) }
+            ?? decode(SealedSendRequest.self, from: body)
         guard (1...configuration.maximumRecipients).contains(send.recipients.count) else { throw RelayError.malformedRequest }
         var recipients: [DeviceID] = []
         var tokenHashes: [Data] = []
@@ -92,7 +98,7 @@ extension Relay {
     /// `POST /v1/messages/requests`: an identified first-contact message to the devices of one
     /// account, rate-limited per sender. The rate limit is counted before any recipient check.
     /// A request to an account that blocked the sender is checked like any other, answered
-    /// exactly like a delivered one (same status and body) and silently dropped: device lists
+    /// exactly like a delivered one (same status, body and durable write) and silently dropped: device lists
     /// are public, so a sender always knows the recipient exists, and any other answer would
     /// tell it about the block (review H3). Unknown devices get `unknown_recipient`, which
     /// reveals nothing the key directory does not.
@@ -100,6 +106,9 @@ extension Relay {
         var request = request
         let auth = try await authenticate(&request, bodyLimit: configuration.maximumSendBodySize)
         let send = try decode(RequestSendRequest.self, from: auth.body)
+        // Before anything about the recipient (the answer must not depend on a block) and before
+        // the sender's budget is spent on a request that cannot be stored.
+        try freeSpace.check()
         try await rateLimit("request:\(auth.device.accountID)", configuration.requestLimits)
         // Bytes this sender may put into others' request queues (review M4): counted, like the
         // request count, before any recipient check, so that it says nothing about blocks.
@@ -120,10 +129,8 @@ extension Relay {
             recipients.append(id)
         }
         guard let recipientAccount, recipientAccount != auth.device.accountID else { throw RelayError.unknownRecipient }
-        if try await store.isBlocked(auth.device.accountID, by: recipientAccount) {
-            _ = try admittedHeader(of: send.payload, queue: .requests)
-            return try json(SendResponse(delivered: recipients.count, duplicate: false), status: .created)
-        }
+        // The store decides the block inside the delivery's transaction, after every check a
+        // delivered request passes, and commits as for a delivery (``Delivery/sender``).
         return try await deliver(send.payload, to: recipients, queue: .requests, sender: auth.device.accountID)
     }
 
@@ -185,11 +192,21 @@ extension Relay {
         switch outcome {
         case .delivered(let ids):
             // For a commit sent again, only the recipients it had not reached yet get entries.
+            // A request is answered for every recipient, stored or dropped for a block.
             metrics.entriesStored.increment(by: ids.count)
-            return try json(SendResponse(delivered: ids.count, duplicate: false), status: .created)
+            return Self.sendResponse(delivered: queue == .requests ? recipients.count : ids.count, duplicate: false, status: .created)
         case .duplicateCommit:
-            return try json(SendResponse(delivered: 0, duplicate: true))
+            return Self.sendResponse(delivered: 0, duplicate: true, status: .ok)
         }
+    }
+
+    /// A ``SendResponse`` body, written by hand on the hot path: the same bytes as
+    /// ``json(_:status:)`` writes (sorted keys), without a JSONEncoder per send.
+    static func sendResponse(delivered: Int, duplicate: Bool, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let text = #"{"delivered":"# + String(delivered) + (duplicate ? #","duplicate":true}"# : #","duplicate":false}"#)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func body(of entry: MailboxEntry) -> MailboxEntryBody {

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import NIOWebSocket
 import RelayAPI
+import RelayJSON
 import RelayStorage
 import Synchronization
 
@@ -109,6 +110,10 @@ extension Relay {
                             }
                         }
                     }
+                    // The wake-ups ended: this session's subscription was ended for a newer
+                    // one of the device (``MailboxNotifier/maximumSessionsPerDevice``), or the
+                    // session is ending anyway.
+                    try? await outbound.close(.policyViolation, reason: "replaced by a newer session")
                 } catch {
                     self.logger.warning("push session failed", metadata: ["error.type": "\(type(of: error))"])
                     try? await self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
@@ -119,10 +124,7 @@ extension Relay {
             // Reader: acknowledgements delete entries, free window slots and wake the sender.
             // The session ends when the device disconnects.
             while let message = try await messages.next() {
-                guard case .text(let text) = message,
-                    let frame = try? JSONDecoder().decode(PushFrame.self, from: Data(text.utf8)), frame.type == "ack",
-                    let ids = frame.ids, ids.count <= 1_000
-                else { continue }
+                guard case .text(let text) = message, let ids = Self.acknowledgedIDs(text) else { continue }
                 let count = try await self.store.acknowledge(ids.map(MailboxEntryID.init), for: device.id)
                 self.metrics.entriesAcknowledged.increment(by: count)
                 // Only a full window stops the sender; otherwise an ack has nothing to wake.
@@ -133,6 +135,18 @@ extension Relay {
                 if windowWasFull { wake.yield() }
             }
         }
+    }
+
+    /// The ids of an `ack` frame of at most 1,000 ids; nil for any other frame, which the
+    /// session ignores. The canonical spelling is read by hand (``AckFrame``), any other with
+    /// `JSONDecoder` as before.
+    static func acknowledgedIDs(_ text: String) -> [Int64]? {
+        var text = text
+        if let frame = text.withUTF8({ AckFrame(canonicalJSON: UnsafeRawBufferPointer($0), maximumIDs: 1_000) }) { return frame.ids }
+        guard let frame = try? JSONDecoder().decode(PushFrame.self, from: Data(text.utf8)), frame.type == "ack",
+            let ids = frame.ids, ids.count <= 1_000
+        else { return nil }
+        return ids
     }
 
     /// Checks the `auth` frame answering the challenge (signed for one of `authorities`); nil if

@@ -33,12 +33,18 @@ public struct Relay: Sendable {
     /// Upload parts written ahead of their upload's offset (several parts in flight).
     let uploadParts = UploadParts()
     let metrics = RelayMetrics()
+    /// The global disk high-water mark.
+    let freeSpace: FreeSpaceGuard
 
     /// - Parameters:
     ///   - now: the wall clock (injected so tests can move time).
+    ///   - freeDiskBytes: bytes free for the relay on its data directory's filesystem, nil when
+    ///     unknown (``FreeSpaceGuard``; the executable passes `statvfs` of the data directory,
+    ///     tests a disk they fill by hand). Without it there is no high-water mark.
     public init(
         store: any RelayStore, blobContent: (any BlobContentStore)? = nil, configuration: Configuration = Configuration(),
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "letterlock.relay")
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "letterlock.relay"),
+        freeDiskBytes: (@Sendable () -> Int64?)? = nil
     ) {
         self.store = store
         self.blobContent = blobContent
@@ -54,12 +60,20 @@ public struct Relay: Sendable {
         self.notifier = MailboxNotifier(maximumEntries: configuration.webSocketWindow, maximumBytes: configuration.maximumPayloadSize)
         self.sealedSendLimiter = AddressRateLimiter(windows: configuration.sealedSendLimits)
         self.registrationLimiter = AddressRateLimiter(windows: configuration.registrationLimits)
+        self.freeSpace = FreeSpaceGuard(
+            minimum: configuration.minimumFreeDiskBytes, interval: configuration.freeDiskCheckInterval, probe: freeDiskBytes, logger: logger)
+    }
+
+    /// The probe of free space the executable gives ``init(store:blobContent:configuration:now:logger:freeDiskBytes:)``:
+    /// `statvfs` of `directory`, blocks available to unprivileged processes.
+    public static func freeDiskBytes(of directory: String) -> @Sendable () -> Int64? {
+        FreeSpaceGuard.statvfsProbe(path: directory)
     }
 
     /// Every HTTP route and the WebSocket upgrade.
     public func makeRouter() -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
-        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: RequestLogMiddleware(logger: logger, quietRoutes: ["/v1/messages/sealed"]))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMappingMiddleware(logger: logger))
         router.add(middleware: AddressLimitMiddleware(relay: self))

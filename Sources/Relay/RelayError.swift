@@ -37,7 +37,6 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let staleRequest = RelayError(.unauthorized, "stale_request", "the request timestamp is too far from the relay's clock")
     static let replayedRequest = RelayError(.unauthorized, "replayed_request", "this request nonce was already used")
     static let replayCacheFull = RelayError(.serviceUnavailable, "busy", "the relay is busy; retry shortly")
-    static let forbidden = RelayError(.forbidden, "forbidden", "the device may not do this")
     static let notFound = RelayError(.notFound, "not_found", "no such resource")
     /// Not the answer to a blocked sender: device lists are public, so that would reveal the
     /// block; a blocked request is answered like a delivered one.
@@ -61,12 +60,20 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
         HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "mailbox_full",
         "a recipient's mailbox is full; retry after it has fetched its messages"
     )
+    /// The global disk high-water mark (``FreeSpaceGuard``): nothing new is stored until space
+    /// is freed; acknowledging, fetching, deleting and downloading still work.
+    static let insufficientStorage = RelayError(
+        HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "insufficient_storage",
+        "the relay is low on disk space and accepts no new messages or uploads; retry later"
+    )
     static let malformedMLSMessage = RelayError(.badRequest, "malformed_mls_message", "the payload is not a well-formed MLS message")
     static let unsupportedMLSVersion = RelayError(.badRequest, "unsupported_mls_version", "the MLS protocol version is not supported")
     static let quotaExceeded = RelayError(.conflict, "quota_exceeded", "the account's blob storage quota is exhausted")
     static let uploadOffsetMismatch = RelayError(
         .conflict, "upload_offset_mismatch", "the chunk does not start at the upload's offset; fetch it and resume")
-    static let blobHashMismatch = RelayError(.badRequest, "blob_hash_mismatch", "the uploaded bytes do not match the declared size and SHA-256")
+    static let blobHashMismatch = RelayError(.badRequest, "blob_hash_mismatch", "the uploaded bytes do not match the declared content address")
+    static let unsupportedBlobAddressing = RelayError(
+        .badRequest, "unsupported_blob_addressing", "uploads must use the per-part content address letterlock-blob-v2")
     static let rangeNotSatisfiable = RelayError(.rangeNotSatisfiable, "range_not_satisfiable", "the requested byte range is not satisfiable")
     static let internalError = RelayError(.internalServerError, "internal_error", "the relay failed to handle the request")
 }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import RelayStorage
+import RelayAPI
 
 /// Everything `letterlock-relay` can be told at start: where it listens and stores, and every
 /// ``Relay/Configuration`` limit. Each setting has a flag and an environment variable
@@ -88,6 +89,34 @@ public struct RelayOptions: Sendable {
         if port != 0, port == adminPort {
             throw RelayOptionsError("--port and --admin-port are both \(port)")
         }
+    }
+
+    /// Settings that start a relay that will not work as the operator probably expects, one
+    /// line each for standard error. They warn rather than refuse: each has a setup in which it
+    /// is right (see the cases).
+    public var warnings: [String] {
+        var lines: [String] = []
+        // Signatures name the relay's authority (v2); with none configured only a loopback `Host`
+        // is accepted, so clients reaching this address by another name get `bad_signature` on
+        // every signed request. Not refused: a wildcard bind is also how a relay in a container
+        // is reached through a port published on the host's loopback, or by a proxy on the same
+        // machine that passes a loopback `Host`; there the default is right, and sealed sends
+        // and health checks work in any case.
+        if relay.publicAuthorities.isEmpty, !Self.isLoopback(host: host) {
+            lines.append(
+                "warning: listening on \(Self.printable(host)), which is not a loopback address, without --public-authority "
+                    + "(LETTERLOCK_PUBLIC_AUTHORITY): only requests whose Host is a loopback name will verify, so clients reaching "
+                    + "this relay by another name get bad_signature on every signed request. Set it to the host[:port] clients "
+                    + "use, e.g. --public-authority relay.example")
+        }
+        return lines
+    }
+
+    /// Whether `host` (a `--host` value: a name or an address, IPv6 with or without brackets)
+    /// names only this machine: `localhost`, 127.0.0.0/8 or `::1`.
+    static func isLoopback(host: String) -> Bool {
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return RequestSigning.isLoopback(authority: bracketed.lowercased())
     }
 
     /// A value as it may appear in an error message: short, printable ASCII only (values are

@@ -232,11 +232,30 @@ extension RelayOptions {
         RelaySetting("blob-retention-days", "LETTERLOCK_BLOB_RETENTION_DAYS", "`30`", "a blob nobody deletes is erased this long after upload") { options, text in
             options.relay.blobRetention = try RelaySetting.duration(text, unit: "days", seconds: 86_400, maximum: 3650)
         },
+        RelaySetting(
+            "upload-window-bytes", "LETTERLOCK_UPLOAD_WINDOW_BYTES", "`64MiB`",
+            "how far past an upload's offset a part may start, so a client keeps several parts in flight (at 4 MiB parts, 16)"
+        ) { options, text in
+            options.relay.uploadWindow = try RelaySetting.bytes(text, 1...(1 << 40))
+        },
+        RelaySetting(
+            "upload-waiting-parts", "LETTERLOCK_UPLOAD_WAITING_PARTS", "`32`",
+            "parts written ahead of an upload's offset that may wait at once, per upload (memory only); `0`: parts in order only"
+        ) { options, text in
+            options.relay.maximumWaitingParts = try RelaySetting.integer(text, 0...4_096)
+        },
         RelaySetting("upload-lifetime-hours", "LETTERLOCK_UPLOAD_LIFETIME_HOURS", "`24`", "an unfinished upload is erased this long after it started") { options, text in
             options.relay.uploadLifetime = try RelaySetting.duration(text, unit: "hours", seconds: 3600, maximum: 24 * 365)
         },
         RelaySetting("sweep-interval-seconds", "LETTERLOCK_SWEEP_INTERVAL_SECONDS", "`60`", "how often expired entries, claims, counters and blobs are erased") { options, text in
             options.sweepInterval = .seconds(try RelaySetting.integer(text, 1...86_400))
+        },
+        // Disk
+        RelaySetting(
+            "min-free-disk-bytes", "LETTERLOCK_MIN_FREE_DISK_BYTES", "`1GiB`",
+            "high-water mark: below this much free space on the data directory's filesystem, new messages, uploads and upload parts get `507 insufficient_storage` (acks, fetches, deletes and downloads go on); `0` turns it off"
+        ) { options, text in
+            options.relay.minimumFreeDiskBytes = try RelaySetting.bytes(text, 0...(1 << 50))
         },
     ]
 

@@ -1,15 +1,17 @@
 import Crypto
 import Foundation
+import RelayAPI
 
 /// The parts of resumable uploads that were written ahead of their upload's contiguous offset,
 /// so that a client may keep several parts in flight (docs/relay.md §Encrypted blobs).
 ///
 /// The store keeps, durably, each upload's offset: every byte before it is on disk. A part may
-/// start anywhere in `[offset, offset + window)`; it is written and fsynced at its place, then
-/// recorded here; whenever the parts recorded here reach back to the stored offset, the offset
-/// advances over them, durably, and they are forgotten. So nothing is acknowledged before it is
-/// on disk, and what this in-memory record holds is only a shortcut: after a restart the
-/// relay reports the stored offset and the client sends the rest again (at most one window).
+/// start anywhere in `[offset, offset + window)`; it is written at its place (not yet synced),
+/// then recorded here with its SHA-256; once the parts recorded here reach far enough past the
+/// stored offset, the relay fsyncs the file and the offset advances over them, durably, and
+/// they are forgotten. So the offset never claims a byte that is not on disk, and what this
+/// in-memory record holds is only a shortcut: after a restart the relay reports the stored
+/// offset and the client sends the rest again (at most one window).
 ///
 /// Claims and advances happen under one lock per upload, against the stored offset read under
 /// it, so a part being written always lies at or past the offset: the offset never passes it,
@@ -17,17 +19,21 @@ import Foundation
 /// Limits: two parts being written never overlap; at most `limit` parts wait per upload; an
 /// upload's entry is dropped when it completes or expires.
 ///
-/// It also hashes each upload as its offset advances (bytes before the offset never change), so
-/// completion needs no second pass over the file; an upload whose entry began past offset 0
-/// (after a restart) is hashed whole at completion instead.
+/// It also builds each upload's content address (``BlobAddress``) as its offset advances, from
+/// the part hashes the request signatures were checked with (bytes before the offset never
+/// change), so no byte is hashed twice; an upload whose entry began past offset 0 (after a
+/// restart) is hashed from the file at completion instead.
 actor UploadParts {
-    private enum State { case writing, written }
+    private enum State: Equatable {
+        case writing
+        case written(SHA256.Digest)
+    }
 
     private struct Upload {
         var parts: [Range<Int64>: State] = [:]
         var expiresAt: Date
-        /// SHA-256 of bytes `0 ..< hashed`, while that prefix was seen whole.
-        var hasher: SHA256?
+        /// The address over the parts of bytes `0 ..< hashed`, while that prefix was seen whole.
+        var address: BlobAddress.PartsHasher?
         var hashed: Int64 = 0
     }
 
@@ -41,12 +47,12 @@ actor UploadParts {
     /// make more than `limit` parts wait. Written parts it overlaps are forgotten: its bytes
     /// replace theirs (a retried part, or a client that resumed with another part size), and the
     /// client sends what they held again.
-    func claim(_ range: Range<Int64>, upload id: String, offset: Int64, window: Int64, limit: Int, expiresAt: Date, now: Date)
+    func claim(_ range: Range<Int64>, upload id: String, size: Int64, offset: Int64, window: Int64, limit: Int, expiresAt: Date, now: Date)
         throws(RelayError)
     {
         guard range.lowerBound >= offset, range.lowerBound - offset < window else { throw .uploadOffsetMismatch }
         dropExpired(now: now)
-        var upload = uploads[id] ?? Upload(expiresAt: expiresAt, hasher: offset == 0 ? SHA256() : nil)
+        var upload = uploads[id] ?? Upload(expiresAt: expiresAt, address: offset == 0 ? BlobAddress.PartsHasher(size: size) : nil)
         let overlapping = upload.parts.filter { $0.key.overlaps(range) }
         guard !overlapping.values.contains(.writing) else { throw .uploadOffsetMismatch }
         for part in overlapping.keys { upload.parts[part] = nil }
@@ -62,49 +68,52 @@ actor UploadParts {
         uploads[id]?.parts[range] = nil
     }
 
-    /// Records that `range` is on disk.
-    func written(_ range: Range<Int64>, upload id: String) {
+    /// Records that `range` is written (not yet synced), with its SHA-256.
+    func written(_ range: Range<Int64>, digest: SHA256.Digest, upload id: String) {
         guard uploads[id]?.parts[range] != nil else { return }
-        uploads[id]?.parts[range] = .written
+        uploads[id]?.parts[range] = .written(digest)
     }
 
     /// The end of the chain of written parts that starts at `offset` (`offset` itself if none does).
     func contiguousEnd(upload id: String, from offset: Int64) -> Int64 {
         guard let parts = uploads[id]?.parts else { return offset }
         var end = offset
-        while let next = parts.first(where: { $0.key.lowerBound == end && $0.value == .written && !$0.key.isEmpty }) { end = next.key.upperBound }
+        while let next = parts.first(where: { $0.key.lowerBound == end && $0.value != .writing && !$0.key.isEmpty }) { end = next.key.upperBound }
         return end
     }
 
-    /// Forgets the parts that end at or before `offset` (the stored offset moved past them).
-    func advanced(upload id: String, to offset: Int64) {
+    /// The upload's address extended, in order, by the hashes of the written parts covering
+    /// `range` (the offset is about to pass over them); nil if the address is not kept or a
+    /// part is missing. Nothing changes until ``advanced(upload:to:address:)``.
+    func joining(_ range: Range<Int64>, upload id: String) -> BlobAddress.PartsHasher? {
+        guard let upload = uploads[id], var address = upload.address, upload.hashed == range.lowerBound else { return nil }
+        var end = range.lowerBound
+        while end < range.upperBound {
+            guard let (part, state) = upload.parts.first(where: { $0.key.lowerBound == end && !$0.key.isEmpty }), case .written(let digest) = state
+            else { return nil }
+            address.append(part: digest)
+            end = part.upperBound
+        }
+        return end == range.upperBound ? address : nil
+    }
+
+    /// The stored offset moved to `offset`: forgets the parts before it and keeps `address`
+    /// (from ``joining(_:upload:)``) as the address of bytes `0 ..< offset`, or stops keeping one.
+    func advanced(upload id: String, to offset: Int64, address: BlobAddress.PartsHasher?) {
         guard var upload = uploads[id] else { return }
         upload.parts = upload.parts.filter { $0.key.upperBound > offset }
+        upload.address = address
+        upload.hashed = offset
         uploads[id] = upload
     }
 
-    /// The running hash of upload `id` and the bytes it covers (nil if it is not kept). Taken
-    /// and given back (``keepHash(_:covering:upload:)``) under ``advancing``, so the hashing
-    /// itself runs outside this actor, in parallel across uploads.
-    func runningHash(upload id: String) -> (hasher: SHA256, hashed: Int64)? {
-        guard let upload = uploads[id], let hasher = upload.hasher else { return nil }
-        return (hasher, upload.hashed)
-    }
+    /// Drops the running address (completion then hashes the file).
+    func stopHashing(upload id: String) { uploads[id]?.address = nil }
 
-    /// Stores the running hash of upload `id`, now covering bytes `0 ..< hashed`.
-    func keepHash(_ hasher: SHA256, covering hashed: Int64, upload id: String) {
-        guard uploads[id] != nil else { return }
-        uploads[id]?.hasher = hasher
-        uploads[id]?.hashed = hashed
-    }
-
-    /// Drops the running hash (completion then hashes the file).
-    func stopHashing(upload id: String) { uploads[id]?.hasher = nil }
-
-    /// The SHA-256 (lowercase hex) of upload `id` if its running hash covers exactly `size` bytes.
-    func digest(upload id: String, size: Int64) -> String? {
-        guard let upload = uploads[id], upload.hashed == size, let hasher = upload.hasher else { return nil }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    /// The content address (lowercase hex) of upload `id` if its running address covers it whole.
+    func address(upload id: String) -> String? {
+        guard let upload = uploads[id], let address = upload.address, upload.hashed == address.size, let digest = address.finalize() else { return nil }
+        return BlobAddress.hex(digest)
     }
 
     /// Forgets an upload (completed or discarded).

@@ -75,17 +75,32 @@ public struct AckResponse: Codable, Sendable, Equatable {
     public init(acknowledged: Int) { self.acknowledged = acknowledged }
 }
 
-/// `POST /v1/blobs/uploads`: the size and SHA-256 (lowercase hex) of the ciphertext to come.
+/// `POST /v1/blobs/uploads`: the size of the ciphertext to come and how it is addressed.
 public struct BlobUploadRequest: Codable, Sendable {
     public var size: Int64
-    public var sha256: String
-    public init(size: Int64, sha256: String) {
+    /// How the blob is addressed: ``BlobAddress/addressing`` (version 2, per-part hashes; the
+    /// address is declared at completion). Absent in version 1 requests, which declared `sha256`
+    /// up front; the relay refuses those (`unsupported_blob_addressing`).
+    public var addressing: String?
+    /// Version 1 only: the SHA-256 of the whole blob.
+    public var sha256: String?
+    public init(size: Int64, addressing: String = BlobAddress.addressing) {
         self.size = size
-        self.sha256 = sha256
+        self.addressing = addressing
+        self.sha256 = nil
     }
 }
 
-/// The state of a resumable upload: the next chunk starts at `offset`.
+/// Completes an upload: the content address (``BlobAddress``, lowercase hex) the client computed
+/// over the bytes it sent; the relay compares it with the one it computed from the parts it
+/// received.
+public struct BlobCompleteRequest: Codable, Sendable {
+    public var blobID: String
+    public init(blobID: String) { self.blobID = blobID }
+}
+
+/// The state of a resumable upload: every byte before `offset` is durable on the relay; the
+/// next part starts there. Parts are ``BlobAddress/partSize`` bytes at multiples of it.
 public struct BlobUploadResponse: Codable, Sendable, Equatable {
     public var uploadID: String
     public var offset: Int64
@@ -97,7 +112,7 @@ public struct BlobUploadResponse: Codable, Sendable, Equatable {
     }
 }
 
-/// A stored blob: its content address (SHA-256 of the ciphertext) and size.
+/// A stored blob: its content address (``BlobAddress``) and size.
 public struct BlobResponse: Codable, Sendable, Equatable {
     public var blobID: String
     public var size: Int64

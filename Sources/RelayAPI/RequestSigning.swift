@@ -27,7 +27,16 @@ public enum RequestSigning {
     public static func canonicalRequest(
         authority: String, method: String, path: String, body: some DataProtocol, timestamp: Int64, nonce: String, device: String
     ) -> Data {
-        let bodyHash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        canonicalRequest(
+            authority: authority, method: method, path: path, bodySHA256: SHA256.hash(data: body), timestamp: timestamp, nonce: nonce, device: device)
+    }
+
+    /// The canonical request for a body whose SHA-256 is already known: a blob part's hash is
+    /// also its place in the content address (``BlobAddress``), so each side hashes it once.
+    public static func canonicalRequest(
+        authority: String, method: String, path: String, bodySHA256: SHA256.Digest, timestamp: Int64, nonce: String, device: String
+    ) -> Data {
+        let bodyHash = BlobAddress.hex(bodySHA256)
         return Data(["letterlock-request-v2", authority, method, path, bodyHash, String(timestamp), nonce, device].joined(separator: "\n").utf8)
     }
 
@@ -98,7 +107,19 @@ public enum RequestSigning {
         authority: String, method: String, path: String, body: some DataProtocol, device: String, key: Curve25519.Signing.PrivateKey,
         timestamp: Int64, nonce: String = Self.freshNonce()
     ) throws -> [(name: String, value: String)] {
-        let message = canonicalRequest(authority: authority, method: method, path: path, body: body, timestamp: timestamp, nonce: nonce, device: device)
+        try headers(
+            authority: authority, method: method, path: path, bodySHA256: SHA256.hash(data: body), device: device, key: key, timestamp: timestamp,
+            nonce: nonce)
+    }
+
+    /// Signs a request whose body's SHA-256 is already known (see
+    /// ``canonicalRequest(authority:method:path:bodySHA256:timestamp:nonce:device:)``).
+    public static func headers(
+        authority: String, method: String, path: String, bodySHA256: SHA256.Digest, device: String, key: Curve25519.Signing.PrivateKey,
+        timestamp: Int64, nonce: String = Self.freshNonce()
+    ) throws -> [(name: String, value: String)] {
+        let message = canonicalRequest(
+            authority: authority, method: method, path: path, bodySHA256: bodySHA256, timestamp: timestamp, nonce: nonce, device: device)
         let signature = try key.signature(for: message)
         return [
             (deviceHeader, device), (timestampHeader, String(timestamp)), (nonceHeader, nonce),

@@ -1,16 +1,21 @@
+public import Crypto
 public import Foundation
 
 /// Where blob bytes (ciphertext) live. Ids are validated lowercase hex before they reach a
 /// store, so they are safe as file names.
 public protocol BlobContentStore: Sendable {
-    /// Writes `bytes` at `offset` of the upload and makes them durable before returning. Bytes
-    /// after them stay (parts of one upload may arrive in any order); a retried part overwrites
-    /// itself. An empty write at 0 creates the upload's file.
+    /// Writes `bytes` at `offset` of the upload, not yet durably (see ``synchronize(upload:)``).
+    /// Bytes after them stay (parts of one upload may arrive in any order); a retried part
+    /// overwrites itself. An empty write at 0 creates the upload's file.
     func write(upload: String, at offset: Int64, _ bytes: Data) async throws
+    /// Makes every byte written to the upload so far durable (an fsync): the relay calls it
+    /// before it records an offset past them, so a stored offset never claims lost bytes.
+    func synchronize(upload: String) async throws
     /// Bytes `range` of the upload (for its running hash); nil if the store cannot say.
     func read(upload: String, range: Range<Int64>) async throws -> Data?
-    /// SHA-256 (lowercase hex) and size of the upload's bytes.
-    func digest(upload: String) async throws -> (sha256: String, size: Int64)
+    /// The SHA-256 of each `partSize` piece of the upload's bytes, in order (the last may be
+    /// shorter), and their total size: the content address after a restart lost the running one.
+    func partDigests(upload: String, partSize: Int) async throws -> (digests: [SHA256.Digest], size: Int64)
     /// Makes the upload's bytes the blob's (or drops them if the blob is already stored).
     func promote(upload: String, to blob: String) async throws
     /// Bytes `range` of the blob; nil if the blob is not stored.

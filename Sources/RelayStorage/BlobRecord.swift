@@ -25,14 +25,16 @@ public struct BlobUpload: Hashable, Sendable {
     /// Random, 32 hex characters.
     public var id: String
     public var owner: AccountID
-    /// The size and SHA-256 (hex) the client declared; completion checks both.
+    /// The size the client declared; completion checks it.
     public var size: Int64
-    public var sha256: String
-    /// Bytes received so far (the next chunk must start here).
+    /// The whole-blob SHA-256 (hex) a version 1 client declared up front; nil for version 2
+    /// uploads, whose content address (per-part hashes) is declared at completion.
+    public var sha256: String?
+    /// Bytes durably stored so far (the next part starts here).
     public var offset: Int64
     public var expiresAt: Date
 
-    public init(id: String, owner: AccountID, size: Int64, sha256: String, offset: Int64 = 0, expiresAt: Date) {
+    public init(id: String, owner: AccountID, size: Int64, sha256: String? = nil, offset: Int64 = 0, expiresAt: Date) {
         self.id = id
         self.owner = owner
         self.size = size

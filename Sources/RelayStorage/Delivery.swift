@@ -5,7 +5,11 @@ public struct Delivery: Sendable {
     public var recipients: [DeviceID]
     public var payload: Data
     public var queue: MailboxQueue
-    /// The identified sender, for ``MailboxQueue/requests`` only.
+    /// The identified sender, for ``MailboxQueue/requests`` only. A request whose sender the
+    /// recipients' account has blocked passes every check a stored one passes (devices, limits),
+    /// then is dropped in the same transaction, answered as delivered with no entries: the
+    /// answer, and the time it takes, never tell the sender about the block (review H3,
+    /// session 4 review H1).
     public var sender: AccountID?
     public var receivedAt: Date
     public var expiresAt: Date
@@ -81,7 +85,8 @@ public struct CommitClaim: Hashable, Sendable {
 /// What a delivery did.
 public enum DeliveryOutcome: Hashable, Sendable {
     /// Stored: one new entry per recipient, in the order of ``Delivery/recipients``, leaving
-    /// out recipients already served with the very same commit.
+    /// out recipients already served with the very same commit. Empty for a request from a
+    /// blocked sender (dropped, see ``Delivery/sender``).
     case delivered([MailboxEntryID])
     /// The very same commit was already delivered to every recipient: nothing stored again.
     case duplicateCommit

@@ -1,32 +1,7 @@
-/// A random device identifier: 16 random bytes, lowercase hex (32 characters).
-public struct DeviceID: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
-
-    /// Wraps a stored or received value; returns nil unless it is 32 lowercase hex characters.
-    public init?(rawValue: String) {
-        guard Identifier.isWellFormed(rawValue) else { return nil }
-        self.rawValue = rawValue
-    }
-
-    /// A fresh random id.
-    public static func random<G: RandomNumberGenerator>(using generator: inout G) -> DeviceID {
-        DeviceID(unchecked: Identifier.random(using: &generator))
-    }
-
-    init(unchecked rawValue: String) { self.rawValue = rawValue }
-
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let value = try decoder.singleValueContainer().decode(String.self)
-        guard let id = DeviceID(rawValue: value) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "malformed device id"))
-        }
-        self = id
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+/// Devices of an account, each with its own signing key.
+public enum DeviceKind: RelayIdentifierKind {
+    public static let noun = "device"
 }
+
+/// A random device identifier: 16 random bytes, lowercase hex (32 characters).
+public typealias DeviceID = RelayIdentifier<DeviceKind>

@@ -210,6 +210,10 @@ extension InMemoryRelayStore {
                 guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
             }
         }
+        // Dropped after every check a stored request passes (see ``Delivery/sender``).
+        if let sender = delivery.sender, recipients.contains(where: { devices[$0].map { isBlocked(sender, by: $0.accountID) } ?? false }) {
+            return .delivered([])
+        }
         if let claim = delivery.commit {
             for recipient in recipients {
                 commitClaims[ClaimKey(groupID: claim.groupID, device: recipient, epoch: claim.epoch)] = claim
@@ -281,8 +285,6 @@ extension InMemoryRelayStore {
         guard hash.count == 32 else { throw RelayStorageError.invalidValue }
         tokenHashes[account] = hash
     }
-
-    public func deliveryTokenHash(of account: AccountID) -> Data? { tokenHashes[account] }
 
     public func block(_ blocked: AccountID, by blocker: AccountID, at date: Date) throws {
         guard accounts[blocker] != nil else { throw RelayStorageError.unknownAccount }

@@ -65,6 +65,14 @@ extension SQLiteRelayStore {
                 guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
             }
         }
+        if let sender = delivery.sender, try Self.isBlocked(sender, byAnyOf: Set(accounts.values), db) {
+            // Dropped, but only after every check a stored request passes, and with a write of
+            // the same size undone in the same transaction, so that the batch commits (and
+            // fsyncs) as for a delivery: neither the answer nor its time tells of the block.
+            try db.cachedStatement(sql: "INSERT INTO messages (payload) VALUES (?)").execute(arguments: [delivery.payload])
+            try db.cachedStatement(sql: "DELETE FROM messages WHERE id = ?").execute(arguments: [db.lastInsertedRowID])
+            return (.delivered([]), [])
+        }
         if let claim = delivery.commit {
             for recipient in recipients {
                 try db.execute(
@@ -102,6 +110,19 @@ extension SQLiteRelayStore {
             )
         }
         return (.delivered(entries.map(\.id)), entries)
+    }
+
+    /// Whether one of `accounts` has blocked `sender`.
+    private static func isBlocked(_ sender: AccountID, byAnyOf accounts: Set<String>, _ db: Database) throws -> Bool {
+        for account in accounts.sorted() {
+            if try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM blocks WHERE blocker_account_id = ? AND blocked_account_id = ?"),
+                arguments: [account, sender.rawValue]) != nil
+            {
+                return true
+            }
+        }
+        return false
     }
 
     /// The recipients a commit still has to reach: those holding no claim for its (group, epoch).
@@ -230,12 +251,6 @@ extension SQLiteRelayStore {
                     """,
                 arguments: [account.rawValue, hash, date.unixSeconds]
             )
-        }
-    }
-
-    public func deliveryTokenHash(of account: AccountID) async throws -> Data? {
-        try await pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT token_hash FROM delivery_tokens WHERE account_id = ?", arguments: [account.rawValue])
         }
     }
 

@@ -179,6 +179,28 @@ extension SQLiteRelayStore {
                     """
             )
         }
+        migrator.registerMigration("2026-11-21 relay v5: blob uploads declare their content address at completion") { db in
+            try db.execute(
+                sql: """
+                    -- Version 2 blob addresses hash each 4 MiB part (docs/file-format.md, "Content
+                    -- address"); the client declares the address when it completes the upload, so
+                    -- the up-front SHA-256 becomes optional (kept for uploads begun before).
+                    CREATE TABLE blob_uploads_v5 (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+                        owner_account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        size INTEGER NOT NULL CHECK (size >= 0),
+                        sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+                        offset INTEGER NOT NULL CHECK (offset BETWEEN 0 AND size),
+                        expires_at INTEGER NOT NULL
+                    ) STRICT;
+                    INSERT INTO blob_uploads_v5 (id, owner_account_id, size, sha256, offset, expires_at)
+                        SELECT id, owner_account_id, size, sha256, offset, expires_at FROM blob_uploads;
+                    DROP TABLE blob_uploads;
+                    ALTER TABLE blob_uploads_v5 RENAME TO blob_uploads;
+                    CREATE INDEX blob_uploads_by_owner ON blob_uploads(owner_account_id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LetterlockFiles
+import RelayAPI
 import Testing
 
 /// Uploads seal the plaintext again instead of keeping an encrypted copy: the reader must give
@@ -18,7 +19,7 @@ import Testing
 
         let whole = try reader.read(Int(reader.size) + 100, at: 0)
         #expect(Int64(whole.count) == manifest.ciphertextSize, "short only at the end")
-        #expect(SHA256.hash(data: whole).map { String(format: "%02x", $0) }.joined() == manifest.blobID)
+        #expect(FileFormatTests.address(whole) == manifest.blobID)
 
         // Pieces at arbitrary offsets (across the header and chunk boundaries, backwards too).
         var generator = SystemRandomNumberGenerator()

@@ -1,11 +1,19 @@
 import Crypto
 import Foundation
 import LetterlockFiles
+import RelayAPI
 import Testing
 
 /// The streaming cipher on local files: round trips at the size boundaries, and every kind of
 /// tampering rejected with a typed error and no output.
 @Suite struct FileFormatTests {
+    /// The content address (``BlobAddress``) of `data`, lowercase hex.
+    static func address(_ data: Data) -> String {
+        var hasher = BlobAddress.Hasher(size: Int64(data.count))
+        hasher.update(data: data)
+        return BlobAddress.hex(hasher.finalize()!)
+    }
+
     static let chunk = 1 << Int(FileFormat.defaultChunkSizeLog2)
 
     @Test(arguments: [0, 1, 100, chunk - 1, chunk, chunk + 1, 3 * chunk, 3 * chunk + 7])
@@ -17,7 +25,8 @@ import Testing
         #expect(manifest.name == "plain" && manifest.mediaType == "text/plain")
         let sealed = try Data(contentsOf: scratch.file("sealed"))
         #expect(Int64(sealed.count) == manifest.ciphertextSize)
-        #expect(SHA256.hash(data: sealed).map { String(format: "%02x", $0) }.joined() == manifest.blobID)
+        #expect(Self.address(sealed) == manifest.blobID, "the blob id is the per-part content address")
+        #expect(manifest.blobIDKind == .parts && manifest.encoded[4] == 2, "a version 2 manifest")
         #expect(FileFormat.plaintextSize(ciphertextSize: Int64(sealed.count), chunkSize: Self.chunk) == Int64(size))
         try FileDecryptor.decrypt(contentsOf: scratch.file("sealed"), manifest: manifest, to: scratch.file("out"))
         #expect(try sameContents(input, scratch.file("out")))
@@ -226,6 +235,41 @@ import Testing
         try sealed.write(to: scratch.file("sealed"))
         try FileDecryptor.decrypt(contentsOf: scratch.file("sealed"), manifest: manifest, to: scratch.file("out"))
         #expect(try Data(contentsOf: scratch.file("out")) == Self.plaintext)
+    }
+
+    static let addressV2 = "db5e23d18270e435e3bce5d70e50360ec7becd9003b59433227c1735c95025e5"
+    static let manifestV2Hex =
+        "4c4c464d020c0000000000001388db5e23d18270e435e3bce5d70e50360ec7becd9003b59433227c1735c95025e5000102030405060708090a0b0c0d0e0f"
+        + "101112131415161718191a1b1c1d1e1f000a766563746f722e62696e186170706c69636174696f6e2f6f637465742d73747265616d"
+    /// The reference's address of 2 parts and 1000 bytes: bytes (i·131 + (i >> 11)) & 0xff.
+    static let multiPartAddress = "e562fb5e1a72a3d8b0e654456c93d511b159740598996357663d9217138e9786"
+
+    /// The content address and manifest of version 2 (docs/file-format.md §Content address),
+    /// from the same reference: the version 1 answer above still decodes and decrypts, checked
+    /// against the whole SHA-256; this one against the per-part address.
+    @Test func theContentAddressMatchesTheReferenceImplementation() throws {
+        let header = try FileHeader(fileKey: Self.key, chunkSizeLog2: 12, salt: Self.salt)
+        var sealer = ChunkSealer(fileKey: Self.key, header: header)
+        var sealed = header.encoded
+        try sealer.seal(Self.plaintext.prefix(4096), isFinal: false, into: &sealed)
+        try sealer.seal(Self.plaintext.dropFirst(4096), isFinal: true, into: &sealed)
+        #expect(FileFormatTests.address(sealed) == Self.addressV2)
+        let manifest = try FileManifest(decoding: try #require(Self.bytes(hex: Self.manifestV2Hex)))
+        #expect(manifest.blobIDKind == .parts && manifest.blobID == Self.addressV2)
+        #expect(manifest.encoded.map { String(format: "%02x", $0) }.joined() == Self.manifestV2Hex)
+        let scratch = try Scratch()
+        try sealed.write(to: scratch.file("sealed"))
+        try FileDecryptor.decrypt(contentsOf: scratch.file("sealed"), manifest: manifest, to: scratch.file("out"))
+        #expect(try Data(contentsOf: scratch.file("out")) == Self.plaintext)
+        // The same ciphertext under the version 1 manifest's id is refused by a version 2 reader.
+        let mislabelled = try FileManifest(
+            name: "vector.bin", mediaType: "application/octet-stream", plaintextSize: 5000, chunkSizeLog2: 12, blobID: Self.ciphertextSHA256,
+            key: Self.key)
+        #expect(throws: FileError.blobMismatch) { try FileDecryptor.decrypt(contentsOf: scratch.file("sealed"), manifest: mislabelled, to: scratch.file("x")) }
+
+        let size = 2 * BlobAddress.partSize + 1000
+        let big = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ ($0 >> 11)) })
+        #expect(FileFormatTests.address(big) == Self.multiPartAddress)
     }
 
     static func bytes(hex: String) -> [UInt8]? {

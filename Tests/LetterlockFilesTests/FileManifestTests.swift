@@ -28,11 +28,19 @@ import Testing
         #expect(throws: FileError.malformedManifest) { try FileManifest(decoding: encoded + [0]) }
     }
 
-    @Test func unknownVersionAndMagicAreRejected() throws {
+    /// Version 2 (the per-part blob address) is what is written; version 1 manifests (the
+    /// whole-ciphertext SHA-256) still decode, with their kind, so old file messages still open.
+    @Test func versionOneStillDecodesAndUnknownVersionAndMagicAreRejected() throws {
         var encoded = try Self.manifest().encoded
-        encoded[4] = 2
-        #expect(throws: FileError.unsupportedVersion) { try FileManifest(decoding: encoded) }
+        #expect(encoded[4] == 2)
         encoded[4] = 1
+        let old = try FileManifest(decoding: encoded)
+        #expect(old.blobIDKind == .sha256 && old.blobID == Self.blobID && old.encoded == encoded)
+        for version: UInt8 in [0, 3, 255] {
+            encoded[4] = version
+            #expect(throws: FileError.unsupportedVersion) { try FileManifest(decoding: encoded) }
+        }
+        encoded[4] = 2
         encoded[0] = UInt8(ascii: "X")
         #expect(throws: FileError.malformedManifest) { try FileManifest(decoding: encoded) }
     }

@@ -98,5 +98,7 @@ import Testing
         #expect(printed.contains("found 0 times"))
         #expect(printed.contains("messages"))
         #expect(printed.contains("@bob receives from @carol: \"I'll bring tea.\""))
+        // Every table the relay created is described by the data inventory.
+        #expect(!printed.contains("not in the inventory"), "\(printed)")
     }
 }

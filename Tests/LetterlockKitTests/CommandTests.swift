@@ -12,6 +12,10 @@ struct CLI {
     var typedPassphrase: String? = nil
 
     func callAsFunction(_ arguments: String...) async -> (code: Int32, out: String, err: String) {
+        await callAsFunction(arguments)
+    }
+
+    func callAsFunction(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
         let out = Mutex("")
         let err = Mutex("")
         let typed = typedPassphrase

@@ -371,16 +371,27 @@ enum RelayStorageConformance {
         #expect(try await payloads(store, a[0].id) == ["e3"])
     }
 
+    /// The token hash is observed the way the relay uses it: through sealed deliveries, which
+    /// pass only with the account's current hash.
     static func deliveryTokens(_ store: any RelayStore) async throws {
         var f = Fixture()
-        let (account, _) = try await f.makeAccount(in: store)
-        #expect(try await store.deliveryTokenHash(of: account) == nil)
+        let (account, devices) = try await f.makeAccount(in: store)
+        func sealed(_ hash: Data, _ payload: String) -> Delivery {
+            var delivery = inbox([devices[0].id], payload)
+            delivery.deliveryTokenHashes = [hash]
+            return delivery
+        }
         let first = Data(repeating: 1, count: 32)
         let second = Data(repeating: 2, count: 32)
+        await #expect(throws: RelayStorageError.recipientNotAuthorized, "no token yet") { _ = try await store.deliver(sealed(first, "none")) }
         try await store.setDeliveryTokenHash(first, for: account, at: t0)
-        #expect(try await store.deliveryTokenHash(of: account) == first)
+        _ = ids(try await store.deliver(sealed(first, "first")))
         try await store.setDeliveryTokenHash(second, for: account, at: t0)
-        #expect(try await store.deliveryTokenHash(of: account) == second, "rotation replaces (revokes) the old token")
+        await #expect(throws: RelayStorageError.recipientNotAuthorized, "rotation replaces (revokes) the old token") {
+            _ = try await store.deliver(sealed(first, "revoked"))
+        }
+        _ = ids(try await store.deliver(sealed(second, "second")))
+        #expect(try await payloads(store, devices[0].id) == ["first", "second"])
         await #expect(throws: RelayStorageError.invalidValue) { try await store.setDeliveryTokenHash(Data(count: 31), for: account, at: t0) }
         await #expect(throws: RelayStorageError.unknownAccount) { try await store.setDeliveryTokenHash(first, for: f.accountID(), at: t0) }
     }
@@ -553,7 +564,6 @@ enum RelayStorageConformance {
             #expect(try await store.claimKeyPackage(of: id, cipherSuite: 1) == nil)
             #expect(try await store.mailboxDepth(of: id) == 0)
         }
-        #expect(try await store.deliveryTokenHash(of: doomed) == nil)
         #expect(try await store.blockedAccounts(by: doomed) == [])
         #expect(try await payloads(store, friendDevices[0].id, .requests) == [], "requests it sent are gone")
         #expect(try await payloads(store, friendDevices[0].id) == ["shared"], "other recipients keep their copy")

@@ -27,10 +27,30 @@ import Testing
             // FULL (2) on the connection that writes: an acknowledged commit survives a power cut.
             let synchronous = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(synchronous == 2)
-            #expect(try await store.appliedMigrations().count == 4)
+            #expect(try await store.appliedMigrations().count == 5)
             // Reopening applies nothing twice.
             let again = try SQLiteRelayStore(path: path.path)
             #expect(try await again.appliedMigrations() == store.appliedMigrations())
+        }
+    }
+
+    /// The data inventory (README.md and docs/relay.md) has a row for every table the
+    /// migrations create, SQLite's own included, and names the last migration.
+    @Test func theDataInventoryNamesEveryTable() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let (_, devices) = try await f.makeAccount(in: store)
+            _ = try await store.deliver(RelayStorageConformance.inbox([devices[0].id], "creates sqlite_sequence"))
+            let tables = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+            let migrations = try await store.appliedMigrations()
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            for document in ["README.md", "docs/relay.md"] {
+                let text = try String(contentsOf: root.appendingPathComponent(document), encoding: .utf8)
+                for table in tables { #expect(text.contains("| `\(table)` |"), "\(document): no inventory row for table \(table)") }
+                let last = try #require(migrations.last?.split(separator: ":").first)
+                #expect(text.contains("`2026-11-21 relay v1` to `\(last.split(separator: " ").last ?? "")`"), "\(document): the inventory's migration range")
+            }
+            #expect(tables.count >= 15)
         }
     }
 
@@ -51,6 +71,51 @@ import Testing
             #expect(try await admit(reopened, devices[1].id) == .replayed)
             try await reopened.removeDevice(devices[1].id)
             #expect(try await reopened.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM request_nonces") } == 0)
+        }
+    }
+
+    /// Deleting an account leaves no row in any table that names it or one of its devices
+    /// (its delivery token hash included, which the store offers no way to read back).
+    @Test func deletingAnAccountLeavesNoRowNamingIt() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let now = RelayStorageConformance.t0
+            let (doomed, devices) = try await f.makeAccount(in: store, devices: 2, username: "doomed")
+            let (friend, friendDevices) = try await f.makeAccount(in: store)
+            try await store.setDeliveryTokenHash(Data(repeating: 7, count: 32), for: doomed, at: now)
+            try await store.storeKeyPackages([KeyPackageUpload(cipherSuite: 1, data: Data("kp".utf8))], lastResort: nil, for: devices[0].id, limitPerSuite: 10)
+            try await store.block(friend, by: doomed, at: now)
+            try await store.block(doomed, by: friend, at: now)
+            _ = try await store.deliver(RelayStorageConformance.inbox(devices.map(\.id), "to the doomed"))
+            _ = try await store.deliver(
+                Delivery(
+                    recipients: [friendDevices[0].id], payload: Data("request".utf8), queue: .requests, sender: doomed, receivedAt: now,
+                    expiresAt: RelayStorageConformance.later))
+            _ = try await store.admitRequest(
+                device: devices[0].id, nonce: "nonce-of-the-doomed", expiresAt: now.addingTimeInterval(600), rateLimitKey: "device:\(devices[0].id)",
+                windows: [RateLimitWindow(seconds: 60, limit: 10)], now: now)
+            try await store.createUpload(
+                BlobUpload(id: String(repeating: "1", count: 32), owner: doomed, size: 10, sha256: String(repeating: "ab", count: 32), expiresAt: now),
+                quota: 100)
+            // As `DELETE /v1/account` does: the account, then the counters naming it or its devices.
+            try await store.deleteAccount(doomed)
+            try await store.deleteRateLimits(naming: [doomed.rawValue] + devices.map(\.id.rawValue))
+
+            let names = [doomed.rawValue] + devices.map(\.id.rawValue)
+            let (tables, rows) = try await store.pool.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                var rows: [String] = []
+                for table in tables {
+                    for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
+                        for (column, value) in row {
+                            if let text = String.fromDatabaseValue(value), names.contains(where: { text.contains($0) }) { rows.append("\(table).\(column)") }
+                        }
+                    }
+                }
+                return (tables, rows)
+            }
+            #expect(tables.contains("delivery_tokens") && tables.contains("request_nonces"))
+            #expect(rows.isEmpty, "rows still naming the deleted account or its devices: \(rows)")
         }
     }
 

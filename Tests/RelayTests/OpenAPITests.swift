@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Relay
@@ -37,6 +38,40 @@ import Testing
                 }
             }
             #expect(checked >= 25)
+
+            // The other direction: every route the relay serves is documented.
+            let routed = harnessRoutes(blobs: directory)
+            let documented = Set(paths.flatMap { template, operations in operations.keys.map { "\($0.uppercased()) \(template)" } })
+            #expect(routed.count >= 30)
+            let undocumented = routed.subtracting(documented)
+            #expect(undocumented.isEmpty, "routed but not in openapi.json: \(undocumented.sorted())")
+        }
+    }
+
+    /// "METHOD /path/{parameter}" for every route of a relay with a blob store.
+    func harnessRoutes(blobs directory: URL) -> Set<String> {
+        guard let content = try? FileBlobContentStore(directory: directory) else { return [] }
+        let router = Relay(store: InMemoryRelayStore(), blobContent: content).makeRouter()
+        return Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
+    }
+
+    /// Every error code the relay can answer with (each `RelayError` in
+    /// `Sources/Relay/RelayError.swift`) is named in openapi.json and in docs/relay.md's list.
+    @Test func everyErrorCodeIsDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let source = try String(contentsOf: root.appendingPathComponent("Sources/Relay/RelayError.swift"), encoding: .utf8)
+        // The code is the string literal followed by the message's: `"code", "message"`.
+        let pattern = try NSRegularExpression(pattern: #""([a-z_]+)",\s*""#)
+        let codes = Set(
+            pattern.matches(in: source, range: NSRange(source.startIndex..., in: source)).compactMap { match in
+                Range(match.range(at: 1), in: source).map { String(source[$0]) }
+            })
+        #expect(codes.count >= 30 && codes.contains("insufficient_storage") && codes.contains("mailbox_full"), "\(codes.sorted())")
+        let openAPI = try String(contentsOf: root.appendingPathComponent("Sources/Relay/Resources/openapi.json"), encoding: .utf8)
+        let docs = try String(contentsOf: root.appendingPathComponent("docs/relay.md"), encoding: .utf8)
+        for code in codes.sorted() {
+            #expect(openAPI.contains(code), "\(code) is not in openapi.json")
+            #expect(docs.contains("`\(code)`"), "\(code) is not in docs/relay.md")
         }
     }
 }

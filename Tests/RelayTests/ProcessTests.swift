@@ -42,6 +42,42 @@ import Testing
         }
     }
 
+    /// Bound beyond loopback without `--public-authority`, the relay starts and says on standard
+    /// error what to set; with it, or on loopback, it says nothing.
+    @Test(.enabled(if: CrashRelay.binary != nil)) func aPublicBindWithoutAPublicAuthorityStartsWithAWarning() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-bind-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (extra, warned) in [([] as [String], true), (["--public-authority", "relay.example"], false)] {
+            let process = Process()
+            process.executableURL = try #require(CrashRelay.binary)
+            process.arguments = ["--host", "0.0.0.0", "--port", "0", "--admin-port", "0", "--data-dir", directory.path] + extra
+            process.environment = [:]
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            var text = ""
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !text.contains("listening on"), process.isRunning, ContinuousClock.now < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            #expect(text.contains("listening on http://0.0.0.0:"), "it starts all the same")
+            process.terminate()
+            process.waitUntilExit()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let warning = stderr.split(separator: "\n").first { $0.hasPrefix("letterlock-relay: warning: ") }
+            if warned {
+                let line = try #require(warning, "\(stderr)")
+                #expect(line.contains("--public-authority") && line.contains("LETTERLOCK_PUBLIC_AUTHORITY") && line.contains("0.0.0.0"))
+            } else {
+                #expect(warning == nil, "\(stderr)")
+            }
+        }
+    }
+
     /// Item 8, "graceful shutdown that loses nothing acknowledged", with sends in flight when
     /// SIGTERM arrives: every send answered 201 is there after a restart, exactly once; the
     /// process exits 0 and leaves no WAL content behind (checkpointed).

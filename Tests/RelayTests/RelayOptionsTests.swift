@@ -37,7 +37,8 @@ import Testing
             "replay-cache-capacity": "100000",
             "replay-cache-per-device": "100", "replay-cache-reserved-per-device": "3", "key-packages-per-suite": "13",
             "blob-quota-bytes": "2GiB", "max-blob-bytes": "1MiB", "blob-retention-days": "2", "upload-lifetime-hours": "3",
-            "sweep-interval-seconds": "5",
+            "sweep-interval-seconds": "5", "upload-window-bytes": "8MiB", "upload-waiting-parts": "0",
+            "min-free-disk-bytes": "0",
         ]
         #expect(Set(samples.keys) == Set(RelayOptions.settings.map(\.flag)), "a sample for every setting")
         // Compared through their descriptions, with the one Set (whose order varies) fixed.
@@ -65,6 +66,9 @@ import Testing
         let parsed = try RelayOptions.parse(arguments: ["--trusted-proxies", samples["trusted-proxies"]!], environment: [:])
         #expect(parsed.relay.trustedProxies.count == 2)
         #expect(try RelayOptions.parse(arguments: ["--address-requests-per-minute", "0"], environment: [:]).relay.addressRequestLimit == nil)
+        let uploads = try RelayOptions.parse(arguments: ["--upload-window-bytes", "8MiB"], environment: ["LETTERLOCK_UPLOAD_WAITING_PARTS": "5"]).relay
+        #expect(uploads.uploadWindow == 8 << 20 && uploads.maximumWaitingParts == 5)
+        #expect(Relay.Configuration().uploadWindow == 64 << 20 && Relay.Configuration().maximumWaitingParts == 32, "the documented defaults")
         let payload = try RelayOptions.parse(arguments: ["--max-payload-bytes", "64KiB"], environment: [:]).relay
         #expect(payload.maximumPayloadSize == 65_536 && payload.maximumSendBodySize == 65_536 * 3 / 2 + 256 * 1024)
     }
@@ -99,6 +103,12 @@ import Testing
         ([], ["LETTERLOCK_PUBLIC_AUTHORITY": "user@relay.example"], "LETTERLOCK_PUBLIC_AUTHORITY"),
         (["--public-authority", "ftp://relay.example"], [:], "--public-authority"),
         (["--port", "7000", "--admin-port", "7000"], [:], "--admin-port"),
+        (["--upload-window-bytes", "0"], [:], "--upload-window-bytes"),
+        ([], ["LETTERLOCK_UPLOAD_WINDOW_BYTES": "2048GiB"], "LETTERLOCK_UPLOAD_WINDOW_BYTES"),
+        (["--upload-waiting-parts", "-1"], [:], "--upload-waiting-parts"),
+        (["--min-free-disk-bytes", "-1"], [:], "--min-free-disk-bytes"),
+        ([], ["LETTERLOCK_MIN_FREE_DISK_BYTES": "5%"], "LETTERLOCK_MIN_FREE_DISK_BYTES"),
+        ([], ["LETTERLOCK_UPLOAD_WAITING_PARTS": "4097"], "LETTERLOCK_UPLOAD_WAITING_PARTS"),
     ]
 
     @Test(arguments: refused)
@@ -109,6 +119,24 @@ import Testing
         } catch {
             #expect(error.message.contains(named), "\(error.message)")
         }
+    }
+
+    /// A relay bound beyond loopback without `--public-authority` accepts signed requests only
+    /// with a loopback `Host`: it starts, with a warning that names the setting.
+    @Test(arguments: [
+        ("0.0.0.0", nil, true), ("::", nil, true), ("192.0.2.7", nil, true), ("relay.example", nil, true),
+        ("0.0.0.0", "relay.example", false), ("127.0.0.1", nil, false), ("127.1.2.3", nil, false), ("localhost", nil, false),
+        ("::1", nil, false), ("[::1]", nil, false),
+    ] as [(String, String?, Bool)])
+    func aPublicBindWithoutAPublicAuthorityIsWarnedAbout(host: String, authority: String?, warned: Bool) throws {
+        var arguments = ["--host", host]
+        if let authority { arguments += ["--public-authority", authority] }
+        let warnings = try RelayOptions.parse(arguments: arguments, environment: [:]).warnings
+        #expect(warnings.isEmpty == !warned, "\(host) \(authority ?? "-"): \(warnings)")
+        if warned {
+            #expect(warnings.count == 1 && warnings[0].contains("--public-authority") && warnings[0].contains("LETTERLOCK_PUBLIC_AUTHORITY"))
+        }
+        #expect(try RelayOptions.parse(arguments: [], environment: [:]).warnings.isEmpty, "the defaults warn about nothing")
     }
 
     @Test func errorMessagesCarryNoControlCharacters() {
@@ -127,5 +155,7 @@ import Testing
             .appendingPathComponent("docs/relay.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         #expect(text.contains(RelayOptions.markdownTable), "regenerate the table in docs/relay.md from RelayOptions.markdownTable")
+        let readme = try String(contentsOf: docs.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains(RelayOptions.markdownTable), "regenerate the relay settings table in README.md from RelayOptions.markdownTable")
     }
 }

@@ -40,11 +40,12 @@ struct RelayHarness: Sendable {
 
     init(
         configuration: Relay.Configuration = Relay.Configuration(), store: any RelayStore = InMemoryRelayStore(),
-        blobContent: (any BlobContentStore)? = nil
+        blobContent: (any BlobContentStore)? = nil, freeDiskBytes: (@Sendable () -> Int64?)? = nil
     ) {
         self.store = store
         let clock = self.clock
-        self.relay = Relay(store: store, blobContent: blobContent, configuration: configuration, now: { clock.now() })
+        self.relay = Relay(
+            store: store, blobContent: blobContent, configuration: configuration, now: { clock.now() }, freeDiskBytes: freeDiskBytes)
     }
 
     /// Runs `body` against the router, without a network.

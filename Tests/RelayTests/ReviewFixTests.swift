@@ -168,7 +168,7 @@ import Testing
             let id = try await BlobRouteTests.upload(bytes, as: alice, client: client)
             let pending = try await BlobRouteTests.upload(bytes, as: bob, client: client, complete: false)
             await gate.arm()
-            async let completion = client.send(.post, "/v1/blobs/uploads/\(pending)/complete", as: bob)
+            async let completion = BlobRouteTests.complete(pending, bytes, as: bob, client: client)
             await gate.waitUntilHeld()
             // Bob's completion has promoted the file but not yet recorded his reference. Alice,
             // the only recorded owner, deletes the blob meanwhile.
@@ -277,7 +277,11 @@ struct GatedBlobContent: BlobContentStore {
     let gate: PromoteGate
 
     func write(upload: String, at offset: Int64, _ bytes: Data) async throws { try await base.write(upload: upload, at: offset, bytes) }
-    func digest(upload: String) async throws -> (sha256: String, size: Int64) { try await base.digest(upload: upload) }
+    func synchronize(upload: String) async throws { try await base.synchronize(upload: upload) }
+    func partDigests(upload: String, partSize: Int) async throws -> (digests: [SHA256.Digest], size: Int64) {
+        try await base.partDigests(upload: upload, partSize: partSize)
+    }
+    func read(upload: String, range: Range<Int64>) async throws -> Data? { try await base.read(upload: upload, range: range) }
     func promote(upload: String, to blob: String) async throws {
         try await base.promote(upload: upload, to: blob)
         await gate.pass()

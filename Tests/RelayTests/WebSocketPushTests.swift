@@ -21,8 +21,10 @@ final class ReceivedFrames: Sendable {
     var all: [PushFrame] { frames.withLock { $0 } }
     var entries: [MailboxEntryBody] { all.compactMap(\.entry) }
 
-    /// Waits until `condition` holds (polling), or fails the test after `timeout`.
-    func wait(_ what: String, timeout: Duration = .seconds(5), until condition: ([PushFrame]) -> Bool) async throws {
+    /// Waits until `condition` holds (polling), or fails the test after `timeout`. Generous by
+    /// default: in the full parallel suite on a loaded 2-core machine a challenge once took
+    /// more than 5 s to arrive; a passing test never waits that long.
+    func wait(_ what: String, timeout: Duration = .seconds(30), until condition: ([PushFrame]) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition(all) {
             guard ContinuousClock.now < deadline else {

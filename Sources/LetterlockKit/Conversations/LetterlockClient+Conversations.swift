@@ -36,6 +36,12 @@ extension LetterlockClient {
         try store.conversationEntries(id, after: after, limit: limit)
     }
 
+    /// `entry` as the history stores it: entries handed back by ``send(_:in:)`` and reports
+    /// carry sequence 0; the stored one has its place in the history.
+    public func storedMessage(_ entry: ConversationEntry) throws -> ConversationEntry {
+        try store.conversationEntry(groupID: entry.conversationID, messageID: entry.messageID) ?? entry
+    }
+
     /// A conversation named on the command line: a group name, a contact's username (their
     /// 1:1 chat), an account id, or a conversation id.
     public func findConversation(_ name: String) async throws -> Conversation {

@@ -197,6 +197,22 @@ extension LetterlockClient {
         var group = opened.group
         let accounts = Set(Self.memberDevices(group).map(\.account))
         guard accounts == [sender, identity.accountID], group.members.count == Self.memberDevices(group).count else { return nil }
+        // The stranger chose every leaf, not only its own: each must be a device the key
+        // directory lists, with the key it lists, or a leaf naming one of our devices could
+        // write as us (session 4 review M2). Tree keys are unique, so no device appears twice.
+        for account in accounts {
+            let listed: [DeviceBody]
+            do {
+                listed = try await relay.devices(of: account).devices
+            } catch let error as RelayClientError where !error.isTransient {
+                return nil
+            }
+            for member in group.members {
+                guard let named = LetterlockIdentity(credential: member.credential), Self.hex(named.accountID) == account else { continue }
+                let device = Self.hex(named.deviceID)
+                guard listed.contains(where: { $0.deviceID == device && Array($0.publicKey) == member.signatureKey }) else { return nil }
+            }
+        }
         var messages: [(message: ConversationMessage, senderDevice: String)] = []
         for bytes in first.messages {
             guard let message = try? MLSMessage(wireBytes: Array(bytes)), case .privateMessage = message.body,

@@ -1,0 +1,139 @@
+import Crypto
+import Foundation
+import RelayAPI
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The blob store's durability promise under SIGKILL (docs/relay.md §Encrypted blobs): parts are
+/// written without an fsync each, and the upload's offset moves only past parts one fsync
+/// covered. The real `letterlock-relay` is killed while parts are being sent, several times, and
+/// restarted on the same data directory: the offset it reports afterwards never falls below an
+/// offset it answered before (nothing promised is lost), always sits on a part boundary, and the
+/// upload, resumed from it, completes under the content address of the original bytes and
+/// downloads back whole. (A process kill keeps the page cache; what the fsync adds against a
+/// power cut is argued, not tested here.)
+@Suite(.serialized) struct BlobCrashTests {
+    @Test(.enabled(if: CrashRelay.binary != nil)) func anUploadSurvivesTheRelayBeingKilled() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-blob-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let part = BlobAddress.partSize
+        // 21 parts and a tail: more than two sync intervals (32 MiB) at the default settings.
+        let size = 21 * part + 12_345
+        var bytes = Data(count: size)
+        bytes.withUnsafeMutableBytes { buffer in
+            var state: UInt64 = .random(in: 1...UInt64.max)
+            for index in 0..<buffer.count {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                buffer[index] = UInt8(truncatingIfNeeded: state)
+            }
+        }
+        var hasher = BlobAddress.Hasher(size: Int64(size))
+        hasher.update(data: bytes)
+        let address = BlobAddress.hex(try #require(hasher.finalize()))
+
+        var relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
+        var alice = CrashRelay.Client(base: relay.url)
+        let (status, body) = try await alice.send(
+            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: alice.key.publicKey.rawRepresentation)))
+        #expect(status == 201)
+        alice.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
+        let (created, createdBody) = try await alice.send("POST", "/v1/blobs/uploads", body: try JSONEncoder().encode(BlobUploadRequest(size: Int64(size))))
+        #expect(created == 201)
+        let uploadID = try JSONDecoder().decode(BlobUploadResponse.self, from: createdBody).uploadID
+
+        func standing(_ client: CrashRelay.Client) async throws -> Int64 {
+            let (code, data) = try await client.send("GET", "/v1/blobs/uploads/\(uploadID)")
+            #expect(code == 200)
+            return try JSONDecoder().decode(BlobUploadResponse.self, from: data).offset
+        }
+
+        var promised: Int64 = 0
+        var kills = 0
+        while kills < 4 {
+            let client = CrashRelay.Client(base: relay.url, key: alice.key, device: alice.device)
+            let start = try await standing(client)
+            #expect(start >= promised, "the relay lost bytes it had promised: \(start) < \(promised)")
+            #expect(start % Int64(part) == 0, "not on a part boundary: \(start)")
+            guard start < Int64(size) else { break }
+            let counts = PartCounts(start)
+            // Parts in order from where the relay stands, until the kill.
+            let sending = Task { [client, bytes] in
+                var offset = Int(start)
+                while offset < size, !Task.isCancelled {
+                    let end = min(size, offset + part)
+                    guard let (code, data) = try? await client.send("PUT", "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: bytes[offset..<end]),
+                        code == 200, let stood = try? JSONDecoder().decode(BlobUploadResponse.self, from: data).offset
+                    else { break }
+                    counts.answered(stood)
+                    offset = end
+                }
+            }
+            let wanted = Int.random(in: 2...7)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while counts.state.withLock({ $0.received }) < wanted, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...20)))
+            relay.kill()
+            kills += 1
+            await sending.value
+            promised = max(promised, counts.state.withLock { $0.answered })
+            relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
+        }
+        #expect(kills >= 3, "too few kills to mean anything: \(kills)")
+
+        // Finish from where it stands, complete under the original address, download whole.
+        let client = CrashRelay.Client(base: relay.url, key: alice.key, device: alice.device)
+        let start = try await standing(client)
+        #expect(start >= promised)
+        var offset = Int(start)
+        while offset < size {
+            let end = min(size, offset + part)
+            let (code, _) = try await client.send("PUT", "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: bytes[offset..<end])
+            #expect(code == 200)
+            offset = end
+        }
+        let (done, doneBody) = try await client.send(
+            "POST", "/v1/blobs/uploads/\(uploadID)/complete", body: try JSONEncoder().encode(BlobCompleteRequest(blobID: address)))
+        #expect(done == 201, "\(String(decoding: doneBody, as: UTF8.self))")
+        var downloaded = Data()
+        while downloaded.count < size {
+            let (code, data) = try await client.sendRanged("/v1/blobs/\(address)", from: downloaded.count, count: 8 << 20)
+            #expect(code == 206 && !data.isEmpty)
+            guard code == 206, !data.isEmpty else { break }
+            downloaded += data
+        }
+        #expect(downloaded == bytes, "the stored blob is the uploaded bytes")
+        relay.kill()
+    }
+}
+
+/// The parts the relay answered in one round and the highest offset it promised.
+final class PartCounts: Sendable {
+    let state: Mutex<(answered: Int64, received: Int)>
+    init(_ start: Int64) { state = Mutex((start, 0)) }
+    func answered(_ offset: Int64) { state.withLock { $0 = (max($0.answered, offset), $0.received + 1) } }
+}
+
+extension CrashRelay.Client {
+    /// A signed ranged GET.
+    func sendRanged(_ path: String, from start: Int, count: Int) async throws -> (Int, Data) {
+        var request = URLRequest(url: URL(string: path, relativeTo: base)!)
+        request.httpMethod = "GET"
+        request.timeoutInterval = 10
+        request.setValue("bytes=\(start)-\(start + count - 1)", forHTTPHeaderField: "Range")
+        let headers = try RequestSigning.headers(
+            authority: RequestSigning.authority(of: base) ?? "", method: "GET", path: path, body: Data(), device: device, key: key,
+            timestamp: Int64(Date().timeIntervalSince1970))
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+}
