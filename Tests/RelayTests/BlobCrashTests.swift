@@ -24,18 +24,11 @@ import Testing
         let part = BlobAddress.partSize
         // 21 parts and a tail: more than two sync intervals (32 MiB) at the default settings.
         let size = 21 * part + 12_345
-        var bytes = Data(count: size)
-        bytes.withUnsafeMutableBytes { buffer in
-            var state: UInt64 = .random(in: 1...UInt64.max)
-            for index in 0..<buffer.count {
-                state ^= state << 13
-                state ^= state >> 7
-                state ^= state << 17
-                buffer[index] = UInt8(truncatingIfNeeded: state)
-            }
-        }
+        // Each part's bytes are generated when needed (a few MiB held, not the whole blob: the
+        // memory test of another suite samples this process's resident size).
+        let blob = GeneratedBlob(size: size, seed: .random(in: 1...UInt64.max))
         var hasher = BlobAddress.Hasher(size: Int64(size))
-        hasher.update(data: bytes)
+        for index in 0..<blob.partCount { hasher.update(data: blob.part(index)) }
         let address = BlobAddress.hex(try #require(hasher.finalize()))
 
         var relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
@@ -64,11 +57,11 @@ import Testing
             guard start < Int64(size) else { break }
             let counts = PartCounts(start)
             // Parts in order from where the relay stands, until the kill.
-            let sending = Task { [client, bytes] in
+            let sending = Task { [client, blob] in
                 var offset = Int(start)
                 while offset < size, !Task.isCancelled {
                     let end = min(size, offset + part)
-                    guard let (code, data) = try? await client.send("PUT", "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: bytes[offset..<end]),
+                    guard let (code, data) = try? await client.send("PUT", "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: blob.part(offset / part)),
                         code == 200, let stood = try? JSONDecoder().decode(BlobUploadResponse.self, from: data).offset
                     else { break }
                     counts.answered(stood)
@@ -96,22 +89,40 @@ import Testing
         var offset = Int(start)
         while offset < size {
             let end = min(size, offset + part)
-            let (code, _) = try await client.send("PUT", "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: bytes[offset..<end])
+            let (code, _) = try await client.send("PUT", "/v1/blobs/uploads/\(uploadID)?offset=\(offset)", body: blob.part(offset / part))
             #expect(code == 200)
             offset = end
         }
         let (done, doneBody) = try await client.send(
             "POST", "/v1/blobs/uploads/\(uploadID)/complete", body: try JSONEncoder().encode(BlobCompleteRequest(blobID: address)))
         #expect(done == 201, "\(String(decoding: doneBody, as: UTF8.self))")
-        var downloaded = Data()
-        while downloaded.count < size {
-            let (code, data) = try await client.sendRanged("/v1/blobs/\(address)", from: downloaded.count, count: 8 << 20)
-            #expect(code == 206 && !data.isEmpty)
-            guard code == 206, !data.isEmpty else { break }
-            downloaded += data
+        for index in 0..<blob.partCount {
+            let (code, data) = try await client.sendRanged("/v1/blobs/\(address)", from: index * part, count: part)
+            #expect(code == 206 && data == blob.part(index), "part \(index) of the stored blob is the uploaded one")
         }
-        #expect(downloaded == bytes, "the stored blob is the uploaded bytes")
         relay.kill()
+    }
+}
+
+/// Pseudo-random blob content, generated part by part (xorshift64 seeded per part).
+struct GeneratedBlob: Sendable {
+    let size: Int
+    let seed: UInt64
+    var partCount: Int { (size + BlobAddress.partSize - 1) / BlobAddress.partSize }
+
+    func part(_ index: Int) -> Data {
+        let start = index * BlobAddress.partSize
+        var bytes = Data(count: min(BlobAddress.partSize, size - start))
+        bytes.withUnsafeMutableBytes { buffer in
+            var state = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15 | 1
+            for offset in 0..<buffer.count {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                buffer[offset] = UInt8(truncatingIfNeeded: state)
+            }
+        }
+        return bytes
     }
 }
 
