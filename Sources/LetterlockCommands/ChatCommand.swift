@@ -192,16 +192,11 @@ extension LetterlockClient {
     /// The conversation `chat NAME` opens: an existing one, or a new 1:1 chat with an accepted
     /// contact; nil for someone who has not accepted us (the first line sent starts it).
     func chatTarget(_ name: String) async throws -> Conversation? {
-        let name = name.hasPrefix("@") ? String(name.dropFirst()) : name
         do {
-            return try await findConversation(name)
-        } catch let error as ConversationError where error == .unknownConversation {
-            do {
-                return try await startConversation(with: name)
-            } catch let error as ConversationError where error == .notAContact || error == .contactNotAccepted {
-                _ = try await resolve(name)  // an unknown name fails here, before the chat opens
-                return nil
-            }
+            return try await conversationOrStart(name)
+        } catch let error as ConversationError where error == .notAContact || error == .contactNotAccepted {
+            _ = try await resolve(name.hasPrefix("@") ? String(name.dropFirst()) : name)  // an unknown name fails here, before the chat opens
+            return nil
         }
     }
 }

@@ -39,9 +39,7 @@ extension LetterlockClient {
         var autoCommit: Set<String> = []
         let outcome = try await handle(entry, report: &report, autoCommit: &autoCommit)
         for id in autoCommit.sorted() {
-            _ = try? await commit(in: id) { group in
-                group.pendingProposals.isEmpty ? nil : CommitOptions(includePendingProposals: true, encrypted: true)
-            }
+            _ = try? await commitPendingLeaves(id)
         }
         return (outcome == .acknowledge, report)
     }

@@ -223,13 +223,8 @@ extension LetterlockClient {
             return .acknowledge
         case .proposal(let proposal):
             try store.apply(.init(conversation: updated, processedEntry: entry.id))
-            if case .remove(let remove) = proposal.proposal, case .member(let senderLeaf) = proposal.sender {
-                let members = Self.memberDevices(loaded.group)
-                if let from = members.first(where: { $0.leaf == senderLeaf }), let target = members.first(where: { $0.leaf == remove.removed }),
-                    from.account == target.account, target.account != identity.accountID
-                {
-                    autoCommit.insert(id)  // a member leaving: commit it for them (never our own account's leave)
-                }
+            if case .remove = proposal.proposal, Self.hasLeaveToCommit(loaded.group, ownAccount: identity.accountID) {
+                autoCommit.insert(id)  // a member leaving: commit it for them (never our own account's leave)
             }
             return .acknowledge
         case .commit(let summary):

@@ -112,7 +112,12 @@ extension LetterlockClient {
     func loadGroup(_ id: String) throws -> LoadedGroup {
         guard let stored = try store.storedConversation(id) else { throw ConversationError.unknownConversation }
         guard stored.conversation.active, let sealed = stored.sealedState else { throw ConversationError.leftConversation }
-        let bytes = try sealer.open(sealed, context: "group " + id)
+        return try openGroup(stored, sealed: sealed)
+    }
+
+    /// Unseals and decodes a stored group state (`sealed` is `stored.sealedState`).
+    func openGroup(_ stored: DeviceStore.StoredConversation, sealed: Data) throws -> LoadedGroup {
+        let bytes = try sealer.open(sealed, context: "group " + stored.conversation.id)
         do {
             return LoadedGroup(stored: stored, group: try MLSGroup(serialized: bytes, configuration: mlsConfiguration()))
         } catch {

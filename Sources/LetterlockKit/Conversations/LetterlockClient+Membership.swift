@@ -119,12 +119,7 @@ extension LetterlockClient {
         guard let stored = try store.storedConversation(id), !stored.conversation.active, let sealed = stored.sealedState,
             try store.leaveProposedEpoch(id) != nil
         else { return nil }
-        let bytes = try sealer.open(sealed, context: "group " + id)
-        do {
-            return LoadedGroup(stored: stored, group: try MLSGroup(serialized: bytes, configuration: mlsConfiguration()))
-        } catch {
-            throw ConversationError.groupState
-        }
+        return try openGroup(stored, sealed: sealed)
     }
 
     /// A message for a group this device is leaving: only Commits matter. One that removes us
