@@ -1,5 +1,4 @@
 import Hummingbird
-import Metrics
 
 /// Refuses a request with `rate_limited` when its client address has used up the coarse
 /// per-address window (``AddressRateLimiter``), before the route reads anything.
@@ -13,12 +12,8 @@ struct AddressLimitMiddleware: RouterMiddleware {
         let path = request.uri.path
         if path == "/healthz" || path == "/readyz" { return try await next(request, context) }
         var context = context
-        let key = relay.clientKey(request, context)
-        context.addressKey = key
-        guard relay.addressLimiter.admit(key, now: relay.now()) else {
-            relay.metrics.rateLimited.increment()
-            throw RelayError.rateLimited
-        }
+        context.addressKey = relay.clientKey(request, context)
+        try relay.rateLimit(relay.addressLimiter, request, context)
         return try await next(request, context)
     }
 }

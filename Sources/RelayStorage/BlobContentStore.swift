@@ -11,8 +11,6 @@ public protocol BlobContentStore: Sendable {
     /// Makes every byte written to the upload so far durable (an fsync): the relay calls it
     /// before it records an offset past them, so a stored offset never claims lost bytes.
     func synchronize(upload: String) async throws
-    /// Bytes `range` of the upload (for its running hash); nil if the store cannot say.
-    func read(upload: String, range: Range<Int64>) async throws -> Data?
     /// The SHA-256 of each `partSize` piece of the upload's bytes, in order (the last may be
     /// shorter), and their total size: the content address after a restart lost the running one.
     func partDigests(upload: String, partSize: Int) async throws -> (digests: [SHA256.Digest], size: Int64)
@@ -33,7 +31,3 @@ public protocol BlobContentStore: Sendable {
     func storedIDs(modifiedBefore date: Date) async throws -> (blobs: [String], uploads: [String])
 }
 
-extension BlobContentStore {
-    /// Stores that cannot read an upload back make the relay hash it whole at completion.
-    public func read(upload: String, range: Range<Int64>) async throws -> Data? { nil }
-}

@@ -104,16 +104,6 @@ public struct FileBlobContentStore: BlobContentStore {
         }
     }
 
-    public func read(upload: String, range: Range<Int64>) async throws -> Data? {
-        let url = try uploads.appendingPathComponent(Self.checked(upload))
-        return try await Self.blocking {
-            guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
-            defer { try? handle.close() }
-            try handle.seek(toOffset: UInt64(range.lowerBound))
-            return try handle.read(upToCount: Int(range.count)) ?? Data()
-        }
-    }
-
     /// Where writes, fsyncs and whole-file hashes run: blocking system calls (an fsync takes
     /// milliseconds to seconds) would otherwise hold one of the few threads of Swift's
     /// cooperative pool, stalling every other request of the relay meanwhile.

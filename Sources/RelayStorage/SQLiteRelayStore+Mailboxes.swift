@@ -114,15 +114,14 @@ extension SQLiteRelayStore {
 
     /// Whether one of `accounts` has blocked `sender`.
     private static func isBlocked(_ sender: AccountID, byAnyOf accounts: Set<String>, _ db: Database) throws -> Bool {
-        for account in accounts.sorted() {
-            if try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM blocks WHERE blocker_account_id = ? AND blocked_account_id = ?"),
-                arguments: [account, sender.rawValue]) != nil
-            {
-                return true
-            }
-        }
-        return false
+        try accounts.sorted().contains { try isBlocked(sender.rawValue, by: $0, db) }
+    }
+
+    /// Whether `blocker` has blocked `blocked` (account ids).
+    private static func isBlocked(_ blocked: String, by blocker: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM blocks WHERE blocker_account_id = ? AND blocked_account_id = ?"),
+            arguments: [blocker, blocked]) != nil
     }
 
     /// The recipients a commit still has to reach: those holding no claim for its (group, epoch).
@@ -274,11 +273,7 @@ extension SQLiteRelayStore {
     }
 
     public func isBlocked(_ blocked: AccountID, by blocker: AccountID) async throws -> Bool {
-        try await pool.read { db in
-            try Self.exists(
-                db, "SELECT 1 FROM blocks WHERE blocker_account_id = ? AND blocked_account_id = ?", [blocker.rawValue, blocked.rawValue]
-            )
-        }
+        try await pool.read { db in try Self.isBlocked(blocked.rawValue, by: blocker.rawValue, db) }
     }
 
     public func blockedAccounts(by blocker: AccountID) async throws -> [AccountID] {

@@ -201,7 +201,7 @@ final class PushLedger: Sendable {
         let receiver = CrashRelay.Client(base: relay.url, key: bob.key, device: bob.device)
         let stop = StopFlag()
         let draining = Task { await Self.receive(receiver, life: rounds, ledger: ledger, stop: stop) }
-        var deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(30)
         var stored = try await Self.storedIDs(receiver)
         while stored?.isEmpty != true, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))

@@ -281,7 +281,6 @@ struct GatedBlobContent: BlobContentStore {
     func partDigests(upload: String, partSize: Int) async throws -> (digests: [SHA256.Digest], size: Int64) {
         try await base.partDigests(upload: upload, partSize: partSize)
     }
-    func read(upload: String, range: Range<Int64>) async throws -> Data? { try await base.read(upload: upload, range: range) }
     func promote(upload: String, to blob: String) async throws {
         try await base.promote(upload: upload, to: blob)
         await gate.pass()
