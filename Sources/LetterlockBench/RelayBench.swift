@@ -168,7 +168,7 @@ struct RelayBench: AsyncParsableCommand {
         guard let median = RelayRound.medianIndex(of: rounds.map { $0.rank ?? 0 }) else { return [] }
         let round = rounds[median]
         let first = round.order.count > 1 ? ", \(round.order[0].rawValue) first" : ""
-        let reference = "echo ceiling on the same stack, median round by delivered ratio (\(round.number) of \(rounds.count)\(first))"
+        let reference = "echo ceiling on the same stack, median round by delivered ratio (round \(round.number) of \(rounds.count)\(first))"
         return figures(round, metrics: metrics(shape: shape), prefix: "", reference: reference, echoAlso: true)
     }
 
@@ -184,7 +184,7 @@ struct RelayBench: AsyncParsableCommand {
                 figures.append(
                     BenchFigure(
                         bench: "relay", metric: prefix + metric.name, value: relay, unit: metric.unit,
-                        reference: echo.map { "\(reference) (\(BenchReporter.format($0)) \(metric.unit))" },
+                        reference: echo.map { "\(reference): \(BenchReporter.format($0)) \(metric.unit)" },
                         ratio: echo.flatMap { $0 == 0 ? nil : relay / $0 }))
             }
             if let echo, echoAlso || relay == nil {
@@ -202,10 +202,16 @@ struct RelayBench: AsyncParsableCommand {
             guard let result = round.results[target] else { continue }
             let cpu = result.cpuPerMessage.map { BenchReporter.format($0 * 1e6) } ?? "?"
             let client = result.clientCPUPerMessage.map { BenchReporter.format($0 * 1e6) } ?? "?"
-            parts.append("\(target.rawValue) \(BenchReporter.format(result.throughput)) msg/s, CPU \(cpu) µs/msg (clients \(client))")
+            let switches = BenchReporter.format(result.contextSwitchesPerMessage)
+            let clientSwitches = BenchReporter.format(Double(result.client.contextSwitches) / Double(max(1, result.delivered)))
+            parts.append(
+                "\(target.rawValue) \(BenchReporter.format(result.throughput)) msg/s, CPU \(cpu) µs/msg, \(switches) switches/msg (bench clients \(client) µs, \(clientSwitches) switches)"
+            )
         }
         let ratio = round.deliveredRatio.map { "; ratio \(String(format: "%.3f", $0))" } ?? ""
-        return "\(round.label(of: total)): " + parts.joined(separator: "; ") + ratio + "; load average \(loadAverageText())"
+        let others = round.order.compactMap { round.results[$0]?.otherCores.map { String(format: "%.2f", $0) } }
+        let disturbed = others.isEmpty ? "" : "; other processes used " + others.joined(separator: " then ") + " cores"
+        return "\(round.label(of: total)): " + parts.joined(separator: "; ") + ratio + disturbed + "; load average \(loadAverageText())"
     }
 
     private func report(_ rounds: [RelayRound], _ reporter: BenchReporter) {
