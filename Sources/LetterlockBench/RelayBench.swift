@@ -205,7 +205,7 @@ struct RelayBench: AsyncParsableCommand {
             let switches = BenchReporter.format(result.contextSwitchesPerMessage)
             let clientSwitches = BenchReporter.format(Double(result.client.contextSwitches) / Double(max(1, result.delivered)))
             parts.append(
-                "\(target.rawValue) \(BenchReporter.format(result.throughput)) msg/s, CPU \(cpu) µs/msg, \(switches) switches/msg (bench clients \(client) µs, \(clientSwitches) switches)"
+                "\(target.rawValue) \(BenchReporter.format(result.throughput)) msg/s, CPU \(cpu) µs/msg, \(switches) switches/msg (bench clients \(client) µs, \(clientSwitches) switches; push before the sender waited \(Int((result.pushBeforeWaitShare * 100).rounded())) %)"
             )
         }
         let ratio = round.deliveredRatio.map { "; ratio \(String(format: "%.3f", $0))" } ?? ""

@@ -23,6 +23,9 @@ struct RelayLoadResult: Sendable {
     var machineCPUSeconds: Double?
     /// Wall-clock seconds of the window.
     var windowSeconds: Double = 0
+    /// The share of delivered messages (whole run) whose push reached the recipient before the
+    /// sender started waiting for it (see ``DeliveryTracker/arrivedBeforeWait``).
+    var pushBeforeWaitShare: Double = 0
 
     /// Cores used on average during the window by everything but the server and the bench: other
     /// sessions' compilers, the kernel's own threads. Near zero on an idle machine; a round where
@@ -270,6 +273,7 @@ struct RelayLoad: Sendable {
             throughput: Double(delivered) / window.seconds, p50: percentile(0.5), p99: percentile(0.99), delivered: delivered,
             bytesPerConnection: nil, server: windows.server, client: windows.client, problems: problems)
         result.windowSeconds = window.seconds
+        result.pushBeforeWaitShare = Double(tracker.arrivedBeforeWait) / Double(max(1, tracker.totalDelivered))
         if let start = machine.start, let end = machine.end, end >= start {
             result.machineCPUSeconds = Double(end - start) / ProcessCounters.ticksPerSecond
         }
