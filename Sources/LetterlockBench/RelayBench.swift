@@ -140,6 +140,10 @@ struct RelayBench: AsyncParsableCommand {
         }
     }
 
+    /// Cores other processes may use during a window before the round counts as disturbed (an
+    /// idle machine's background stays well under this).
+    static let quietMachineCores = 0.2
+
     private var shape: String { "\(devices) devices, \(concurrency) in flight, \(payloadBytes) B" }
 
     /// The figures every round prints, and (with the echo's as reference) the headline ones.
@@ -227,6 +231,12 @@ struct RelayBench: AsyncParsableCommand {
         let ranks = rounds.map { $0.rank.map { BenchReporter.format($0) } ?? "?" }.joined(separator: ", ")
         let by = only == nil ? "relay / echo delivered messages/s" : "\(only?.rawValue ?? "") delivered messages/s"
         note("headline: the median \(round.label(of: rounds.count)) by \(by); every round: \(ranks)")
+        let disturbed = rounds.filter { round in round.results.values.contains { ($0.otherCores ?? 0) > Self.quietMachineCores } }
+        if !disturbed.isEmpty {
+            note(
+                "warning: other processes used more than \(Self.quietMachineCores) cores during rounds \(disturbed.map { String($0.number) }.joined(separator: ", ")) of \(rounds.count): figures from a busy machine"
+            )
+        }
         for target in Target.allCases {
             guard let result = round.results[target] else { continue }
             if let client = result.clientCPUPerMessage {
