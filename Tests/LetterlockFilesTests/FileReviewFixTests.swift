@@ -293,10 +293,11 @@ import Darwin
         let manifest = try FileManifest(
             name: "a", mediaType: "text/plain", plaintextSize: 1, chunkSizeLog2: 12, blobID: String(repeating: "b", count: 64),
             key: SymmetricKey(size: .bits256))
-        for relay in ["http://relay.example", "http://10.0.0.1:8080", "http://localhost.evil.example"] {
+        // The IPv4-mapped loopback and other spellings are refused: they fail closed (RequestSigning.isLoopback(host:)).
+        for relay in ["http://relay.example", "http://10.0.0.1:8080", "http://localhost.evil.example", "http://[::ffff:127.0.0.1]:8080", "http://[::2]:8080"] {
             #expect(throws: FileError.insecureLink, "\(relay)") { try PublicLink(parsing: PublicLink(relay: URL(string: relay)!, manifest: manifest).url) }
         }
-        for relay in ["https://relay.example", "http://127.0.0.1:8080", "http://localhost:9000", "http://[::1]:8080"] {
+        for relay in ["https://relay.example", "http://127.0.0.1:8080", "http://127.9.8.7", "http://localhost:9000", "http://[::1]:8080", "http://[::1]"] {
             #expect(try PublicLink(parsing: PublicLink(relay: URL(string: relay)!, manifest: manifest).url).manifest == manifest, "\(relay)")
         }
     }
