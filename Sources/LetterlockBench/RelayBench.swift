@@ -213,9 +213,14 @@ struct RelayBench: AsyncParsableCommand {
             )
         }
         let ratio = round.deliveredRatio.map { "; ratio \(String(format: "%.3f", $0))" } ?? ""
-        let others = round.order.compactMap { round.results[$0]?.otherCores.map { String(format: "%.2f", $0) } }
-        let disturbed = others.isEmpty ? "" : "; other processes used " + others.joined(separator: " then ") + " cores"
-        return "\(round.label(of: total)): " + parts.joined(separator: "; ") + ratio + disturbed + "; load average \(loadAverageText())"
+        let cost = round.cpuCostRatio.map { "; CPU-cost ratio \(String(format: "%.3f", $0))" } ?? ""
+        func cores(_ value: (RelayLoadResult) -> Double?) -> String {
+            round.order.compactMap { round.results[$0].flatMap(value).map { String(format: "%.2f", $0) } }.joined(separator: " then ")
+        }
+        let used = cores(\.benchCores)
+        let others = cores(\.otherCores)
+        let machine = (used.isEmpty ? "" : "; server + clients used \(used) cores") + (others.isEmpty ? "" : ", other processes \(others)")
+        return "\(round.label(of: total)): " + parts.joined(separator: "; ") + ratio + cost + machine + "; load average \(loadAverageText())"
     }
 
     private func report(_ rounds: [RelayRound], _ reporter: BenchReporter) {
@@ -231,6 +236,12 @@ struct RelayBench: AsyncParsableCommand {
         let ranks = rounds.map { $0.rank.map { BenchReporter.format($0) } ?? "?" }.joined(separator: ", ")
         let by = only == nil ? "relay / echo delivered messages/s" : "\(only?.rawValue ?? "") delivered messages/s"
         note("headline: the median \(round.label(of: rounds.count)) by \(by); every round: \(ranks)")
+        let costs = rounds.compactMap(\.cpuCostRatio)
+        if let middle = RelayRound.medianIndex(of: costs) {
+            note(
+                "CPU-cost ratio (echo / relay server + clients CPU per message; a cross-check, not the goal's figure): median \(String(format: "%.3f", costs[middle])), every round: \(costs.map { String(format: "%.3f", $0) }.joined(separator: ", "))"
+            )
+        }
         let disturbed = rounds.filter { round in round.results.values.contains { ($0.otherCores ?? 0) > Self.quietMachineCores } }
         if !disturbed.isEmpty {
             note(

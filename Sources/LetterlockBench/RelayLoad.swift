@@ -27,6 +27,20 @@ struct RelayLoadResult: Sendable {
     /// sender started waiting for it (see ``DeliveryTracker/arrivedBeforeWait``).
     var pushBeforeWaitShare: Double = 0
 
+    /// Server plus bench-client CPU seconds per delivered message: what one message costs the
+    /// machine when nothing else runs.
+    var cpuPerMessageWithClients: Double? {
+        guard let server = server.cpuSeconds, let client = client.cpuSeconds else { return nil }
+        return (server + client) / Double(max(1, delivered))
+    }
+
+    /// Cores the server and the bench's clients used together on average during the window (2.0
+    /// on this machine means the load was CPU-bound).
+    var benchCores: Double? {
+        guard let server = server.cpuSeconds, let client = client.cpuSeconds, windowSeconds > 0 else { return nil }
+        return (server + client) / windowSeconds
+    }
+
     /// Cores used on average during the window by everything but the server and the bench: other
     /// sessions' compilers, the kernel's own threads. Near zero on an idle machine; a round where
     /// it is not was disturbed.

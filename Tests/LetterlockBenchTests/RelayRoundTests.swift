@@ -126,6 +126,21 @@ import Testing
         #expect(result.otherCores == 0)
     }
 
+    /// Echo / relay (server + clients) CPU per message, and the cores both used.
+    @Test func cpuCostRatioComparesWholeCostPerMessage() throws {
+        // Round 3: relay 130 server + 65 client ticks for 52,000 messages; echo 104 + 52 for 104,000.
+        let round = Self.rounds[2]
+        let expected = (156.0 / 104_000) / (195.0 / 52_000)
+        #expect(abs(try #require(round.cpuCostRatio) - expected) < 1e-12)
+        var relay = try #require(round.results[.relay])
+        #expect(relay.benchCores == nil)
+        relay.windowSeconds = 10
+        #expect(abs(try #require(relay.benchCores) - 195 / ProcessCounters.ticksPerSecond / 10) < 1e-12)
+        var alone = RelayRound(number: 1, order: [.relay])
+        alone.results[.relay] = relay
+        #expect(alone.cpuCostRatio == nil)
+    }
+
     @Test func threadSplitNamesEveryKindThatRan() throws {
         let text = RelayBench.threadSplit(try #require(Self.rounds[0].results[.relay]), target: .relay)
         #expect(text.hasPrefix("relay CPU per delivered message by thread: NIO event loops [1]"))
