@@ -198,8 +198,10 @@ struct RelayBench: AsyncParsableCommand {
         return figures
     }
 
-    /// One line per round for people (stderr): both servers' rates, the ratio, CPU per message of
-    /// the servers and of the bench's own clients, and the load average.
+    /// One line per round for people (stderr): per server its rate, CPU and context switches per
+    /// message, the same for the bench's clients and the share of pushes that arrived before their
+    /// sender waited; then the delivered and CPU-cost ratios, the cores the bench and other
+    /// processes used in each window, and the load average.
     static func roundSummary(_ round: RelayRound, of total: Int) -> String {
         var parts: [String] = []
         for target in Target.allCases {
@@ -231,32 +233,41 @@ struct RelayBench: AsyncParsableCommand {
             }
         }
         for figure in Self.headlineFigures(rounds, shape: shape) { reporter.report(figure) }
-        guard let median = RelayRound.medianIndex(of: rounds.map { $0.rank ?? 0 }) else { return }
+        for line in Self.headlineNotes(rounds, threads: showThreads) { note(line) }
+    }
+
+    /// The notes after the headline figures (stderr): which round is the median and every round's
+    /// rank, the CPU-cost ratios, a warning for rounds other processes disturbed, the clients' own
+    /// CPU per message and, with `threads`, each server's thread split, both of the median round.
+    static func headlineNotes(_ rounds: [RelayRound], threads: Bool) -> [String] {
+        guard let median = RelayRound.medianIndex(of: rounds.map { $0.rank ?? 0 }) else { return [] }
         let round = rounds[median]
+        var notes: [String] = []
         let ranks = rounds.map { $0.rank.map { BenchReporter.format($0) } ?? "?" }.joined(separator: ", ")
-        let by = only == nil ? "relay / echo delivered messages/s" : "\(only?.rawValue ?? "") delivered messages/s"
-        note("headline: the median \(round.label(of: rounds.count)) by \(by); every round: \(ranks)")
+        let by = round.order.count > 1 ? "relay / echo delivered messages/s" : "\(round.order[0].rawValue) delivered messages/s"
+        notes.append("headline: the median \(round.label(of: rounds.count)) by \(by); every round: \(ranks)")
         let costs = rounds.compactMap(\.cpuCostRatio)
         if let middle = RelayRound.medianIndex(of: costs) {
-            note(
+            notes.append(
                 "CPU-cost ratio (echo / relay server + clients CPU per message; a cross-check, not the goal's figure): median \(String(format: "%.3f", costs[middle])), every round: \(costs.map { String(format: "%.3f", $0) }.joined(separator: ", "))"
             )
         }
-        let disturbed = rounds.filter { round in round.results.values.contains { ($0.otherCores ?? 0) > Self.quietMachineCores } }
+        let disturbed = rounds.filter { round in round.results.values.contains { ($0.otherCores ?? 0) > quietMachineCores } }
         if !disturbed.isEmpty {
-            note(
-                "warning: other processes used more than \(Self.quietMachineCores) cores during rounds \(disturbed.map { String($0.number) }.joined(separator: ", ")) of \(rounds.count): figures from a busy machine"
+            notes.append(
+                "warning: other processes used more than \(quietMachineCores) cores during rounds \(disturbed.map { String($0.number) }.joined(separator: ", ")) of \(rounds.count): figures from a busy machine"
             )
         }
         for target in Target.allCases {
             guard let result = round.results[target] else { continue }
             if let client = result.clientCPUPerMessage {
-                note(
+                notes.append(
                     "bench clients' own CPU per delivered message against the \(target.rawValue) (same cores): \(BenchReporter.format(client * 1e6)) µs"
                 )
             }
-            if showThreads { note(Self.threadSplit(result, target: target)) }
+            if threads { notes.append(threadSplit(result, target: target)) }
         }
+        return notes
     }
 
     /// The server's CPU per delivered message by kind of thread (see ``ThreadKind``).

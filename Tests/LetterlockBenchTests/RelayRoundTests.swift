@@ -141,6 +141,25 @@ import Testing
         #expect(alone.cpuCostRatio == nil)
     }
 
+    @Test func headlineNotesNameTheMedianRoundAndWarnOfDisturbedRounds() throws {
+        var rounds = Self.rounds
+        let quiet = RelayBench.headlineNotes(rounds, threads: true)
+        #expect(quiet.first == "headline: the median round 3 of 3 (relay first) by relay / echo delivered messages/s; every round: 0.550, 0.450, 0.500")
+        #expect(!quiet.contains { $0.hasPrefix("warning") })
+        #expect(quiet.contains { $0.hasPrefix("relay CPU per delivered message by thread") })
+        #expect(quiet.contains { $0.hasPrefix("echo CPU per delivered message by thread") })
+        #expect(!RelayBench.headlineNotes(rounds, threads: false).contains { $0.contains("by thread") })
+
+        // Round 2's echo window: 1 core of other work for 10 s.
+        var echo = try #require(rounds[1].results[.echo])
+        echo.windowSeconds = 10
+        echo.machineCPUSeconds = try #require(echo.server.cpuSeconds) + #require(echo.client.cpuSeconds) + 10
+        rounds[1].results[.echo] = echo
+        let busy = RelayBench.headlineNotes(rounds, threads: false)
+        #expect(busy.contains { $0.hasPrefix("warning: other processes used more than 0.2 cores during rounds 2 of 3") })
+        #expect(RelayBench.headlineNotes([], threads: true).isEmpty)
+    }
+
     @Test func threadSplitNamesEveryKindThatRan() throws {
         let text = RelayBench.threadSplit(try #require(Self.rounds[0].results[.relay]), target: .relay)
         #expect(text.hasPrefix("relay CPU per delivered message by thread: NIO event loops [1]"))
