@@ -26,14 +26,6 @@ public final class CiphertextReader {
     /// Bytes of the encrypted file.
     public let size: Int64
 
-    /// - Throws: ``FileError/malformedHeader`` if `header` does not commit to the manifest's key
-    ///   or chunk size, ``FileError/sizeMismatch`` if the file's size is not the manifest's,
-    ///   ``FileError/io``.
-    public convenience init(plaintext url: URL, manifest: FileManifest, header: FileHeader) throws {
-        guard header.chunkSizeLog2 == manifest.chunkSizeLog2 else { throw FileError.malformedHeader }
-        try self.init(plaintext: url, key: manifest.key, header: header, plaintextSize: manifest.plaintextSize)
-    }
-
     /// The ciphertext of `url` under `key` and `header`, which must commit to it; the file must
     /// hold `plaintextSize` bytes.
     public init(plaintext url: URL, key: SymmetricKey, header: FileHeader, plaintextSize: Int64) throws {

@@ -248,9 +248,16 @@ extension FileDecryptor {
 
     /// The next byte range to fetch (at most `limit` bytes, never across the jump from the header
     /// to ``resumeOffset``), or nil when every byte has been fed.
-    public func nextRange(limit: Int64) -> Range<Int64>? {
-        let start = nextCiphertextOffset
-        let end = headerBytes.count < FileFormat.headerSize && startChunk > 0 ? Int64(FileFormat.headerSize) : manifest.ciphertextSize
+    public func nextRange(limit: Int64) -> Range<Int64>? { range(from: nextCiphertextOffset, limit: limit) }
+
+    /// The range to fetch once the bytes before `offset` are fed (or already requested, to fetch
+    /// ahead): from `offset`, or from ``resumeOffset`` when `offset` is the header's end; at most
+    /// `limit` bytes, never across that jump; nil at the end. ``nextRange(limit:)`` is this at
+    /// ``nextCiphertextOffset``.
+    public func range(from offset: Int64, limit: Int64) -> Range<Int64>? {
+        let headerEnd = Int64(FileFormat.headerSize)
+        let start = offset == headerEnd ? resumeOffset : offset
+        let end = start < headerEnd && startChunk > 0 ? headerEnd : manifest.ciphertextSize
         guard start < end else { return nil }
         return start..<min(end, start + max(1, limit))
     }

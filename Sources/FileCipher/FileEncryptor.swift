@@ -31,17 +31,6 @@ public enum FileEncryptor {
         return manifest
     }
 
-    /// Encrypts `input` under a fresh random key without writing the ciphertext anywhere, only
-    /// to hash it: the manifest (with the blob id) and the header, from which a
-    /// ``CiphertextReader`` gives the same ciphertext again, part by part, for an upload.
-    public static func manifest(
-        for input: URL, name: String? = nil, mediaType: String = "application/octet-stream",
-        chunkSizeLog2: UInt8 = FileFormat.defaultChunkSizeLog2, key: SymmetricKey = SymmetricKey(size: .bits256),
-        progress: (@Sendable (TransferProgress) -> Void)? = nil
-    ) throws -> (manifest: FileManifest, header: FileHeader) {
-        try seal(input, into: nil, name: name, mediaType: mediaType, chunkSizeLog2: chunkSizeLog2, key: key, progress: progress)
-    }
-
     private static func seal(
         _ input: URL, into writer: LocalFile?, name: String?, mediaType: String, chunkSizeLog2: UInt8, key: SymmetricKey,
         progress: (@Sendable (TransferProgress) -> Void)?

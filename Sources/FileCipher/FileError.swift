@@ -68,6 +68,13 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The relay is below its disk high-water mark (`507 insufficient_storage`, docs/relay.md):
+    /// it takes no new uploads or parts until an operator frees space. Not retried by
+    /// `BlobClient` (space rarely comes back within a retry's seconds); an upload already open
+    /// stays open on the relay, and resuming it later (`FileTransfer.upload(_:progress:)` with
+    /// the same pending upload) continues from the relay's durable offset.
+    public var isRelayLowOnDisk: Bool { relayCode == "insufficient_storage" }
+
     public var description: String {
         switch code {
         case .malformedHeader: "the encrypted file's header is malformed"
@@ -79,6 +86,8 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedManifest: "the file manifest is malformed"
         case .malformedLink: "not a Letterlock file link"
         case .fileTooLarge: "the file is too large"
+        case .relay(let status, "insufficient_storage"):
+            "the relay is low on disk space and accepts no new files for now (HTTP \(status), insufficient_storage); try again later"
         case .relay(let status, let code): "the relay refused the request (HTTP \(status), \(code))"
         case .io: "a local file could not be read or written"
         case .blobMismatch: "the downloaded file is not the file the message named (its hash differs from the blob id)"

@@ -44,10 +44,8 @@ public struct PublicLink: Hashable, Sendable {
             let host = components.host, !host.isEmpty, components.user == nil, components.password == nil, components.query == nil,
             let fragment = components.fragment, let bytes = Data(base64URLEncoded: fragment)
         else { throw FileError.malformedLink }
-        let hostName = host.lowercased()
-        let bracketed = hostName.contains(":") && !hostName.hasPrefix("[") ? "[\(hostName)]" : hostName
         guard scheme == "https" || scheme == "http" else { throw FileError.malformedLink }
-        guard scheme == "https" || RequestSigning.isLoopback(authority: bracketed) else { throw FileError.insecureLink }
+        guard scheme == "https" || RequestSigning.isLoopback(host: host) else { throw FileError.insecureLink }
         let segments = components.path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count == 3, segments[0].isEmpty, segments[1] == "f" else { throw FileError.malformedLink }
         let manifest: FileManifest

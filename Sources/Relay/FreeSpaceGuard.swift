@@ -21,21 +21,27 @@ import Synchronization
 /// can, whatever the disk size. The probe is injected (tests simulate a full disk), and it runs
 /// at most once per ``Relay/Configuration/freeDiskCheckInterval``: a `statvfs` per send would be
 /// cheap, but no cheaper than not making it, and free space does not move much in a second.
+///
+/// The check is on the sealed-send path, so it takes no lock: it reads the last verdict (an
+/// atomic). Once the interval has passed, the one caller that wins a compare-and-exchange on the
+/// due time takes the new reading; callers meanwhile (and a caller racing the very first
+/// reading) go by the previous verdict rather than wait for a `statvfs`.
 final class FreeSpaceGuard: Sendable {
     /// Bytes available to the relay's (unprivileged) process on the data directory's filesystem;
     /// nil when it cannot be told.
     typealias Probe = @Sendable () -> Int64?
 
-    private struct State {
-        var checkedAt: ContinuousClock.Instant?
-        var low = false
-    }
-
     private let minimum: Int64
-    private let interval: Duration
+    private let interval: Int64
     private let probe: Probe?
     private let logger: Logger
-    private let state = Mutex(State())
+    /// `due` and ``nanoseconds(since:)`` count from here.
+    private let origin = ContinuousClock.now
+    /// When the next reading is due, in nanoseconds after `origin`; `Int64.max` while one caller
+    /// takes it.
+    private let due = Atomic<Int64>(0)
+    /// The last verdict.
+    private let low = Atomic<Bool>(false)
     /// The last reading, for alerts before the mark is reached.
     private let freeBytes = Gauge(label: "relay_disk_free_bytes")
     /// 1 while new data is refused.
@@ -46,7 +52,7 @@ final class FreeSpaceGuard: Sendable {
     ///     the check off.
     init(minimum: Int64, interval: Duration, probe: Probe?, logger: Logger) {
         self.minimum = minimum
-        self.interval = interval
+        self.interval = Self.nanoseconds(interval)
         self.probe = minimum > 0 ? probe : nil
         self.logger = logger
     }
@@ -56,25 +62,36 @@ final class FreeSpaceGuard: Sendable {
     /// stop a working relay.
     var isLow: Bool {
         guard let probe else { return false }
-        let now = ContinuousClock.now
-        return state.withLock { state in
-            if let checkedAt = state.checkedAt, now - checkedAt < interval { return state.low }
-            state.checkedAt = now
-            let free = probe()
-            if let free { freeBytes.record(free) }
-            let low = free.map { $0 < minimum } ?? false
-            refusing.record(low ? 1 : 0)
-            if low != state.low {
-                // Counts only: no path, no user data.
-                if low {
-                    logger.error("free disk space below the minimum; refusing new messages and uploads", metadata: ["minimum.bytes": "\(minimum)"])
-                } else {
-                    logger.notice("free disk space above the minimum again; accepting new messages and uploads")
-                }
-            }
-            state.low = low
-            return low
+        let now = Self.nanoseconds(ContinuousClock.now - origin)
+        let scheduled = due.load(ordering: .acquiring)
+        guard now >= scheduled, due.compareExchange(expected: scheduled, desired: .max, ordering: .acquiring).exchanged else {
+            return low.load(ordering: .acquiring)
         }
+        // This caller alone takes the reading; nobody waits for it.
+        let free = probe()
+        if let free { freeBytes.record(free) }
+        let isLow = free.map { $0 < minimum } ?? false
+        refusing.record(isLow ? 1 : 0)
+        if low.exchange(isLow, ordering: .acquiringAndReleasing) != isLow {
+            // Counts only: no path, no user data.
+            if isLow {
+                logger.error("free disk space below the minimum; refusing new messages and uploads", metadata: ["minimum.bytes": "\(minimum)"])
+            } else {
+                logger.notice("free disk space above the minimum again; accepting new messages and uploads")
+            }
+        }
+        let (next, overflow) = now.addingReportingOverflow(interval)
+        due.store(overflow ? .max - 1 : next, ordering: .releasing)
+        return isLow
+    }
+
+    /// Whole nanoseconds of `duration`, clamped to `0...Int64.max - 1`.
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return overflow || overflow2 ? .max - 1 : min(total, .max - 1)
     }
 
     /// Throws ``RelayError/insufficientStorage`` while free space is below the minimum.

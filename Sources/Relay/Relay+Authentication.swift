@@ -21,13 +21,15 @@ extension Relay {
     /// of this relay's authorities) verifies, the nonce was not used before, and the device is
     /// within its rate limit.
     ///
-    /// The nonce is checked twice: first in the in-memory ``ReplayCache`` (a cheap filter), then
-    /// in the store, in the same group-commit job as the device's rate-limit counter, where it is
-    /// recorded until it expires, so that it outlives a restart (relay review L2) at the cost of
-    /// one more row in a transaction that commits anyway. Only a request that passed the rate
-    /// limit records its nonce, so that neither unauthenticated nor rate-limited traffic takes
-    /// space (review H1), and a replayed request is refused before it spends the genuine
-    /// device's budget.
+    /// The nonce is checked once, by the store (``RequestNonceStore``), in the same group-commit
+    /// job as the device's rate-limit counter: a live nonce is refused before the budget is
+    /// spent, and an accepted one is recorded until it expires, so that it outlives a restart and
+    /// holds for every node sharing the store (relay review L2). Only a request that passed the
+    /// rate limit records its nonce, so neither unauthenticated nor rate-limited traffic takes
+    /// space (review H1): one device holds at most its rate limit's worth of nonces per lifetime
+    /// (twice the allowed skew). There is no in-memory replay cache in front (removed in session
+    /// 5, docs/relay.md "Replay protection"): every signed request reaches this job anyway, for
+    /// its rate limit, so a cache would only have duplicated the store's answer.
     func authenticate(_ request: inout Request, bodyLimit: Int) async throws -> AuthenticatedRequest {
         let headers = try SignatureHeaders(request.headers)
         guard let deviceID = DeviceID(rawValue: headers.device), let device = try await store.device(deviceID) else {
@@ -37,28 +39,18 @@ extension Relay {
         let body = try await collectBody(&request, limit: bodyLimit)
         let bodySHA256 = try verify(request, body: body, headers: headers, publicKey: device.publicKey)
         let now = now()
-        guard await !replayCache.contains(device: headers.device, nonce: headers.nonce, now: now) else {
-            metrics.authenticationFailures.increment()
-            throw RelayError.replayedRequest
-        }
         switch try await store.admitRequest(
             device: device.id, nonce: headers.nonce, expiresAt: now.addingTimeInterval(2 * configuration.timestampSkew),
             rateLimitKey: "device:\(device.id)", windows: configuration.deviceRequestLimits, now: now)
         {
-        case .accepted: break
+        case .accepted:
+            return AuthenticatedRequest(device: device, body: body, bodySHA256: bodySHA256)
         case .replayed:
             metrics.authenticationFailures.increment()
             throw RelayError.replayedRequest
         case .rateLimited:
             metrics.rateLimited.increment()
             throw RelayError.rateLimited
-        }
-        switch await replayCache.insert(device: headers.device, nonce: headers.nonce, now: now) {
-        case .fresh: return AuthenticatedRequest(device: device, body: body, bodySHA256: bodySHA256)
-        case .replayed:
-            metrics.authenticationFailures.increment()
-            throw RelayError.replayedRequest
-        case .full: throw RelayError.replayCacheFull
         }
     }
 

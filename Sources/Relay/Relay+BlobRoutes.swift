@@ -163,12 +163,11 @@ extension Relay {
         return try await uploadParts.advancing.withLock(upload.id) {
             // Re-read: another part's advance may have moved the offset since this request began.
             guard let current = try await self.store.upload(upload.id)?.offset else { throw RelayError.notFound }
-            let end = await self.uploadParts.contiguousEnd(upload: upload.id, from: current)
+            let (end, joined) = await self.uploadParts.chain(upload: upload.id, from: current)
             // One fsync for several parts: the offset (a promise that the bytes before it are
             // durable) moves only past synchronized bytes, so after a crash it claims nothing lost.
             guard end > current, end == upload.size || end - current >= self.uploadSyncBytes else { return current }
             try await content.synchronize(upload: upload.id)
-            let joined = await self.uploadParts.joining(current..<end, upload: upload.id)
             let moved: Bool
             do { moved = try await self.store.advanceUpload(upload.id, from: current, to: end) } catch {
                 await self.uploadParts.stopHashing(upload: upload.id)

@@ -17,16 +17,6 @@ extension Relay {
         /// (`localhost`, 127.0.0.0/8, `[::1]`), for local use; a relay reachable from elsewhere
         /// must set its public name.
         public var publicAuthorities: [String] = []
-        /// Nonces remembered for replay detection (each for twice the skew). When full, signed
-        /// requests are refused (fail closed) until entries age out, except from devices holding
-        /// fewer than ``replayCacheReservedPerDevice`` nonces.
-        public var replayCacheCapacity = 200_000
-        /// Nonces one device may hold in the replay cache: a device signing more requests than
-        /// this within twice the skew gets `busy` (only that device) until they age out.
-        public var replayCachePerDevice = 4_096
-        /// Nonces every device may record even when the cache is full, so that a flood from
-        /// some devices cannot lock out the others.
-        public var replayCacheReservedPerDevice = 32
         /// Largest opaque payload (an encoded MLSMessage) one send may carry.
         public var maximumPayloadSize = 1 << 20
         /// Largest JSON body of a send (payload in base64 plus recipients).

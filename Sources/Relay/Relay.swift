@@ -21,7 +21,6 @@ public struct Relay: Sendable {
     public let configuration: Configuration
     let now: @Sendable () -> Date
     let logger: Logger
-    let replayCache: ReplayCache
     let notifier: MailboxNotifier
     let addressHasher = AddressHasher()
     let addressLimiter: AddressRateLimiter
@@ -52,10 +51,6 @@ public struct Relay: Sendable {
         self.configuration = configuration
         self.now = now
         self.logger = logger
-        self.replayCache = ReplayCache(
-            capacity: configuration.replayCacheCapacity, perDeviceCapacity: configuration.replayCachePerDevice,
-            reservedPerDevice: configuration.replayCacheReservedPerDevice, lifetime: 2 * configuration.timestampSkew
-        )
         self.addressLimiter = AddressRateLimiter(window: configuration.addressRequestLimit)
         // A session is handed at most a window of entries, and one payload of the largest size.
         self.notifier = MailboxNotifier(maximumEntries: configuration.webSocketWindow, maximumBytes: configuration.maximumPayloadSize)

@@ -36,7 +36,6 @@ public struct RelayError: Error, HTTPResponseError, Sendable, Equatable, CustomS
     static let badSignature = RelayError(.unauthorized, "bad_signature", "the request signature does not verify")
     static let staleRequest = RelayError(.unauthorized, "stale_request", "the request timestamp is too far from the relay's clock")
     static let replayedRequest = RelayError(.unauthorized, "replayed_request", "this request nonce was already used")
-    static let replayCacheFull = RelayError(.serviceUnavailable, "busy", "the relay is busy; retry shortly")
     static let notFound = RelayError(.notFound, "not_found", "no such resource")
     /// Not the answer to a blocked sender: device lists are public, so that would reveal the
     /// block; a blocked request is answered like a delivered one.

@@ -73,13 +73,6 @@ public struct RelayOptions: Sendable {
     /// Limits that only make sense together.
     func checkConsistency() throws(RelayOptionsError) {
         let c = relay
-        if c.replayCachePerDevice > c.replayCacheCapacity {
-            throw RelayOptionsError("--replay-cache-per-device (\(c.replayCachePerDevice)) exceeds --replay-cache-capacity (\(c.replayCacheCapacity))")
-        }
-        if c.replayCacheReservedPerDevice > c.replayCachePerDevice {
-            throw RelayOptionsError(
-                "--replay-cache-reserved-per-device (\(c.replayCacheReservedPerDevice)) exceeds --replay-cache-per-device (\(c.replayCachePerDevice))")
-        }
         if Int64(c.maximumPayloadSize) > c.maximumMailboxBytesPerAccount {
             throw RelayOptionsError("--max-payload-bytes exceeds --mailbox-bytes-per-account: no message could be delivered")
         }
@@ -102,7 +95,7 @@ public struct RelayOptions: Sendable {
         // is reached through a port published on the host's loopback, or by a proxy on the same
         // machine that passes a loopback `Host`; there the default is right, and sealed sends
         // and health checks work in any case.
-        if relay.publicAuthorities.isEmpty, !Self.isLoopback(host: host) {
+        if relay.publicAuthorities.isEmpty, !RequestSigning.isLoopback(host: host) {
             lines.append(
                 "warning: listening on \(Self.printable(host)), which is not a loopback address, without --public-authority "
                     + "(LETTERLOCK_PUBLIC_AUTHORITY): only requests whose Host is a loopback name will verify, so clients reaching "
@@ -110,13 +103,6 @@ public struct RelayOptions: Sendable {
                     + "use, e.g. --public-authority relay.example")
         }
         return lines
-    }
-
-    /// Whether `host` (a `--host` value: a name or an address, IPv6 with or without brackets)
-    /// names only this machine: `localhost`, 127.0.0.0/8 or `::1`.
-    static func isLoopback(host: String) -> Bool {
-        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return RequestSigning.isLoopback(authority: bracketed.lowercased())
     }
 
     /// A value as it may appear in an error message: short, printable ASCII only (values are

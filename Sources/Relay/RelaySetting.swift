@@ -208,16 +208,6 @@ extension RelayOptions {
         ) { options, text in
             options.relay.publicAuthorities = try RelaySetting.authorities(text)
         },
-        RelaySetting("replay-cache-capacity", "LETTERLOCK_REPLAY_CACHE_CAPACITY", "`200000`", "nonces remembered in memory") { options, text in
-            options.relay.replayCacheCapacity = try RelaySetting.integer(text, 1...100_000_000)
-        },
-        RelaySetting("replay-cache-per-device", "LETTERLOCK_REPLAY_CACHE_PER_DEVICE", "`4096`", "nonces one device may hold") { options, text in
-            options.relay.replayCachePerDevice = try RelaySetting.integer(text, 1...100_000_000)
-        },
-        RelaySetting("replay-cache-reserved-per-device", "LETTERLOCK_REPLAY_CACHE_RESERVED_PER_DEVICE", "`32`", "nonces every device may record even when the cache is full") {
-            options, text in
-            options.relay.replayCacheReservedPerDevice = try RelaySetting.integer(text, 0...100_000)
-        },
         // Key packages
         RelaySetting("key-packages-per-suite", "LETTERLOCK_KEY_PACKAGES_PER_SUITE", "`500`", "one-time KeyPackages one device may store per cipher suite") { options, text in
             options.relay.keyPackageLimitPerSuite = try RelaySetting.integer(text, 1...100_000)

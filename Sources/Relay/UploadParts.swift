@@ -74,31 +74,27 @@ actor UploadParts {
         uploads[id]?.parts[range] = .written(digest)
     }
 
-    /// The end of the chain of written parts that starts at `offset` (`offset` itself if none does).
-    func contiguousEnd(upload id: String, from offset: Int64) -> Int64 {
-        guard let parts = uploads[id]?.parts else { return offset }
-        var end = offset
-        while let next = parts.first(where: { $0.key.lowerBound == end && $0.value != .writing && !$0.key.isEmpty }) { end = next.key.upperBound }
-        return end
-    }
-
-    /// The upload's address extended, in order, by the hashes of the written parts covering
-    /// `range` (the offset is about to pass over them); nil if the address is not kept or a
-    /// part is missing. Nothing changes until ``advanced(upload:to:address:)``.
-    func joining(_ range: Range<Int64>, upload id: String) -> BlobAddress.PartsHasher? {
-        guard let upload = uploads[id], var address = upload.address, upload.hashed == range.lowerBound else { return nil }
-        var end = range.lowerBound
-        while end < range.upperBound {
-            guard let (part, state) = upload.parts.first(where: { $0.key.lowerBound == end && !$0.key.isEmpty }), case .written(let digest) = state
-            else { return nil }
-            address.append(part: digest)
-            end = part.upperBound
+    /// The chain of written parts that starts at `offset`, in one walk: where it ends (`offset`
+    /// itself if no part starts there), and the upload's address extended, in order, by the
+    /// chain's part hashes (nil if the address is not kept, or does not end at `offset`).
+    /// Nothing changes until ``advanced(upload:to:address:)``.
+    func chain(upload id: String, from offset: Int64) -> (end: Int64, address: BlobAddress.PartsHasher?) {
+        guard let upload = uploads[id] else { return (offset, nil) }
+        var written: [Int64: (end: Int64, digest: SHA256.Digest)] = [:]
+        for (range, state) in upload.parts where !range.isEmpty {
+            if case .written(let digest) = state { written[range.lowerBound] = (range.upperBound, digest) }
         }
-        return end == range.upperBound ? address : nil
+        var address = upload.hashed == offset ? upload.address : nil
+        var end = offset
+        while let part = written[end] {
+            address?.append(part: part.digest)
+            end = part.end
+        }
+        return (end, address)
     }
 
     /// The stored offset moved to `offset`: forgets the parts before it and keeps `address`
-    /// (from ``joining(_:upload:)``) as the address of bytes `0 ..< offset`, or stops keeping one.
+    /// (from ``chain(upload:from:)``) as the address of bytes `0 ..< offset`, or stops keeping one.
     func advanced(upload id: String, to offset: Int64, address: BlobAddress.PartsHasher?) {
         guard var upload = uploads[id] else { return }
         upload.parts = upload.parts.filter { $0.key.upperBound > offset }

@@ -77,19 +77,46 @@ public enum RequestSigning {
         return lowered
     }
 
-    /// Whether `authority` names this machine: `localhost`, an address in 127.0.0.0/8 or `[::1]`,
-    /// with any port.
+    /// Whether `authority` (a host and an optional `:port`, as in a `Host` header or the form of
+    /// ``normalizedAuthority(_:)``) names this machine: its host passes ``isLoopback(host:)`` and
+    /// what follows it, if anything, is a port (1 to 5 digits).
     public static func isLoopback(authority: String) -> Bool {
-        var host = Substring(authority)
-        if host.hasPrefix("[") {
-            guard let end = host.firstIndex(of: "]") else { return false }
-            return host[host.index(after: host.startIndex)..<end] == "::1"
+        let host: Substring
+        let port: Substring
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return false }
+            host = authority[...close]
+            port = authority[authority.index(after: close)...]
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            port = authority[colon...]
+        } else {
+            host = authority[...]
+            port = ""
         }
-        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
-        if host == "localhost" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        guard port.isEmpty || (port.first == ":" && (2...6).contains(port.utf8.count) && port.utf8.dropFirst().allSatisfy(isDigit)) else {
+            return false
+        }
+        return isLoopback(host: String(host))
     }
+
+    /// Whether `host` (a name or an address, IPv6 with or without brackets; no port) names only
+    /// this machine: `localhost` (RFC 6761 §6.3), an IPv4 address in 127.0.0.0/8 written as four
+    /// decimal octets, or the IPv6 loopback `::1`. Nothing else: the IPv4-mapped
+    /// `::ffff:127.0.0.1`, another spelling of `::1` (`0:0:0:0:0:0:0:1`) and a trailing dot are
+    /// not recognised. The checks that use this fail closed (a public link over `http` is
+    /// refused, the relay warns about a public bind), so an unusual spelling costs a refusal or
+    /// a warning, never trust in a host that is not this machine; writing `::1` or `127.0.0.1`
+    /// instead is the fix. The relay's bind warning and `FileCipher`'s public links both use it.
+    public static func isLoopback(host: String) -> Bool {
+        let name = host.lowercased()
+        if name == "localhost" || name == "::1" || name == "[::1]" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { (1...3).contains($0.utf8.count) && $0.utf8.allSatisfy(isDigit) && UInt8($0) != nil }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 
     /// The string a new device's key signs to prove possession when it is added to an account.
     public static func addDeviceProof(account: String, publicKey: Data) -> Data {

@@ -295,7 +295,7 @@ extension InMemoryRelayStore {
         blocks[blocker]?.remove(blocked)
     }
 
-    public func isBlocked(_ blocked: AccountID, by blocker: AccountID) -> Bool {
+    private func isBlocked(_ blocked: AccountID, by blocker: AccountID) -> Bool {
         blocks[blocker]?.contains(blocked) ?? false
     }
 

@@ -12,8 +12,8 @@ public enum RequestAdmission: Sendable, Hashable {
 
 /// The nonces of accepted signed requests, kept in the store until they expire, so that a
 /// captured request cannot be sent again after a restart, or to another node sharing the store
-/// (relay review L2). The relay's in-memory replay cache stays in front as a fast filter; this is
-/// the record that outlives the process.
+/// (relay review L2). It is the relay's only replay record: there is no in-memory cache in front
+/// (docs/relay.md, "Replay protection").
 public protocol RequestNonceStore: Sendable {
     /// Atomically, in the same transaction as the device's rate-limit counter (so that recording
     /// a nonce costs no extra commit): refuses a live nonce of `device` (``RequestAdmission/replayed``),

@@ -276,10 +276,6 @@ extension SQLiteRelayStore {
         }
     }
 
-    public func isBlocked(_ blocked: AccountID, by blocker: AccountID) async throws -> Bool {
-        try await pool.read { db in try Self.isBlocked(blocked.rawValue, by: blocker.rawValue, db) }
-    }
-
     public func blockedAccounts(by blocker: AccountID) async throws -> [AccountID] {
         try await pool.read { db in
             try String.fetchAll(

@@ -112,6 +112,34 @@ import Darwin
         #expect(try Data(contentsOf: output) == plain)
     }
 
+    /// The one range rule the download follows, for the range it feeds and the ranges it
+    /// requests ahead: the header first, then straight on to the resume offset, never across
+    /// that jump, and nothing past the end.
+    @Test func rangesFollowTheHeaderToTheResumeOffset() throws {
+        let scratch = try Scratch()
+        let (a, _, manifest, _, _) = try Self.twins(size: 5 * Self.chunk + 10)
+        let output = scratch.file("out")
+        _ = try Self.interrupt(a, manifest, to: output, chunks: 2)
+        let decryptor = try FileDecryptor(manifest: manifest, destination: output)
+        let header = Int64(FileFormat.headerSize)
+        let resume = decryptor.resumeOffset
+        let total = manifest.ciphertextSize
+        #expect(resume > header)
+        #expect(decryptor.nextRange(limit: 1 << 20) == 0..<header, "the header alone, not across the jump")
+        #expect(decryptor.range(from: 10, limit: 1 << 20) == 10..<header)
+        #expect(decryptor.range(from: header, limit: 1_000) == resume..<(resume + 1_000), "after the header: the resume offset")
+        #expect(decryptor.range(from: resume + 5, limit: 1 << 30) == (resume + 5)..<total)
+        #expect(decryptor.range(from: total, limit: 1) == nil)
+        try decryptor.append(a.prefix(Int(header)))
+        #expect(decryptor.nextRange(limit: 7) == decryptor.range(from: header, limit: 7))
+        decryptor.suspend()
+
+        let fresh = try FileDecryptor(manifest: manifest, destination: output, resume: false)
+        #expect(fresh.nextRange(limit: 1 << 30) == 0..<total, "nothing kept: one run to the end")
+        #expect(fresh.range(from: header, limit: 100) == header..<(header + 100))
+        fresh.suspend()
+    }
+
     // MARK: M7
 
     @Test func aSymbolicLinkAtThePartialNameIsNeverFollowed() throws {
@@ -293,10 +321,11 @@ import Darwin
         let manifest = try FileManifest(
             name: "a", mediaType: "text/plain", plaintextSize: 1, chunkSizeLog2: 12, blobID: String(repeating: "b", count: 64),
             key: SymmetricKey(size: .bits256))
-        for relay in ["http://relay.example", "http://10.0.0.1:8080", "http://localhost.evil.example"] {
+        // The IPv4-mapped loopback and other spellings are refused: they fail closed (RequestSigning.isLoopback(host:)).
+        for relay in ["http://relay.example", "http://10.0.0.1:8080", "http://localhost.evil.example", "http://[::ffff:127.0.0.1]:8080", "http://[::2]:8080"] {
             #expect(throws: FileError.insecureLink, "\(relay)") { try PublicLink(parsing: PublicLink(relay: URL(string: relay)!, manifest: manifest).url) }
         }
-        for relay in ["https://relay.example", "http://127.0.0.1:8080", "http://localhost:9000", "http://[::1]:8080"] {
+        for relay in ["https://relay.example", "http://127.0.0.1:8080", "http://127.9.8.7", "http://localhost:9000", "http://[::1]:8080", "http://[::1]"] {
             #expect(try PublicLink(parsing: PublicLink(relay: URL(string: relay)!, manifest: manifest).url).manifest == manifest, "\(relay)")
         }
     }

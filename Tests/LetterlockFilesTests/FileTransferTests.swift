@@ -112,6 +112,40 @@ import Testing
         }
     }
 
+    /// Below the relay's disk mark (`507 insufficient_storage`) an upload fails at once, not
+    /// after retries, with an error that says the relay is low on disk; the upload stays open,
+    /// and once space is back the same pending upload resumes where the relay stood.
+    @Test func aRelayLowOnDiskFailsTheUploadClearlyAndItResumesLater() async throws {
+        let scratch = try Scratch()
+        let free = Mutex<Int64>(8 << 30)
+        var configuration = Self.syncEveryPart
+        configuration.freeDiskCheckInterval = .zero  // every request reads the simulated disk
+        try await LiveRelay.with(configuration: configuration, freeDiskBytes: { free.withLock { $0 } }) { relay in
+            let alice = relay.transfer(signer: try await relay.register())
+            let input = try scratch.makeFile("big", size: 40 << 20)
+            free.withLock { $0 = 0 }
+            let refused = await #expect(throws: FileError.self) { try await alice.prepare(input) }
+            #expect(refused?.isRelayLowOnDisk == true && refused?.description.contains("low on disk space") == true, "\(String(describing: refused))")
+
+            free.withLock { $0 = 8 << 30 }
+            let pending = try await alice.prepare(input)
+            // Space runs out once 8 MiB are answered for: the parts sent after that are refused.
+            let failed = await #expect(throws: FileError.self) {
+                try await alice.upload(pending) { progress in if progress.completed >= 8 << 20 { free.withLock { $0 = 0 } } }
+            }
+            #expect(failed?.isRelayLowOnDisk == true, "\(String(describing: failed))")
+            let stood = try await alice.blobs.uploadStatus(pending.uploadID).offset
+            #expect(stood >= 8 << 20 && stood < pending.ciphertextSize, "\(stood)")
+
+            free.withLock { $0 = 8 << 30 }
+            let first = Mutex<Int64?>(nil)
+            let manifest = try await alice.upload(pending) { progress in first.withLock { if $0 == nil { $0 = progress.completed } } }
+            #expect(try #require(first.withLock { $0 }) >= stood, "resumed where the relay stood, not from zero")
+            try await relay.transfer(signer: try await relay.register()).receive(manifest, to: scratch.file("out"))
+            #expect(try sameContents(input, scratch.file("out")))
+        }
+    }
+
     /// 100 MiB up and down while sampling the resident set size: it must stay far below the file
     /// size, bounded by what the configuration keeps in flight, not by the file. The transfer
     /// runs with two parts in flight (parts are 4 MiB, the content address's) and small ranges

@@ -19,14 +19,16 @@ struct LiveRelay: Sendable {
     let directory: URL
 
     static func with<T: Sendable>(
-        configuration: Relay.Configuration = Relay.Configuration(), _ body: @Sendable (LiveRelay) async throws -> T
+        configuration: Relay.Configuration = Relay.Configuration(), freeDiskBytes: (@Sendable () -> Int64?)? = nil,
+        _ body: @Sendable (LiveRelay) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("letterlock-files-relay-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var logger = Logger(label: "letterlock.files.tests")
         logger.logLevel = .critical
         let relay = Relay(
-            store: InMemoryRelayStore(), blobContent: try FileBlobContentStore(directory: directory), configuration: configuration, logger: logger)
+            store: InMemoryRelayStore(), blobContent: try FileBlobContentStore(directory: directory), configuration: configuration, logger: logger,
+            freeDiskBytes: freeDiskBytes)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = relay.makeApplication(configuration: .init(address: .hostname("127.0.0.1", port: 0))) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)

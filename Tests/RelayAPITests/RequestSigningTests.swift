@@ -59,12 +59,31 @@ import Testing
     }
 
     @Test func loopbackAuthorities() {
-        for name in ["localhost", "localhost:8080", "127.0.0.1", "127.1.2.3:9", "[::1]", "[::1]:8080"] {
+        for name in ["localhost", "localhost:8080", "127.0.0.1", "127.1.2.3:9", "127.255.255.255:65535", "[::1]", "[::1]:8080"] {
             #expect(RequestSigning.isLoopback(authority: name), "\(name)")
         }
-        for name in ["relay.example", "localhost.evil.example", "128.0.0.1", "127.0.0.1.evil.example", "[::2]:80", "127.0.0", "10.0.0.1:80"] {
+        for name in [
+            "relay.example", "localhost.evil.example", "128.0.0.1", "127.0.0.1.evil.example", "[::2]:80", "127.0.0", "10.0.0.1:80",
+            // Only a port may follow the host.
+            "[::1]evil.example", "[::1].evil.example", "[::1]:", "[::1]:80x", "127.0.0.1:", "127.0.0.1:http", "localhost:+80", "::1",
+            "127.0.0.1:1234567",
+        ] {
             #expect(!RequestSigning.isLoopback(authority: name), "\(name)")
         }
+    }
+
+    /// Loopback hosts: `localhost`, 127.0.0.0/8 in dotted decimal, `::1` with or without
+    /// brackets; nothing else, IPv4-mapped and other spellings included (they fail closed).
+    @Test(arguments: [
+        ("localhost", true), ("LocalHost", true), ("127.0.0.1", true), ("127.1.2.3", true), ("127.255.255.255", true),
+        ("127.000.000.001", true), ("::1", true), ("[::1]", true),
+        ("::ffff:127.0.0.1", false), ("[::ffff:127.0.0.1]", false), ("0:0:0:0:0:0:0:1", false), ("[0:0:0:0:0:0:0:1]", false),
+        ("::", false), ("::2", false), ("[::1", false), ("::1]", false), ("127.1", false), ("127.0.0.256", false),
+        ("127.+0.0.1", false), ("127.0.0.1.", false), ("localhost.", false), ("128.0.0.1", false), ("0.0.0.0", false),
+        ("2130706433", false), ("0x7f.0.0.1", false), ("", false), ("127.0.0.1:80", false), ("[::1]:80", false),
+    ] as [(String, Bool)])
+    func loopbackHosts(host: String, loopback: Bool) {
+        #expect(RequestSigning.isLoopback(host: host) == loopback)
     }
 
     @Test func nonceShape() {

@@ -58,42 +58,43 @@ import Testing
             #expect(try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: nonce).status == .ok)
             let replay = try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: nonce)
             #expect(replay.status == .unauthorized && replay.errorCode == "replayed_request")
-            // Once the nonce ages out of the cache, the timestamp check still refuses the replay.
+            // Once the nonce's record expires, the timestamp check still refuses the replay.
             harness.clock.advance(by: 601)
             #expect(try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: nonce).errorCode == "stale_request")
         }
     }
 
-    /// The cache still fails closed (review H1 fix keeps that), but per device: a device that
-    /// fills its share, or floods while the cache is full, is refused; the others are not.
-    @Test func aFloodingDeviceFillsOnlyItsOwnShareOfTheReplayCache() async throws {
+    /// The store is the only replay record (session 5). The in-memory cache that stood in front
+    /// of it answered `busy` to a device past 4,096 nonces in ten minutes, and did so only after
+    /// the store had recorded the nonce and charged the rate limit, so the refused request could
+    /// not even be retried. Now a device is bounded by its rate limit alone (which also bounds
+    /// the nonces it records), and each nonce is still accepted once.
+    @Test func aDeviceIsLimitedByItsRateLimitAloneAndEachNonceOnce() async throws {
         var configuration = Relay.Configuration()
-        configuration.replayCacheCapacity = 6
-        configuration.replayCachePerDevice = 4
-        configuration.replayCacheReservedPerDevice = 2
+        configuration.deviceRequestLimits = [RateLimitWindow(seconds: 600, limit: 4_100)]
+        configuration.addressRequestLimit = nil  // every request here comes from one address
         let harness = RelayHarness(configuration: configuration)
         try await harness.withClient { client in
-            let mallory = try await client.register()
-            let accomplice = try await client.register()
             let alice = try await client.register()
-            func codes(_ device: TestDevice, _ count: Int) async throws -> [String] {
-                var codes: [String] = []
-                for _ in 0..<count { codes.append(try await client.send(.get, "/v1/devices", as: device).errorCode ?? "ok") }
-                return codes
+            let bob = try await client.register()
+            let timestamp = Int64(harness.clock.now().timeIntervalSince1970)
+            let first = RequestSigning.freshNonce()
+            var codes: [String: Int] = [:]
+            for index in 0..<4_100 {
+                let response = try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: index == 0 ? first : RequestSigning.freshNonce())
+                codes[response.errorCode ?? "ok", default: 0] += 1
             }
-            #expect(try await codes(mallory, 6) == ["ok", "ok", "ok", "ok", "busy", "busy"], "her own share is 4")
-            #expect(try await codes(accomplice, 4) == ["ok", "ok", "busy", "busy"], "the cache is full at 6: only the reserve")
-            #expect(try await codes(alice, 3) == ["ok", "ok", "busy"], "alice still gets her reserve")
-            harness.clock.advance(by: 601)
-            #expect(try await codes(mallory, 1) == ["ok"], "slots free up as nonces age out")
+            #expect(codes == ["ok": 4_100])
+            #expect(try await client.send(.get, "/v1/devices", as: alice).errorCode == "rate_limited")
+            #expect(try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: first).errorCode == "replayed_request")
+            #expect(try await client.send(.get, "/v1/devices", as: bob).status == .ok, "another device is not affected")
         }
     }
 
-    /// Registration is unauthenticated (the caller picks the key), so it must not be able to
-    /// fill the replay cache that every device's signed requests depend on.
+    /// Registration is unauthenticated (the caller picks the key) and records no nonce, so a
+    /// flood of it cannot lock out the devices whose signed requests need the nonce record.
     @Test func aRegistrationFloodCannotLockOutOtherDevices() async throws {
         var configuration = Relay.Configuration()
-        configuration.replayCacheCapacity = 4
         configuration.registrationLimits = [.perHour(3)]
         let harness = RelayHarness(configuration: configuration)
         try await harness.withClient { client in
@@ -113,10 +114,9 @@ import Testing
         }
     }
 
-    /// A device past its rate limit records no nonces: its flood cannot fill the shared cache.
+    /// A device past its rate limit records no nonces, and its flood does not touch others' budgets.
     @Test func aRateLimitedFloodCannotLockOutOtherDevices() async throws {
         var configuration = Relay.Configuration()
-        configuration.replayCacheCapacity = 4
         configuration.deviceRequestLimits = [RateLimitWindow(seconds: 60, limit: 2)]
         let harness = RelayHarness(configuration: configuration)
         try await harness.withClient { client in

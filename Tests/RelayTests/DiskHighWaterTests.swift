@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -131,6 +132,43 @@ import Testing
         off.set(0)
         #expect(!FreeSpaceGuard(minimum: 0, interval: .zero, probe: off.probe, logger: Logger(label: "test")).isLow, "0 turns it off")
         #expect(off.probeCount == 0)
+    }
+
+    /// The check is on the sealed-send path: while one caller takes a slow reading (a `statvfs`
+    /// on a busy disk), the others go by the last verdict at once, and nobody reads twice.
+    @Test func aSlowReadingHoldsUpNoOtherCaller() {
+        final class GatedDisk: Sendable {
+            let probes = Atomic<Int>(0)
+            let entered = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            let answered = DispatchSemaphore(value: 0)
+            let verdict = Atomic<Int>(-1)
+            var probe: @Sendable () -> Int64? {
+                { [self] in
+                    // The second reading blocks until the test releases it.
+                    if probes.add(1, ordering: .relaxed).newValue == 2 {
+                        entered.signal()
+                        release.wait()
+                    }
+                    return 50
+                }
+            }
+        }
+        let disk = GatedDisk()
+        let guarded = FreeSpaceGuard(minimum: 100, interval: .zero, probe: disk.probe, logger: Logger(label: "test"))
+        #expect(guarded.isLow, "first reading: 50 bytes free")
+        Thread { _ = guarded.isLow }.start()
+        disk.entered.wait()
+        Thread {
+            disk.verdict.store(guarded.isLow ? 1 : 0, ordering: .relaxed)
+            disk.answered.signal()
+        }.start()
+        let answeredAtOnce = disk.answered.wait(timeout: .now() + 5) == .success
+        disk.release.signal()
+        if !answeredAtOnce { disk.answered.wait() }
+        #expect(answeredAtOnce, "a caller waited for another's reading")
+        #expect(disk.verdict.load(ordering: .relaxed) == 1, "the last verdict")
+        #expect(disk.probes.load(ordering: .relaxed) == 2, "one reading at a time")
     }
 
     @Test func theStatvfsProbeReadsTheDataDirectorysFilesystem() throws {

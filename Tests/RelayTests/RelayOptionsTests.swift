@@ -34,8 +34,7 @@ import Testing
             "key-package-claims-per-hour": "6", "key-package-claims-per-target-per-day": "7", "retention-days": "0.5",
             "mailbox-entries": "9", "mailbox-bytes-per-account": "2MiB", "page-size": "11", "websocket-window": "12",
             "websocket-auth-timeout-seconds": "2", "timestamp-skew-seconds": "60", "public-authority": "relay.example, Relay.Example:8443",
-            "replay-cache-capacity": "100000",
-            "replay-cache-per-device": "100", "replay-cache-reserved-per-device": "3", "key-packages-per-suite": "13",
+            "key-packages-per-suite": "13",
             "blob-quota-bytes": "2GiB", "max-blob-bytes": "1MiB", "blob-retention-days": "2", "upload-lifetime-hours": "3",
             "sweep-interval-seconds": "5", "upload-window-bytes": "8MiB", "upload-waiting-parts": "0",
             "min-free-disk-bytes": "0",
@@ -96,7 +95,7 @@ import Testing
         (["--no-such-flag", "1"], [:], "unknown option --no-such-flag"),
         (["8080"], [:], "unexpected argument"),
         (["--port", "1", "--port", "2"], [:], "twice"),
-        (["--replay-cache-capacity", "10", "--replay-cache-per-device", "20"], [:], "--replay-cache-per-device"),
+        (["--replay-cache-capacity", "10"], [:], "unknown option --replay-cache-capacity"),
         (["--max-blob-bytes", "2GiB"], [:], "--max-blob-bytes"),
         (["--public-authority", "relay.example/path"], [:], "--public-authority"),
         (["--public-authority", " , "], [:], "--public-authority"),
@@ -126,7 +125,7 @@ import Testing
     @Test(arguments: [
         ("0.0.0.0", nil, true), ("::", nil, true), ("192.0.2.7", nil, true), ("relay.example", nil, true),
         ("0.0.0.0", "relay.example", false), ("127.0.0.1", nil, false), ("127.1.2.3", nil, false), ("localhost", nil, false),
-        ("::1", nil, false), ("[::1]", nil, false),
+        ("::1", nil, false), ("[::1]", nil, false), ("::ffff:127.0.0.1", nil, true), ("[::1]evil", nil, true),
     ] as [(String, String?, Bool)])
     func aPublicBindWithoutAPublicAuthorityIsWarnedAbout(host: String, authority: String?, warned: Bool) throws {
         var arguments = ["--host", host]

@@ -49,7 +49,7 @@ import Testing
         #expect(Relay(store: InMemoryRelayStore(), configuration: configuration).signedAuthorities("localhost") == ["relay.example"])
     }
 
-    /// Relay review L2: the in-memory replay cache starts empty after a restart; the store does not.
+    /// Relay review L2: the nonce record is in the store, so it outlives the process.
     @Test func aReplayAfterARestartIsRefused() async throws {
         let store = InMemoryRelayStore()
         let nonce = RequestSigning.freshNonce()
@@ -60,7 +60,7 @@ import Testing
             #expect(try await client.send(.get, "/v1/devices", as: alice, timestamp: timestamp, nonce: nonce).status == .ok)
             return alice
         }
-        // A new process over the same store: a fresh in-memory cache, the clock a minute on.
+        // A new process over the same store, the clock a minute on.
         let after = RelayHarness(store: store)
         after.clock.advance(by: 60)
         try await after.withClient { client in
