@@ -30,24 +30,28 @@ extension Relay {
     private func runPushSession(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, host: String?, logger: Logger) async throws {
         let nonce = RequestSigning.freshNonce()
         let session = PushSessionState()
-        try await send(PushFrame(type: "challenge", nonce: nonce), on: outbound)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // Authentication deadline: a connection that does not answer in time is closed.
-            group.addTask {
-                try? await Task.sleep(for: self.configuration.webSocketAuthTimeout)
-                if !session.authenticated.load(ordering: .acquiring) {
-                    try? await outbound.close(.policyViolation, reason: "authentication timeout")
-                }
+        try await Self.send(PushFrame(type: "challenge", nonce: nonce), on: outbound)
+        // Authentication deadline: a connection that does not answer in time is closed. Ended
+        // as soon as the device is authenticated, so an open session holds no sleeping task.
+        let timeout = configuration.webSocketAuthTimeout
+        let deadline = Task {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            if !session.authenticated.load(ordering: .acquiring) {
+                try? await outbound.close(.policyViolation, reason: "authentication timeout")
             }
+        }
+        defer { deadline.cancel() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
             var messages = inbound.messages(maxSize: 64 * 1024).makeAsyncIterator()
             guard let device = try await self.authenticatePush(messages.next(), nonce: nonce, authorities: self.signedAuthorities(host)) else {
                 self.metrics.authenticationFailures.increment()
-                try? await self.send(PushFrame(type: "error", code: "unauthenticated"), on: outbound)
+                try? await Self.send(PushFrame(type: "error", code: "unauthenticated"), on: outbound)
                 try? await outbound.close(.policyViolation, reason: "unauthenticated")
                 return
             }
             session.authenticated.store(true, ordering: .releasing)
+            deadline.cancel()
 
             let subscription = self.notifier.subscribe(device.id)
             self.metrics.openConnections.record(self.notifier.connectionCount)
@@ -56,18 +60,20 @@ extension Relay {
                 self.metrics.openConnections.record(self.notifier.connectionCount)
             }
             self.metrics.mailboxDepth.record(try await self.store.mailboxDepth(of: device.id))
-            try await self.send(PushFrame(type: "ready"), on: outbound)
+            try await Self.send(PushFrame(type: "ready"), on: outbound)
             let wake = subscription.continuation
             wake.yield()
             // A failed deletion leaves its entries in the store: the device is told and the
-            // socket closed, so that it reconnects and gets them again (at-least-once).
+            // socket closed, so that it reconnects and gets them again (at-least-once). The
+            // closures capture what they use, not `self` (a copy of `Relay` each, per session).
+            let (store, deviceID, acknowledged, logger) = (self.store, device.id, self.metrics.entriesAcknowledged, self.logger)
             let acknowledgements = PushAcknowledgements(
-                submit: { ids, completion in self.store.acknowledge(ids.map(MailboxEntryID.init), for: device.id, completion: completion) },
-                committed: { self.metrics.entriesAcknowledged.increment(by: $0) },
+                submit: { ids, completion in store.acknowledge(ids.map(MailboxEntryID.init), for: deviceID, completion: completion) },
+                committed: { acknowledged.increment(by: $0) },
                 failed: { error in
-                    self.logger.warning("push acknowledgement failed", metadata: ["error.type": "\(type(of: error))"])
+                    logger.warning("push acknowledgement failed", metadata: ["error.type": "\(type(of: error))"])
                     Task {
-                        try? await self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
+                        try? await Self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
                         try? await outbound.close(.unexpectedServerError, reason: "internal error")
                     }
                 }
@@ -131,7 +137,7 @@ extension Relay {
                     try? await outbound.close(.policyViolation, reason: "replaced by a newer session")
                 } catch {
                     self.logger.warning("push session failed", metadata: ["error.type": "\(type(of: error))"])
-                    try? await self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
+                    try? await Self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
                     try? await outbound.close(.unexpectedServerError, reason: "internal error")
                 }
             }
@@ -186,7 +192,7 @@ extension Relay {
         metrics.entriesPushed.increment()
     }
 
-    private func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
+    private static func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
         let data = try JSONEncoder().encode(frame)
         try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
     }
