@@ -18,12 +18,48 @@ import Synchronization
 /// Batches are queued on the writer one at a time, so other writes of the pool interleave with
 /// them in arrival order instead of waiting for the group commit to run dry.
 final class GroupCommitWriter: Sendable {
-    private struct Job: Sendable {
-        /// Runs the work inside the batch's transaction; returns how to answer the caller once the
-        /// batch is committed.
-        let run: @Sendable (Database) -> @Sendable () -> Void
+    /// One job: its work, and its caller's completion with the result kept until the batch is
+    /// committed. One object per job (closures would cost several allocations each).
+    private class Job: @unchecked Sendable {
+        /// Runs the work inside the batch's transaction, in its own savepoint, keeping the result.
+        func run(_ db: Database) {}
+        /// Answers the caller with the kept result, once the batch is committed.
+        func answer() {}
         /// Answers the caller when the batch as a whole failed.
-        let fail: @Sendable (any Error) -> Void
+        func fail(_ error: any Error) {}
+    }
+
+    /// Touched only by the submitting thread (before the job is queued) and then by the writer
+    /// queue, one after another: hence `@unchecked Sendable`.
+    private final class TypedJob<T: Sendable>: Job, @unchecked Sendable {
+        let work: @Sendable (Database) throws -> T
+        let completion: @Sendable (Result<T, any Error>) -> Void
+        var result: Result<T, any Error>?
+
+        init(work: @escaping @Sendable (Database) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+            self.work = work
+            self.completion = completion
+        }
+
+        override func run(_ db: Database) {
+            do {
+                var value: T?
+                try db.inSavepoint {
+                    value = try work(db)
+                    return .commit
+                }
+                guard let value else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "savepoint returned no value") }
+                result = .success(value)
+            } catch {
+                result = .failure(error)
+            }
+        }
+
+        override func answer() {
+            completion(result ?? .failure(DatabaseError(resultCode: .SQLITE_MISUSE, message: "job did not run")))
+        }
+
+        override func fail(_ error: any Error) { completion(.failure(error)) }
     }
 
     private struct State {
@@ -51,7 +87,8 @@ final class GroupCommitWriter: Sendable {
     func write<T: Sendable>(
         _ work: @escaping @Sendable (Database) throws -> T, committed: (@Sendable (T) -> Void)? = nil
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        // Unsafe: `submit` calls its completion exactly once (answered or failed, never both).
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
             submit(work) { result in
                 if case .success(let value) = result { committed?(value) }
                 continuation.resume(with: result)
@@ -65,22 +102,7 @@ final class GroupCommitWriter: Sendable {
     /// `completion` runs on GRDB's writer queue, in the order the jobs ran, while the next batch
     /// waits: it must be quick and must not call the store synchronously (it may submit a job).
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
-        let job = Job(
-            run: { db in
-                do {
-                    var value: T?
-                    try db.inSavepoint {
-                        value = try work(db)
-                        return .commit
-                    }
-                    guard let value else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "savepoint returned no value") }
-                    return { completion(.success(value)) }
-                } catch {
-                    return { completion(.failure(error)) }
-                }
-            },
-            fail: { error in completion(.failure(error)) }
-        )
+        let job = TypedJob(work: work, completion: completion)
         let lead = state.withLock { state in
             state.pending.append(job)
             defer { state.flushing = true }
@@ -98,16 +120,19 @@ final class GroupCommitWriter: Sendable {
     /// are waiting.
     private func runBatch(_ db: Database) {
         let batch = state.withLock { state -> [Job] in
+            // The usual case: everything waiting fits, taken without copying.
+            if state.pending.count <= maximumBatch {
+                defer { state.pending = [] }
+                return state.pending
+            }
             let batch = Array(state.pending.prefix(maximumBatch))
             state.pending.removeFirst(batch.count)
             return batch
         }
         do {
-            var answers: [@Sendable () -> Void] = []
-            answers.reserveCapacity(batch.count)
             try db.inTransaction {
                 for job in batch {
-                    answers.append(job.run(db))
+                    job.run(db)
                     // Some errors (a full disk, I/O) make SQLite roll the whole transaction back:
                     // the jobs before this one would then be lost, so the batch fails.
                     guard db.isInsideTransaction else {
@@ -116,7 +141,7 @@ final class GroupCommitWriter: Sendable {
                 }
                 return .commit
             }
-            for answer in answers { answer() }
+            for job in batch { job.answer() }
         } catch {
             for job in batch { job.fail(error) }
         }
