@@ -188,15 +188,25 @@ extension SQLiteRelayStore {
 
     public func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try await groupCommit.write { db in
-            var deleted = 0
-            let delete = try db.cachedStatement(sql: "DELETE FROM mailbox_entries WHERE id = ? AND device_id = ?")
-            for id in Set(ids) {
-                try delete.execute(arguments: [id.rawValue, device.rawValue])
-                deleted += db.changesCount
-            }
-            return deleted
+        return try await groupCommit.write { db in try Self.acknowledge(ids, for: device, db) }
+    }
+
+    /// The job runs in the next group-commit batch; `completion` runs on GRDB's writer queue once
+    /// it is committed, so the caller waits on nothing and no task is woken for it.
+    public func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID, completion: @escaping @Sendable (Result<Int, any Error>) -> Void) {
+        guard !ids.isEmpty else { return completion(.success(0)) }
+        groupCommit.submit({ db in try Self.acknowledge(ids, for: device, db) }, completion: completion)
+    }
+
+    /// The acknowledgement's writer job: deletes the device's entries among `ids`.
+    private static func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID, _ db: Database) throws -> Int {
+        var deleted = 0
+        let delete = try db.cachedStatement(sql: "DELETE FROM mailbox_entries WHERE id = ? AND device_id = ?")
+        for id in Set(ids) {
+            try delete.execute(arguments: [id.rawValue, device.rawValue])
+            deleted += db.changesCount
         }
+        return deleted
     }
 
     public func removeRequests(from sender: AccountID, to recipient: AccountID) async throws -> Int {
