@@ -254,7 +254,9 @@ targets += [
             "LetterlockFiles", "Relay", "RelayStorage", asyncHTTPClient, serviceLifecycle,
         ] + crypto,
         swiftSettings: hotLoopSettings
-    )
+    ),
+    // The bench's own logic: /proc readers, rounds and their median, the figures printed.
+    .testTarget(name: "LetterlockBenchTests", dependencies: ["LetterlockBench"], swiftSettings: strictSettings),
 ]
 
 // MARK: - Fuzz targets (only with LETTERLOCK_FUZZ=1; built by `make fuzz` with --sanitize=fuzzer)

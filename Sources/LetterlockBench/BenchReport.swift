@@ -20,20 +20,23 @@ struct BenchReporter: Sendable {
     var json: Bool
 
     func report(_ figure: BenchFigure) {
+        print(line(for: figure))
+        fflush(nil)  // all streams: `stdout` is not concurrency-safe to name in Swift 6
+    }
+
+    /// The line `report` prints for `figure`: one JSON object, or a sentence for people.
+    func line(for figure: BenchFigure) -> String {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             // Encoding a struct of strings and finite doubles cannot fail; a NaN would, and is a bug worth seeing.
-            let line = (try? encoder.encode(figure)).map { String(decoding: $0, as: UTF8.self) } ?? "{\"error\":\"unencodable figure\"}"
-            print(line)
-        } else {
-            var line = "\(figure.bench)  \(figure.metric): \(Self.format(figure.value)) \(figure.unit)"
-            if let reference = figure.reference, let ratio = figure.ratio {
-                line += "   (\(Self.format(ratio))x \(reference))"
-            }
-            print(line)
+            return (try? encoder.encode(figure)).map { String(decoding: $0, as: UTF8.self) } ?? "{\"error\":\"unencodable figure\"}"
         }
-        fflush(nil)  // all streams: `stdout` is not concurrency-safe to name in Swift 6
+        var line = "\(figure.bench)  \(figure.metric): \(Self.format(figure.value)) \(figure.unit)"
+        if let reference = figure.reference, let ratio = figure.ratio {
+            line += "   (\(Self.format(ratio))x \(reference))"
+        }
+        return line
     }
 
     /// Free-form progress for people; silent with `--json` so the output stays one figure per line.

@@ -49,15 +49,9 @@ final class BenchServerProcess: Sendable {
         return kilobytes * 1024
     }
 
-    /// User + system CPU seconds the process has used so far (/proc/PID/stat fields 14 and 15).
-    func cpuSeconds() -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    /// The process's CPU time and context switches so far, process-wide and per thread.
+    func counters() -> ProcessCounters {
+        ProcessCounters.read(pid: String(process.processIdentifier))
     }
 
     /// SIGTERM, then SIGKILL if it has not exited after 20 s.

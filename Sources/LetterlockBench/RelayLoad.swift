@@ -13,9 +13,19 @@ struct RelayLoadResult: Sendable {
     var p99: Double
     var delivered: Int
     var bytesPerConnection: Double?
-    var cpuPerMessage: Double?
+    /// The server process over the measurement window.
+    var server: ProcessWindow
+    /// The bench process itself (the simulated devices) over the same window.
+    var client: ProcessWindow
     /// Anything that makes the figures suspect: refused sends, lost or duplicated pushes.
     var problems: [String]
+
+    /// Server CPU seconds (user + system, all threads) per delivered message.
+    var cpuPerMessage: Double? { server.cpuSeconds.map { $0 / Double(max(1, delivered)) } }
+    /// Server context switches (voluntary + involuntary, all threads) per delivered message.
+    var contextSwitchesPerMessage: Double { Double(server.contextSwitches) / Double(max(1, delivered)) }
+    /// The bench process's own CPU seconds per delivered message: the clients share the cores.
+    var clientCPUPerMessage: Double? { client.cpuSeconds.map { $0 / Double(max(1, delivered)) } }
 }
 
 /// One run of the `letterlock-bench relay` load against one server process (see ``RelayBench``).
@@ -147,7 +157,8 @@ struct RelayLoad: Sendable {
         let state = LoadState()
         let payloadBytes = self.payloadBytes
         var window: (seconds: Double, latencies: [UInt64]) = (0, [])
-        var cpu: (start: Double?, end: Double?) = (nil, nil)
+        var counters: (server: ProcessCounters, client: ProcessCounters)?
+        var windows: (server: ProcessWindow, client: ProcessWindow)?
         try await withThrowingTaskGroup(of: Void.self) { group in
             for slot in 0..<concurrency {
                 group.addTask {
@@ -195,7 +206,7 @@ struct RelayLoad: Sendable {
             }
 
             try await Task.sleep(for: .seconds(warmup))
-            cpu.start = server.cpuSeconds()
+            counters = (server.counters(), ProcessCounters.read(pid: "self"))
             tracker.startWindow()
             let started = ContinuousClock.now
             var lastProgress = started
@@ -213,7 +224,9 @@ struct RelayLoad: Sendable {
                 }
             }
             window = tracker.endWindow()
-            cpu.end = server.cpuSeconds()
+            if let counters {
+                windows = (ProcessWindow(from: counters.server, to: server.counters()), ProcessWindow(from: counters.client, to: .read(pid: "self")))
+            }
             state.stop.store(true, ordering: .relaxed)
             try await group.waitForAll()
         }
@@ -235,10 +248,10 @@ struct RelayLoad: Sendable {
         progress(
             "\(target.rawValue): \(delivered) delivered in \(String(format: "%.1f", window.seconds)) s; p50 \(String(format: "%.2f", percentile(0.5) * 1e3)) ms, p99 \(String(format: "%.2f", percentile(0.99) * 1e3)) ms"
         )
-        let cpuPerMessage = cpu.start.flatMap { start in cpu.end.map { ($0 - start) / Double(max(1, delivered)) } }
+        guard let windows else { throw BenchError("the measurement window did not run") }
         return RelayLoadResult(
             throughput: Double(delivered) / window.seconds, p50: percentile(0.5), p99: percentile(0.99), delivered: delivered,
-            bytesPerConnection: nil, cpuPerMessage: cpuPerMessage, problems: problems)
+            bytesPerConnection: nil, server: windows.server, client: windows.client, problems: problems)
     }
 
     private func waitUntil(timeout: Duration, _ condition: () -> Bool) async throws {
