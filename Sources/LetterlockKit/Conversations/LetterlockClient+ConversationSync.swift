@@ -55,11 +55,21 @@ extension LetterlockClient {
                     try await continueLeaving(conversation.id)
                     continue
                 }
-                try await resumeInterruptedCommit(conversation.id)
+                // One load serves every check below; a step that changed the group state
+                // makes the next refresh decode it again (``refreshed(_:)``).
+                var loaded = try loadGroup(conversation.id)
+                if loaded.group.hasPendingCommit {
+                    try await resumeInterruptedCommit(conversation.id)
+                } else {
+                    try await sendPendingWelcomes(conversation.id)
+                }
                 try await retryUndelivered(conversation.id)
-                report.commits += try await removeRevokedDevices(conversation.id, cache: &directory) ? 1 : 0
-                report.commits += try await commitPendingLeaves(conversation.id) ? 1 : 0
-                report.commits += try await addMissingOwnDevices(conversation.id) ? 1 : 0
+                loaded = try refreshed(loaded)
+                report.commits += try await removeRevokedDevices(loaded, cache: &directory) ? 1 : 0
+                loaded = try refreshed(loaded)
+                report.commits += try await commitPendingLeaves(loaded) ? 1 : 0
+                loaded = try refreshed(loaded)
+                report.commits += try await addMissingOwnDevices(loaded) ? 1 : 0
             } catch let error as RelayClientError where error.isTransient {
                 throw error
             } catch {
@@ -399,8 +409,8 @@ extension LetterlockClient {
     /// A device newly linked to this account joins its groups: any device the relay lists for
     /// this account that is not in the group's tree is added (its KeyPackage claimed and
     /// checked). Returns true when a Commit was made.
-    func addMissingOwnDevices(_ conversationID: String) async throws -> Bool {
-        let loaded = try loadGroup(conversationID)
+    func addMissingOwnDevices(_ loaded: LoadedGroup) async throws -> Bool {
+        let conversationID = loaded.id
         let inTree = Set(Self.memberDevices(loaded.group).map(\.device))
         let listed = try await relay.ownDevices().devices.map(\.deviceID)
         guard listed.contains(where: { !inTree.contains($0) }) else { return false }
