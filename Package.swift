@@ -162,6 +162,7 @@ targets += [
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ] + crypto,
         swiftSettings: strictSettings
     ),

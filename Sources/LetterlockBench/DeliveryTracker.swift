@@ -28,6 +28,7 @@ final class DeliveryTracker: Sendable {
         var duplicates = 0
         var lost = 0
         var totalDelivered = 0
+        var arrivedBeforeWait = 0
     }
 
     private let state = Mutex(State())
@@ -54,7 +55,10 @@ final class DeliveryTracker: Sendable {
     func waitForDelivery(of sequence: UInt64) async -> Bool {
         await withCheckedContinuation { continuation in
             let early = state.withLock { state -> Bool in
-                if state.arrivedFirst.remove(sequence) != nil { return true }
+                if state.arrivedFirst.remove(sequence) != nil {
+                    state.arrivedBeforeWait += 1
+                    return true
+                }
                 state.waiting[sequence] = (monotonicNanoseconds(), continuation)
                 return false
             }
@@ -95,6 +99,9 @@ final class DeliveryTracker: Sendable {
     /// Messages delivered inside the current window so far.
     var deliveredInWindow: Int { state.withLock { $0.latencies.count } }
     var totalDelivered: Int { state.withLock { $0.totalDelivered } }
+    /// Sends whose push had arrived before the sender began waiting for it (usually before the
+    /// sender had read its 201): the sender then resumes without suspending.
+    var arrivedBeforeWait: Int { state.withLock { $0.arrivedBeforeWait } }
     var duplicates: Int { state.withLock { $0.duplicates } }
     var lost: Int { state.withLock { $0.lost } }
 }

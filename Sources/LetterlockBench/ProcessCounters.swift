@@ -80,6 +80,29 @@ struct ProcessCounters: Sendable, Equatable {
         return overflow ? nil : sum
     }
 
+    /// The whole machine's busy CPU time in clock ticks, from the `cpu` line of `/proc/stat`:
+    /// user + nice + system + irq + softirq + steal (not idle or iowait; guest time is already
+    /// inside user and nice).
+    static func parseMachineBusyTicks(_ text: String) -> UInt64? {
+        guard let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+        let fields = line.split(separator: " ").dropFirst().map { UInt64($0) }
+        guard fields.count >= 8, !fields.prefix(8).contains(nil) else { return nil }
+        let values = fields.prefix(8).map { $0 ?? 0 }
+        // user, nice, system, idle, iowait, irq, softirq, steal
+        var busy: UInt64 = 0
+        for index in [0, 1, 2, 5, 6, 7] {
+            let (sum, overflow) = busy.addingReportingOverflow(values[index])
+            if overflow { return nil }
+            busy = sum
+        }
+        return busy
+    }
+
+    /// The machine's busy CPU ticks now (see ``parseMachineBusyTicks(_:)``).
+    static func machineBusyTicks() -> UInt64? {
+        (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)).flatMap(parseMachineBusyTicks)
+    }
+
     /// Clock ticks per second (`sysconf(_SC_CLK_TCK)`, 100 on Linux).
     static let ticksPerSecond: Double = {
         let ticks = sysconf(Int32(_SC_CLK_TCK))

@@ -140,6 +140,10 @@ struct RelayBench: AsyncParsableCommand {
         }
     }
 
+    /// Cores other processes may use during a window before the round counts as disturbed (an
+    /// idle machine's background stays well under this).
+    static let quietMachineCores = 0.2
+
     private var shape: String { "\(devices) devices, \(concurrency) in flight, \(payloadBytes) B" }
 
     /// The figures every round prints, and (with the echo's as reference) the headline ones.
@@ -168,7 +172,7 @@ struct RelayBench: AsyncParsableCommand {
         guard let median = RelayRound.medianIndex(of: rounds.map { $0.rank ?? 0 }) else { return [] }
         let round = rounds[median]
         let first = round.order.count > 1 ? ", \(round.order[0].rawValue) first" : ""
-        let reference = "echo ceiling on the same stack, median round by delivered ratio (\(round.number) of \(rounds.count)\(first))"
+        let reference = "echo ceiling on the same stack, median round by delivered ratio (round \(round.number) of \(rounds.count)\(first))"
         return figures(round, metrics: metrics(shape: shape), prefix: "", reference: reference, echoAlso: true)
     }
 
@@ -184,7 +188,7 @@ struct RelayBench: AsyncParsableCommand {
                 figures.append(
                     BenchFigure(
                         bench: "relay", metric: prefix + metric.name, value: relay, unit: metric.unit,
-                        reference: echo.map { "\(reference) (\(BenchReporter.format($0)) \(metric.unit))" },
+                        reference: echo.map { "\(reference): \(BenchReporter.format($0)) \(metric.unit)" },
                         ratio: echo.flatMap { $0 == 0 ? nil : relay / $0 }))
             }
             if let echo, echoAlso || relay == nil {
@@ -194,18 +198,31 @@ struct RelayBench: AsyncParsableCommand {
         return figures
     }
 
-    /// One line per round for people (stderr): both servers' rates, the ratio, CPU per message of
-    /// the servers and of the bench's own clients, and the load average.
+    /// One line per round for people (stderr): per server its rate, CPU and context switches per
+    /// message, the same for the bench's clients and the share of pushes that arrived before their
+    /// sender waited; then the delivered and CPU-cost ratios, the cores the bench and other
+    /// processes used in each window, and the load average.
     static func roundSummary(_ round: RelayRound, of total: Int) -> String {
         var parts: [String] = []
         for target in Target.allCases {
             guard let result = round.results[target] else { continue }
             let cpu = result.cpuPerMessage.map { BenchReporter.format($0 * 1e6) } ?? "?"
             let client = result.clientCPUPerMessage.map { BenchReporter.format($0 * 1e6) } ?? "?"
-            parts.append("\(target.rawValue) \(BenchReporter.format(result.throughput)) msg/s, CPU \(cpu) µs/msg (clients \(client))")
+            let switches = BenchReporter.format(result.contextSwitchesPerMessage)
+            let clientSwitches = BenchReporter.format(Double(result.client.contextSwitches) / Double(max(1, result.delivered)))
+            parts.append(
+                "\(target.rawValue) \(BenchReporter.format(result.throughput)) msg/s, CPU \(cpu) µs/msg, \(switches) switches/msg (bench clients \(client) µs, \(clientSwitches) switches; push before the sender waited \(Int((result.pushBeforeWaitShare * 100).rounded())) %)"
+            )
         }
         let ratio = round.deliveredRatio.map { "; ratio \(String(format: "%.3f", $0))" } ?? ""
-        return "\(round.label(of: total)): " + parts.joined(separator: "; ") + ratio + "; load average \(loadAverageText())"
+        let cost = round.cpuCostRatio.map { "; CPU-cost ratio \(String(format: "%.3f", $0))" } ?? ""
+        func cores(_ value: (RelayLoadResult) -> Double?) -> String {
+            round.order.compactMap { round.results[$0].flatMap(value).map { String(format: "%.2f", $0) } }.joined(separator: " then ")
+        }
+        let used = cores(\.benchCores)
+        let others = cores(\.otherCores)
+        let machine = (used.isEmpty ? "" : "; server + clients used \(used) cores") + (others.isEmpty ? "" : ", other processes \(others)")
+        return "\(round.label(of: total)): " + parts.joined(separator: "; ") + ratio + cost + machine + "; load average \(loadAverageText())"
     }
 
     private func report(_ rounds: [RelayRound], _ reporter: BenchReporter) {
@@ -216,20 +233,41 @@ struct RelayBench: AsyncParsableCommand {
             }
         }
         for figure in Self.headlineFigures(rounds, shape: shape) { reporter.report(figure) }
-        guard let median = RelayRound.medianIndex(of: rounds.map { $0.rank ?? 0 }) else { return }
+        for line in Self.headlineNotes(rounds, threads: showThreads) { note(line) }
+    }
+
+    /// The notes after the headline figures (stderr): which round is the median and every round's
+    /// rank, the CPU-cost ratios, a warning for rounds other processes disturbed, the clients' own
+    /// CPU per message and, with `threads`, each server's thread split, both of the median round.
+    static func headlineNotes(_ rounds: [RelayRound], threads: Bool) -> [String] {
+        guard let median = RelayRound.medianIndex(of: rounds.map { $0.rank ?? 0 }) else { return [] }
         let round = rounds[median]
+        var notes: [String] = []
         let ranks = rounds.map { $0.rank.map { BenchReporter.format($0) } ?? "?" }.joined(separator: ", ")
-        let by = only == nil ? "relay / echo delivered messages/s" : "\(only?.rawValue ?? "") delivered messages/s"
-        note("headline: the median \(round.label(of: rounds.count)) by \(by); every round: \(ranks)")
+        let by = round.order.count > 1 ? "relay / echo delivered messages/s" : "\(round.order[0].rawValue) delivered messages/s"
+        notes.append("headline: the median \(round.label(of: rounds.count)) by \(by); every round: \(ranks)")
+        let costs = rounds.compactMap(\.cpuCostRatio)
+        if let middle = RelayRound.medianIndex(of: costs) {
+            notes.append(
+                "CPU-cost ratio (echo / relay server + clients CPU per message; a cross-check, not the goal's figure): median \(String(format: "%.3f", costs[middle])), every round: \(costs.map { String(format: "%.3f", $0) }.joined(separator: ", "))"
+            )
+        }
+        let disturbed = rounds.filter { round in round.results.values.contains { ($0.otherCores ?? 0) > quietMachineCores } }
+        if !disturbed.isEmpty {
+            notes.append(
+                "warning: other processes used more than \(quietMachineCores) cores during rounds \(disturbed.map { String($0.number) }.joined(separator: ", ")) of \(rounds.count): figures from a busy machine"
+            )
+        }
         for target in Target.allCases {
             guard let result = round.results[target] else { continue }
             if let client = result.clientCPUPerMessage {
-                note(
+                notes.append(
                     "bench clients' own CPU per delivered message against the \(target.rawValue) (same cores): \(BenchReporter.format(client * 1e6)) µs"
                 )
             }
-            if showThreads { note(Self.threadSplit(result, target: target)) }
+            if threads { notes.append(threadSplit(result, target: target)) }
         }
+        return notes
     }
 
     /// The server's CPU per delivered message by kind of thread (see ``ThreadKind``).

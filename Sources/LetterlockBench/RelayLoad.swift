@@ -19,6 +19,37 @@ struct RelayLoadResult: Sendable {
     var client: ProcessWindow
     /// Anything that makes the figures suspect: refused sends, lost or duplicated pushes.
     var problems: [String]
+    /// The whole machine's busy CPU seconds over the window (`/proc/stat`), all processes.
+    var machineCPUSeconds: Double?
+    /// Wall-clock seconds of the window.
+    var windowSeconds: Double = 0
+    /// The share of delivered messages (whole run) whose push reached the recipient before the
+    /// sender started waiting for it (see ``DeliveryTracker/arrivedBeforeWait``).
+    var pushBeforeWaitShare: Double = 0
+
+    /// Server plus bench-client CPU seconds per delivered message: what one message costs the
+    /// machine when nothing else runs.
+    var cpuPerMessageWithClients: Double? {
+        guard let server = server.cpuSeconds, let client = client.cpuSeconds else { return nil }
+        return (server + client) / Double(max(1, delivered))
+    }
+
+    /// Cores the server and the bench's clients used together on average during the window (2.0
+    /// on this machine means the load was CPU-bound).
+    var benchCores: Double? {
+        guard let server = server.cpuSeconds, let client = client.cpuSeconds, windowSeconds > 0 else { return nil }
+        return (server + client) / windowSeconds
+    }
+
+    /// Cores used on average during the window by everything but the server and the bench: other
+    /// sessions' compilers, the kernel's own threads. Near zero on an idle machine; a round where
+    /// it is not was disturbed.
+    var otherCores: Double? {
+        guard let machine = machineCPUSeconds, let server = server.cpuSeconds, let client = client.cpuSeconds, windowSeconds > 0 else {
+            return nil
+        }
+        return max(0, machine - server - client) / windowSeconds
+    }
 
     /// Server CPU seconds (user + system, all threads) per delivered message.
     var cpuPerMessage: Double? { server.cpuSeconds.map { $0 / Double(max(1, delivered)) } }
@@ -159,6 +190,7 @@ struct RelayLoad: Sendable {
         var window: (seconds: Double, latencies: [UInt64]) = (0, [])
         var counters: (server: ProcessCounters, client: ProcessCounters)?
         var windows: (server: ProcessWindow, client: ProcessWindow)?
+        var machine: (start: UInt64?, end: UInt64?) = (nil, nil)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for slot in 0..<concurrency {
                 group.addTask {
@@ -206,6 +238,7 @@ struct RelayLoad: Sendable {
             }
 
             try await Task.sleep(for: .seconds(warmup))
+            machine.start = ProcessCounters.machineBusyTicks()
             counters = (server.counters(), ProcessCounters.read(pid: "self"))
             tracker.startWindow()
             let started = ContinuousClock.now
@@ -227,6 +260,7 @@ struct RelayLoad: Sendable {
             if let counters {
                 windows = (ProcessWindow(from: counters.server, to: server.counters()), ProcessWindow(from: counters.client, to: .read(pid: "self")))
             }
+            machine.end = ProcessCounters.machineBusyTicks()
             state.stop.store(true, ordering: .relaxed)
             try await group.waitForAll()
         }
@@ -249,9 +283,15 @@ struct RelayLoad: Sendable {
             "\(target.rawValue): \(delivered) delivered in \(String(format: "%.1f", window.seconds)) s; p50 \(String(format: "%.2f", percentile(0.5) * 1e3)) ms, p99 \(String(format: "%.2f", percentile(0.99) * 1e3)) ms"
         )
         guard let windows else { throw BenchError("the measurement window did not run") }
-        return RelayLoadResult(
+        var result = RelayLoadResult(
             throughput: Double(delivered) / window.seconds, p50: percentile(0.5), p99: percentile(0.99), delivered: delivered,
             bytesPerConnection: nil, server: windows.server, client: windows.client, problems: problems)
+        result.windowSeconds = window.seconds
+        result.pushBeforeWaitShare = Double(tracker.arrivedBeforeWait) / Double(max(1, tracker.totalDelivered))
+        if let start = machine.start, let end = machine.end, end >= start {
+            result.machineCPUSeconds = Double(end - start) / ProcessCounters.ticksPerSecond
+        }
+        return result
     }
 
     private func waitUntil(timeout: Duration, _ condition: () -> Bool) async throws {

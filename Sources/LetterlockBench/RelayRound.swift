@@ -28,6 +28,17 @@ struct RelayRound: Sendable {
         return relay.throughput / echo.throughput
     }
 
+    /// Echo / relay server-plus-clients CPU per delivered message: the delivered ratio the two
+    /// would reach if both were CPU-bound on the same cores. Much less sensitive to other
+    /// processes than the delivered ratio (which measures who got the cores), so a cross-check of
+    /// it; it is not the goal's figure, and it only predicts the delivered ratio when both loads
+    /// use the whole machine (``RelayLoadResult/benchCores``).
+    var cpuCostRatio: Double? {
+        guard let relay = results[.relay]?.cpuPerMessageWithClients, let echo = results[.echo]?.cpuPerMessageWithClients, relay > 0
+        else { return nil }
+        return echo / relay
+    }
+
     /// What rounds are ranked by: the delivered ratio, or with one server (`--only`) its delivered messages/s.
     var rank: Double? {
         deliveredRatio ?? (order.count == 1 ? results[order[0]]?.throughput : nil)

@@ -17,9 +17,10 @@ extension Relay {
     ///    with its key, within ``Configuration/webSocketAuthTimeout``.
     /// 2. The relay sends every unacknowledged entry in order (inbox, then requests), then new
     ///    entries as they arrive: at-least-once, with stable ids the device uses to drop duplicates.
-    /// 3. `ack` deletes entries. At most ``Configuration/webSocketWindow`` entries are in flight
-    ///    unacknowledged; beyond that the relay waits, reading nothing more from the store, so a
-    ///    slow device costs a bounded amount of memory.
+    /// 3. `ack` deletes entries (durably, shortly after: the session does not wait for the
+    ///    commit; see ``PushAcknowledgements``). At most ``Configuration/webSocketWindow`` entries
+    ///    are in flight unacknowledged; beyond that the relay waits, reading nothing more from the
+    ///    store, so a slow device costs a bounded amount of memory.
     func addWebSocketRoute(to router: Router<RelayRequestContext>) {
         router.ws("/v1/websocket") { inbound, outbound, context in
             try await self.runPushSession(inbound: inbound, outbound: outbound, host: context.request.head.authority, logger: context.logger)
@@ -29,24 +30,28 @@ extension Relay {
     private func runPushSession(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, host: String?, logger: Logger) async throws {
         let nonce = RequestSigning.freshNonce()
         let session = PushSessionState()
-        try await send(PushFrame(type: "challenge", nonce: nonce), on: outbound)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // Authentication deadline: a connection that does not answer in time is closed.
-            group.addTask {
-                try? await Task.sleep(for: self.configuration.webSocketAuthTimeout)
-                if !session.authenticated.load(ordering: .acquiring) {
-                    try? await outbound.close(.policyViolation, reason: "authentication timeout")
-                }
+        try await Self.send(PushFrame(type: "challenge", nonce: nonce), on: outbound)
+        // Authentication deadline: a connection that does not answer in time is closed. Ended
+        // as soon as the device is authenticated, so an open session holds no sleeping task.
+        let timeout = configuration.webSocketAuthTimeout
+        let deadline = Task {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            if !session.authenticated.load(ordering: .acquiring) {
+                try? await outbound.close(.policyViolation, reason: "authentication timeout")
             }
+        }
+        defer { deadline.cancel() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
             var messages = inbound.messages(maxSize: 64 * 1024).makeAsyncIterator()
             guard let device = try await self.authenticatePush(messages.next(), nonce: nonce, authorities: self.signedAuthorities(host)) else {
                 self.metrics.authenticationFailures.increment()
-                try? await self.send(PushFrame(type: "error", code: "unauthenticated"), on: outbound)
+                try? await Self.send(PushFrame(type: "error", code: "unauthenticated"), on: outbound)
                 try? await outbound.close(.policyViolation, reason: "unauthenticated")
                 return
             }
             session.authenticated.store(true, ordering: .releasing)
+            deadline.cancel()
 
             let subscription = self.notifier.subscribe(device.id)
             self.metrics.openConnections.record(self.notifier.connectionCount)
@@ -55,9 +60,24 @@ extension Relay {
                 self.metrics.openConnections.record(self.notifier.connectionCount)
             }
             self.metrics.mailboxDepth.record(try await self.store.mailboxDepth(of: device.id))
-            try await self.send(PushFrame(type: "ready"), on: outbound)
+            try await Self.send(PushFrame(type: "ready"), on: outbound)
             let wake = subscription.continuation
             wake.yield()
+            // A failed deletion leaves its entries in the store: the device is told and the
+            // socket closed, so that it reconnects and gets them again (at-least-once). The
+            // closures capture what they use, not `self` (a copy of `Relay` each, per session).
+            let (store, deviceID, acknowledged, logger) = (self.store, device.id, self.metrics.entriesAcknowledged, self.logger)
+            let acknowledgements = PushAcknowledgements(
+                submit: { ids, completion in store.acknowledge(ids.map(MailboxEntryID.init), for: deviceID, completion: completion) },
+                committed: { acknowledged.increment(by: $0) },
+                failed: { error in
+                    logger.warning("push acknowledgement failed", metadata: ["error.type": "\(type(of: error))"])
+                    Task {
+                        try? await Self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
+                        try? await outbound.close(.unexpectedServerError, reason: "internal error")
+                    }
+                }
+            )
 
             // Sender: pushes entries in id order per queue, never more than the window. A queue
             // it has read to its end is "caught up": every later entry of it is handed on by the
@@ -90,7 +110,7 @@ extension Relay {
                                 caughtUp.remove(entry.queue)  // read it from the store once acks free the window
                                 continue
                             }
-                            try await self.push(entry, on: outbound, session: session)
+                            if !acknowledgements.isPending(entry.id.rawValue) { try await self.push(entry, on: outbound, session: session) }
                             cursors[entry.queue] = entry.id
                         }
                         var progressed = true
@@ -102,7 +122,8 @@ extension Relay {
                                 let limit = min(room, self.configuration.maximumPageSize)
                                 let page = try await self.store.entries(for: device.id, queue: queue, after: cursors[queue], limit: limit)
                                 for entry in page {
-                                    try await self.push(entry, on: outbound, session: session)
+                                    // Acknowledged, its deletion not yet committed: not again.
+                                    if !acknowledgements.isPending(entry.id.rawValue) { try await self.push(entry, on: outbound, session: session) }
                                     cursors[queue] = entry.id
                                 }
                                 // A short page read the queue to its end; a full one reads again.
@@ -116,23 +137,24 @@ extension Relay {
                     try? await outbound.close(.policyViolation, reason: "replaced by a newer session")
                 } catch {
                     self.logger.warning("push session failed", metadata: ["error.type": "\(type(of: error))"])
-                    try? await self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
+                    try? await Self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
                     try? await outbound.close(.unexpectedServerError, reason: "internal error")
                 }
             }
 
-            // Reader: acknowledgements delete entries, free window slots and wake the sender.
+            // Reader: acknowledgements free window slots at once (waking the sender) and are
+            // queued for deletion, which the reader does not wait for (``PushAcknowledgements``).
             // The session ends when the device disconnects.
             while let message = try await messages.next() {
                 guard case .text(let text) = message, let ids = Self.acknowledgedIDs(text) else { continue }
-                let count = try await self.store.acknowledge(ids.map(MailboxEntryID.init), for: device.id)
-                self.metrics.entriesAcknowledged.increment(by: count)
+                let full = acknowledgements.add(ids)
                 // Only a full window stops the sender; otherwise an ack has nothing to wake.
                 let windowWasFull = session.inFlight.withLock { inFlight in
                     defer { inFlight.subtract(ids) }
                     return inFlight.count >= self.configuration.webSocketWindow
                 }
                 if windowWasFull { wake.yield() }
+                if full { await acknowledgements.waitForRoom() }
             }
         }
     }
@@ -170,7 +192,7 @@ extension Relay {
         metrics.entriesPushed.increment()
     }
 
-    private func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
+    private static func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
         let data = try JSONEncoder().encode(frame)
         try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
     }

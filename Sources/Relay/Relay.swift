@@ -2,6 +2,7 @@ public import Foundation
 public import Hummingbird
 import HummingbirdWebSocket
 public import Logging
+import Metrics
 public import NIOCore
 public import RelayStorage
 
@@ -67,11 +68,14 @@ public struct Relay: Sendable {
 
     /// Every HTTP route and the WebSocket upgrade.
     public func makeRouter() -> Router<RelayRequestContext> {
+        makeRouter(metricsFactory: MetricsSystem.factory)
+    }
+
+    /// Every HTTP route and the WebSocket upgrade, with the request metrics made by `metricsFactory`.
+    func makeRouter(metricsFactory: any MetricsFactory) -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
-        router.add(middleware: RequestLogMiddleware(logger: logger, quietRoutes: ["/v1/messages/sealed"]))
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: ErrorMappingMiddleware(logger: logger))
-        router.add(middleware: AddressLimitMiddleware(relay: self))
+        router.add(
+            middleware: RelayMiddleware(relay: self, quietRoutes: ["/v1/messages/sealed"], metrics: HTTPRequestMetrics(factory: metricsFactory)))
         router.get("/healthz") { _, _ in HTTPResponse.Status.ok }
         router.get("/readyz") { _, _ in try await self.readiness() }
         let openAPI = Self.openAPIDocument()

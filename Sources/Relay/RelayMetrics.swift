@@ -1,7 +1,7 @@
 import Metrics
 
-/// The relay's own metrics (request counts and latencies come from Hummingbird's
-/// `MetricsMiddleware`). Labels carry no user data.
+/// The relay's own metrics (request counts and latencies are ``HTTPRequestMetrics``). Labels
+/// carry no user data.
 struct RelayMetrics: Sendable {
     let entriesStored = Counter(label: "relay_mailbox_entries_stored_total")
     let entriesAcknowledged = Counter(label: "relay_mailbox_entries_acknowledged_total")

@@ -10,7 +10,7 @@ public struct RelayRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<Self>
     /// The connecting peer. Never logged or stored; see ``AddressHasher``.
     public let remoteAddress: SocketAddress?
-    /// The client's rate-limit key, computed once by ``AddressLimitMiddleware`` and reused by the
+    /// The client's rate-limit key, computed once by ``RelayMiddleware`` and reused by the
     /// routes' own per-address limits (see ``Relay/clientKey(_:_:)``).
     var addressKey: AddressKey?
 

@@ -11,17 +11,60 @@ import Synchronization
 /// a batch run one after another, in arrival order, in a single writer transaction, so each sees
 /// the writes of the jobs before it (a second commit for an epoch sees the first one's claim). A
 /// job that throws rolls back its own savepoint only; its caller gets the error.
+///
+/// Each batch runs on GRDB's writer queue (``DatabasePool/asyncWriteWithoutTransaction(_:)``) and
+/// answers its jobs from there: no task runs the loop, so a batch costs one hop onto the writer
+/// queue and one per async caller it resumes (``submit(_:completion:)`` callers resume none).
+/// Batches are queued on the writer one at a time, so other writes of the pool interleave with
+/// them in arrival order instead of waiting for the group commit to run dry.
 final class GroupCommitWriter: Sendable {
-    private struct Job: Sendable {
-        /// Runs the work inside the batch's transaction; returns how to answer the caller once the
-        /// batch is committed.
-        let run: @Sendable (Database) -> @Sendable () -> Void
+    /// One job: its work, and its caller's completion with the result kept until the batch is
+    /// committed. One object per job (closures would cost several allocations each).
+    private class Job: @unchecked Sendable {
+        /// Runs the work inside the batch's transaction, in its own savepoint, keeping the result.
+        func run(_ db: Database) {}
+        /// Answers the caller with the kept result, once the batch is committed.
+        func answer() {}
         /// Answers the caller when the batch as a whole failed.
-        let fail: @Sendable (any Error) -> Void
+        func fail(_ error: any Error) {}
+    }
+
+    /// Touched only by the submitting thread (before the job is queued) and then by the writer
+    /// queue, one after another: hence `@unchecked Sendable`.
+    private final class TypedJob<T: Sendable>: Job, @unchecked Sendable {
+        let work: @Sendable (Database) throws -> T
+        let completion: @Sendable (Result<T, any Error>) -> Void
+        var result: Result<T, any Error>?
+
+        init(work: @escaping @Sendable (Database) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+            self.work = work
+            self.completion = completion
+        }
+
+        override func run(_ db: Database) {
+            do {
+                var value: T?
+                try db.inSavepoint {
+                    value = try work(db)
+                    return .commit
+                }
+                guard let value else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "savepoint returned no value") }
+                result = .success(value)
+            } catch {
+                result = .failure(error)
+            }
+        }
+
+        override func answer() {
+            completion(result ?? .failure(DatabaseError(resultCode: .SQLITE_MISUSE, message: "job did not run")))
+        }
+
+        override func fail(_ error: any Error) { completion(.failure(error)) }
     }
 
     private struct State {
         var pending: [Job] = []
+        /// A batch is queued on or running on the writer queue; it queues the next one.
         var flushing = false
     }
 
@@ -44,61 +87,69 @@ final class GroupCommitWriter: Sendable {
     func write<T: Sendable>(
         _ work: @escaping @Sendable (Database) throws -> T, committed: (@Sendable (T) -> Void)? = nil
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let job = Job(
-                run: { db in
-                    do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try work(db)
-                            return .commit
-                        }
-                        guard let value else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "savepoint returned no value") }
-                        return {
-                            committed?(value)
-                            continuation.resume(returning: value)
-                        }
-                    } catch {
-                        return { continuation.resume(throwing: error) }
-                    }
-                },
-                fail: { error in continuation.resume(throwing: error) }
-            )
-            let lead = state.withLock { state in
-                state.pending.append(job)
-                defer { state.flushing = true }
-                return !state.flushing
+        // Unsafe: `submit` calls its completion exactly once (answered or failed, never both).
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
+            submit(work) { result in
+                if case .success(let value) = result { committed?(value) }
+                continuation.resume(with: result)
             }
-            if lead { Task { await self.flush() } }
         }
     }
 
-    /// Commits batches until no job is waiting.
-    private func flush() async {
-        while true {
-            let batch = state.withLock { state -> [Job] in
-                let batch = Array(state.pending.prefix(maximumBatch))
-                state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.flushing = false }
-                return batch
+    /// Runs `work` in the next batch's transaction without waiting for it: `completion` gets the
+    /// result once the batch is committed (durably), or the error if the job or its batch failed.
+    ///
+    /// `completion` runs on GRDB's writer queue, in the order the jobs ran, while the next batch
+    /// waits: it must be quick and must not call the store synchronously (it may submit a job).
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        let job = TypedJob(work: work, completion: completion)
+        let lead = state.withLock { state in
+            state.pending.append(job)
+            defer { state.flushing = true }
+            return !state.flushing
+        }
+        if lead { scheduleBatch() }
+    }
+
+    /// Queues a batch on the writer; only while `flushing` is set and jobs are pending.
+    private func scheduleBatch() {
+        pool.asyncWriteWithoutTransaction { db in self.runBatch(db) }
+    }
+
+    /// Commits one batch on the writer queue, answers its jobs, and queues the next batch if jobs
+    /// are waiting.
+    private func runBatch(_ db: Database) {
+        let batch = state.withLock { state -> [Job] in
+            // The usual case: everything waiting fits, taken without copying.
+            if state.pending.count <= maximumBatch {
+                defer { state.pending = [] }
+                return state.pending
             }
-            guard !batch.isEmpty else { return }
-            do {
-                let answers = try await pool.write { db in
-                    try batch.map { job in
-                        let answer = job.run(db)
-                        // Some errors (a full disk, I/O) make SQLite roll the whole transaction
-                        // back: the jobs before this one would then be lost, so the batch fails.
-                        guard db.isInsideTransaction else {
-                            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "the batch's transaction was rolled back")
-                        }
-                        return answer
+            let batch = Array(state.pending.prefix(maximumBatch))
+            state.pending.removeFirst(batch.count)
+            return batch
+        }
+        do {
+            try db.inTransaction {
+                for job in batch {
+                    job.run(db)
+                    // Some errors (a full disk, I/O) make SQLite roll the whole transaction back:
+                    // the jobs before this one would then be lost, so the batch fails.
+                    guard db.isInsideTransaction else {
+                        throw DatabaseError(resultCode: .SQLITE_ABORT, message: "the batch's transaction was rolled back")
                     }
                 }
-                for answer in answers { answer() }
-            } catch {
-                for job in batch { job.fail(error) }
+                return .commit
             }
+            for job in batch { job.answer() }
+        } catch {
+            for job in batch { job.fail(error) }
         }
+        // Jobs that arrived meanwhile make the next batch; without them the flushing ends.
+        let more = state.withLock { state in
+            state.flushing = !state.pending.isEmpty
+            return state.flushing
+        }
+        if more { scheduleBatch() }
     }
 }

@@ -25,6 +25,11 @@ public protocol MailboxStore: Sendable {
     /// were deleted. A payload is erased once no entry refers to it.
     func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID) async throws -> Int
 
+    /// ``acknowledge(_:for:)`` without waiting: `completion` gets the count once the deletion is
+    /// durable, or the error. It may run on the store's own thread: it must be quick and must
+    /// not wait on the store.
+    func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID, completion: @escaping @Sendable (Result<Int, any Error>) -> Void)
+
     /// Deletes every queued request from `sender` to any device of `recipient` (used on block).
     func removeRequests(from sender: AccountID, to recipient: AccountID) async throws -> Int
 
@@ -37,6 +42,13 @@ public protocol MailboxStore: Sendable {
 }
 
 extension MailboxStore {
+    /// Runs ``acknowledge(_:for:)`` in a task: for stores without a cheaper way.
+    public func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID, completion: @escaping @Sendable (Result<Int, any Error>) -> Void) {
+        Task {
+            do { completion(.success(try await acknowledge(ids, for: device))) } catch { completion(.failure(error)) }
+        }
+    }
+
     /// ``deliver(_:stored:)`` without a listener.
     public func deliver(_ delivery: Delivery) async throws -> DeliveryOutcome {
         try await deliver(delivery, stored: nil)

@@ -18,54 +18,58 @@ extension SQLiteRelayStore {
 
     /// The delivery's writer job: every check and the inserts, in the batch's transaction.
     /// Returns the outcome and the stored entries (as a read would give them back).
+    ///
+    /// One statement per recipient reads everything the checks need (its account, the account's
+    /// current token hash, the entries in its queue and the bytes queued for its account); the
+    /// checks then run in the same order as they always have (device and token of every
+    /// recipient, commit claims, entry limit, byte limit), so each refusal is the same. Nothing
+    /// is written between the read and the checks, so the values are those the checks would read.
     private static func deliver(_ delivery: Delivery, _ db: Database) throws -> (DeliveryOutcome, [MailboxEntry]) {
-        var accounts: [DeviceID: String] = [:]
+        struct Checked {
+            var account: String
+            var queuedEntries: Int
+            var queuedAccountBytes: Int64
+        }
+        let check = try db.cachedStatement(
+            sql: """
+                SELECT d.account_id, t.token_hash,
+                    (SELECT COUNT(*) FROM mailbox_entries e WHERE e.device_id = d.id AND e.queue = ?2),
+                    (SELECT COALESCE(SUM(u.bytes), 0) FROM mailbox_usage u JOIN devices a ON a.id = u.device_id WHERE a.account_id = d.account_id)
+                FROM devices d LEFT JOIN delivery_tokens t ON t.account_id = d.account_id WHERE d.id = ?1
+                """
+        )
+        // In the order of `delivery.recipients`.
+        var checked: [Checked] = []
+        checked.reserveCapacity(delivery.recipients.count)
         for (index, recipient) in delivery.recipients.enumerated() {
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT d.account_id, t.token_hash FROM devices d LEFT JOIN delivery_tokens t ON t.account_id = d.account_id WHERE d.id = ?"
-                    ),
-                    arguments: [recipient.rawValue]
-                )
-            else { throw RelayStorageError.unknownDevice }
+            guard let row = try Row.fetchOne(check, arguments: [recipient.rawValue, delivery.queue.rawValue]) else {
+                throw RelayStorageError.unknownDevice
+            }
             if let presented = delivery.deliveryTokenHashes, !Delivery.tokenHashMatches(presented[index], row[1]) {
                 throw RelayStorageError.recipientNotAuthorized
             }
-            accounts[recipient] = row[0]
+            checked.append(Checked(account: row[0], queuedEntries: row[2], queuedAccountBytes: row[3]))
         }
         var recipients = delivery.recipients
+        var served = checked
         if let claim = delivery.commit {
             recipients = try Self.unservedRecipients(db, of: claim, among: delivery.recipients)
             if recipients.isEmpty { return (.duplicateCommit, []) }
+            served = recipients.compactMap { recipient in delivery.recipients.firstIndex(of: recipient).map { checked[$0] } }
         }
-        for recipient in recipients {
-            if let limit = delivery.mailboxLimit,
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COUNT(*) FROM mailbox_entries WHERE device_id = ? AND queue = ?"),
-                    arguments: [recipient.rawValue, delivery.queue.rawValue]
-                ) ?? 0 >= limit
-            {
+        if let limit = delivery.mailboxLimit, served.contains(where: { $0.queuedEntries >= limit }) {
+            throw RelayStorageError.mailboxFull
+        }
+        if let limit = delivery.accountByteLimit {
+            // The recipients of one account all read its queued bytes; the send adds its payload
+            // once per recipient device of that account.
+            var perAccount: [String: (queued: Int64, devices: Int64)] = [:]
+            for recipient in served { perAccount[recipient.account, default: (recipient.queuedAccountBytes, 0)].devices += 1 }
+            for (queued, devices) in perAccount.values where queued + Int64(delivery.payload.count) * devices > limit {
                 throw RelayStorageError.mailboxFull
             }
         }
-        if let limit = delivery.accountByteLimit {
-            let perAccount = Dictionary(grouping: recipients, by: { accounts[$0] ?? "" }).mapValues(\.count)
-            for (account, count) in perAccount {
-                let queued =
-                    try Int64.fetchOne(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT COALESCE(SUM(u.bytes), 0) FROM mailbox_usage u JOIN devices d ON d.id = u.device_id
-                                WHERE d.account_id = ?
-                                """
-                        ),
-                        arguments: [account]
-                    ) ?? 0
-                guard queued + Int64(delivery.payload.count) * Int64(count) <= limit else { throw RelayStorageError.mailboxFull }
-            }
-        }
-        if let sender = delivery.sender, try Self.isBlocked(sender, byAnyOf: Set(accounts.values), db) {
+        if let sender = delivery.sender, try Self.isBlocked(sender, byAnyOf: Set(checked.map(\.account)), db) {
             // Dropped, but only after every check a stored request passes, and with a write of
             // the same size undone in the same transaction, so that the batch commits (and
             // fsyncs) as for a delivery: neither the answer nor its time tells of the block.
@@ -184,15 +188,25 @@ extension SQLiteRelayStore {
 
     public func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try await groupCommit.write { db in
-            var deleted = 0
-            let delete = try db.cachedStatement(sql: "DELETE FROM mailbox_entries WHERE id = ? AND device_id = ?")
-            for id in Set(ids) {
-                try delete.execute(arguments: [id.rawValue, device.rawValue])
-                deleted += db.changesCount
-            }
-            return deleted
+        return try await groupCommit.write { db in try Self.acknowledge(ids, for: device, db) }
+    }
+
+    /// The job runs in the next group-commit batch; `completion` runs on GRDB's writer queue once
+    /// it is committed, so the caller waits on nothing and no task is woken for it.
+    public func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID, completion: @escaping @Sendable (Result<Int, any Error>) -> Void) {
+        guard !ids.isEmpty else { return completion(.success(0)) }
+        groupCommit.submit({ db in try Self.acknowledge(ids, for: device, db) }, completion: completion)
+    }
+
+    /// The acknowledgement's writer job: deletes the device's entries among `ids`.
+    private static func acknowledge(_ ids: [MailboxEntryID], for device: DeviceID, _ db: Database) throws -> Int {
+        var deleted = 0
+        let delete = try db.cachedStatement(sql: "DELETE FROM mailbox_entries WHERE id = ? AND device_id = ?")
+        for id in Set(ids) {
+            try delete.execute(arguments: [id.rawValue, device.rawValue])
+            deleted += db.changesCount
         }
+        return deleted
     }
 
     public func removeRequests(from sender: AccountID, to recipient: AccountID) async throws -> Int {

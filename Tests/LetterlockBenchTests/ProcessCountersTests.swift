@@ -94,6 +94,16 @@ import Testing
         #expect(window.exitedThreads == 1)
     }
 
+    @Test func procStatGivesTheMachinesBusyTicks() {
+        let stat = "cpu  100 5 40 9000 30 2 3 1 7 0\ncpu0 50 2 20 4500 15 1 1 0 3 0\nintr 1 2 3\n"
+        // user + nice + system + irq + softirq + steal; idle, iowait and guest (inside user) left out.
+        #expect(ProcessCounters.parseMachineBusyTicks(stat) == 100 + 5 + 40 + 2 + 3 + 1)
+        #expect(ProcessCounters.parseMachineBusyTicks("cpu  1 2 3\n") == nil)
+        #expect(ProcessCounters.parseMachineBusyTicks("cpu0 1 2 3 4 5 6 7 8\n") == nil)
+        #expect(ProcessCounters.parseMachineBusyTicks("cpu  1 2 x 4 5 6 7 8\n") == nil)
+        #expect(ProcessCounters.parseMachineBusyTicks("") == nil)
+    }
+
     @Test func windowWithoutProcessTotalsHasNoCPU() {
         let window = ProcessWindow(from: ProcessCounters(cpuTicks: nil, threads: [:]), to: ProcessCounters(cpuTicks: 5, threads: [:]))
         #expect(window.cpuSeconds == nil)

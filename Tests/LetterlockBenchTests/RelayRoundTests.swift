@@ -55,8 +55,7 @@ import Testing
         #expect(delivered.ratio == 5_200.0 / 10_400)
         #expect(delivered.ratio == Self.rounds[2].deliveredRatio)
         let reference = try #require(delivered.reference)
-        #expect(reference.contains("median round by delivered ratio (3 of 3, relay first)"))
-        #expect(reference.contains("10400 msg/s"))
+        #expect(reference == "echo ceiling on the same stack, median round by delivered ratio (round 3 of 3, relay first): 10400 msg/s")
         let echo = try #require(figures.first { $0.metric == "echo ceiling: delivered messages/s (1000 devices)" })
         #expect(echo.value == 10_400)
         #expect(echo.reference == nil)
@@ -78,7 +77,7 @@ import Testing
         #expect(figures.map(\.metric) == ["round 2 of 3 (echo first): delivered messages/s (1000 devices)", "round 2 of 3 (echo first): server CPU time per delivered message"])
         #expect(figures[0].value == 4_950)
         #expect(figures[0].ratio == 4_950.0 / 11_000)
-        #expect(try #require(figures[0].reference).contains("same round (11000 msg/s)"))
+        #expect(figures[0].reference == "echo ceiling on the same stack, same round: 11000 msg/s")
     }
 
     @Test func oneServerAloneHasNoReferenceAndRanksByItsRate() throws {
@@ -113,6 +112,52 @@ import Testing
 
         let text = BenchReporter(json: false).line(for: figure)
         #expect(text.hasPrefix("relay  delivered messages/s (1000 devices): 5200 msg/s   (0.500x echo ceiling"))
+    }
+
+    /// What the rest of the machine used: busy CPU minus the server's and the bench's, per second.
+    @Test func otherCoresIsTheMachinesCPUNotSpentOnTheBench() throws {
+        var result = Self.result(throughput: 1_000, cpuTicks: 400, switches: 0)  // server 4 s, client 2 s (at 100 ticks/s)
+        #expect(result.otherCores == nil)
+        result.windowSeconds = 10
+        let tick = 1 / ProcessCounters.ticksPerSecond
+        result.machineCPUSeconds = 900 * tick
+        #expect(abs(try #require(result.otherCores) - 300 * tick / 10) < 1e-9)
+        result.machineCPUSeconds = 500 * tick  // sampling skew: never negative
+        #expect(result.otherCores == 0)
+    }
+
+    /// Echo / relay (server + clients) CPU per message, and the cores both used.
+    @Test func cpuCostRatioComparesWholeCostPerMessage() throws {
+        // Round 3: relay 130 server + 65 client ticks for 52,000 messages; echo 104 + 52 for 104,000.
+        let round = Self.rounds[2]
+        let expected = (156.0 / 104_000) / (195.0 / 52_000)
+        #expect(abs(try #require(round.cpuCostRatio) - expected) < 1e-12)
+        var relay = try #require(round.results[.relay])
+        #expect(relay.benchCores == nil)
+        relay.windowSeconds = 10
+        #expect(abs(try #require(relay.benchCores) - 195 / ProcessCounters.ticksPerSecond / 10) < 1e-12)
+        var alone = RelayRound(number: 1, order: [.relay])
+        alone.results[.relay] = relay
+        #expect(alone.cpuCostRatio == nil)
+    }
+
+    @Test func headlineNotesNameTheMedianRoundAndWarnOfDisturbedRounds() throws {
+        var rounds = Self.rounds
+        let quiet = RelayBench.headlineNotes(rounds, threads: true)
+        #expect(quiet.first == "headline: the median round 3 of 3 (relay first) by relay / echo delivered messages/s; every round: 0.550, 0.450, 0.500")
+        #expect(!quiet.contains { $0.hasPrefix("warning") })
+        #expect(quiet.contains { $0.hasPrefix("relay CPU per delivered message by thread") })
+        #expect(quiet.contains { $0.hasPrefix("echo CPU per delivered message by thread") })
+        #expect(!RelayBench.headlineNotes(rounds, threads: false).contains { $0.contains("by thread") })
+
+        // Round 2's echo window: 1 core of other work for 10 s.
+        var echo = try #require(rounds[1].results[.echo])
+        echo.windowSeconds = 10
+        echo.machineCPUSeconds = try #require(echo.server.cpuSeconds) + #require(echo.client.cpuSeconds) + 10
+        rounds[1].results[.echo] = echo
+        let busy = RelayBench.headlineNotes(rounds, threads: false)
+        #expect(busy.contains { $0.hasPrefix("warning: other processes used more than 0.2 cores during rounds 2 of 3") })
+        #expect(RelayBench.headlineNotes([], threads: true).isEmpty)
     }
 
     @Test func threadSplitNamesEveryKindThatRan() throws {
