@@ -32,7 +32,7 @@ public enum FileEncryptor {
     }
 
     private static func seal(
-        _ input: URL, into writer: LocalFile?, name: String?, mediaType: String, chunkSizeLog2: UInt8, key: SymmetricKey,
+        _ input: URL, into writer: LocalFile, name: String?, mediaType: String, chunkSizeLog2: UInt8, key: SymmetricKey,
         progress: (@Sendable (TransferProgress) -> Void)?
     ) throws -> (manifest: FileManifest, header: FileHeader) {
         let reader = try LocalFile(reading: input)

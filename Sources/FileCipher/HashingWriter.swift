@@ -3,18 +3,18 @@ import Foundation
 import RelayAPI
 
 /// Hashes (into the blob id, ``BlobAddress``) and writes ciphertext batches on a second thread
-/// while the caller seals the next batch: SHA-256 and the write then overlap AES-GCM. Without a writer it only hashes. At most two batches wait, so memory stays
-/// bounded (a few MiB) whatever the file size.
+/// while the caller seals the next batch: SHA-256 and the write then overlap AES-GCM. At most two
+/// batches wait, so memory stays bounded (a few MiB) whatever the file size.
 final class HashingWriter: @unchecked Sendable {
     // Touched only on `queue` (and read by `finish` after draining it).
     private var hasher: BlobAddress.Hasher
     private var failure: (any Error)?
-    private let writer: LocalFile?
+    private let writer: LocalFile
     private let queue = DispatchQueue(label: "letterlock.files.hash-write")
     private let slots = DispatchSemaphore(value: 2)
 
     /// - Parameter size: the ciphertext's size, which the address commits to.
-    init(writer: LocalFile?, size: Int64) {
+    init(writer: LocalFile, size: Int64) {
         self.writer = writer
         self.hasher = BlobAddress.Hasher(size: size)
     }
@@ -26,7 +26,7 @@ final class HashingWriter: @unchecked Sendable {
             defer { self.slots.signal() }
             guard self.failure == nil else { return }
             batch.withUnsafeBytes { self.hasher.update(bufferPointer: $0) }
-            do { try self.writer?.write(batch) } catch { self.failure = error }
+            do { try self.writer.write(batch) } catch { self.failure = error }
         }
     }
 

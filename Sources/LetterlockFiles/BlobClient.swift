@@ -243,7 +243,8 @@ public struct BlobClient: Sendable {
         if error is CancellationError { return false }
         if let error = error as? FileError {
             guard let code = error.relayCode else { return false }
-            return ["busy", "rate_limited", "internal_error", "upload_offset_mismatch"].contains(code) || code.hasPrefix("http_5")
+            // 507 is the relay's disk high-water mark, however it is spelled: not transient.
+            return ["busy", "rate_limited", "internal_error", "upload_offset_mismatch"].contains(code) || (code.hasPrefix("http_5") && code != "http_507")
         }
         // Connection failures and timeouts from AsyncHTTPClient / NIO.
         return error is TransientError || error is HTTPClientError || error is IOError || error is ChannelError

@@ -113,7 +113,7 @@ extension Relay {
         if let username = registration.username, !Self.isValidUsername(username) { throw RelayError.invalidUsername }
         // The per-address limit comes before the signature check, and registration records no
         // nonce (review H1): the caller picks the key, so its signature always verifies and
-        // could otherwise fill the replay cache every device depends on. A replayed registration
+        // its nonces would be records nobody's rate limit bounds. A replayed registration
         // is harmless: the key is unique, so it gets `device_exists`.
         try rateLimit(registrationLimiter, request, context)
         try verify(request, body: body, headers: headers, publicKey: registration.publicKey)

@@ -79,68 +79,13 @@ extension Relay {
                 }
             )
 
-            // Sender: pushes entries in id order per queue, never more than the window. A queue
-            // it has read to its end is "caught up": every later entry of it is handed on by the
-            // notifier (the subscription predates the read, and entries are handed in id order
-            // once durable), so it pushes those without reading them back. Otherwise (at the
-            // start, after a full window or when the notifier dropped entries) it reads pages from
-            // the store after its cursors. If the store fails, the device is told and the socket
-            // closed, so that it reconnects rather than wait on a session that no longer pushes
-            // (review L1).
-            group.addTask {
-                do {
-                    var cursors: [MailboxQueue: MailboxEntryID] = [:]
-                    var caughtUp: Set<MailboxQueue> = []
-                    let window = self.configuration.webSocketWindow
-                    for await _ in subscription.wakeUps {
-                        let handed = self.notifier.take(device.id, token: subscription.token)
-                        if handed.overflowed { caughtUp.removeAll() }
-                        // Entries removed other than by a WebSocket ack (HTTP ack, request answers,
-                        // expiry) would hold their slots forever and stall the push (review L1).
-                        if session.inFlight.withLock({ $0.count }) >= window {
-                            for id in session.inFlight.withLock({ Array($0) })
-                            where try await self.store.entry(MailboxEntryID(id), for: device.id) == nil {
-                                session.inFlight.withLock { _ = $0.remove(id) }
-                            }
-                        }
-                        for entry in handed.entries where caughtUp.contains(entry.queue) {
-                            // Committed before the last read began: that read pushed it.
-                            if let cursor = cursors[entry.queue], entry.id <= cursor { continue }
-                            guard session.inFlight.withLock({ $0.count }) < window else {
-                                caughtUp.remove(entry.queue)  // read it from the store once acks free the window
-                                continue
-                            }
-                            if !acknowledgements.isPending(entry.id.rawValue) { try await self.push(entry, on: outbound, session: session) }
-                            cursors[entry.queue] = entry.id
-                        }
-                        var progressed = true
-                        while progressed {
-                            progressed = false
-                            for queue in MailboxQueue.allCases where !caughtUp.contains(queue) {
-                                let room = window - session.inFlight.withLock { $0.count }
-                                guard room > 0 else { break }
-                                let limit = min(room, self.configuration.maximumPageSize)
-                                let page = try await self.store.entries(for: device.id, queue: queue, after: cursors[queue], limit: limit)
-                                for entry in page {
-                                    // Acknowledged, its deletion not yet committed: not again.
-                                    if !acknowledgements.isPending(entry.id.rawValue) { try await self.push(entry, on: outbound, session: session) }
-                                    cursors[queue] = entry.id
-                                }
-                                // A short page read the queue to its end; a full one reads again.
-                                if page.count == limit { progressed = true } else { caughtUp.insert(queue) }
-                            }
-                        }
-                    }
-                    // The wake-ups ended: this session's subscription was ended for a newer
-                    // one of the device (``MailboxNotifier/maximumSessionsPerDevice``), or the
-                    // session is ending anyway.
-                    try? await outbound.close(.policyViolation, reason: "replaced by a newer session")
-                } catch {
-                    self.logger.warning("push session failed", metadata: ["error.type": "\(type(of: error))"])
-                    try? await Self.send(PushFrame(type: "error", code: "internal_error"), on: outbound)
-                    try? await outbound.close(.unexpectedServerError, reason: "internal error")
-                }
-            }
+            // Sender (``PushSender``): pushes entries as the notifier wakes it, within the window.
+            let sender = PushSender(
+                notifier: self.notifier, store: self.store, device: device.id, token: subscription.token,
+                window: self.configuration.webSocketWindow, maximumPageSize: self.configuration.maximumPageSize,
+                pushed: self.metrics.entriesPushed, logger: self.logger, session: session, acknowledgements: acknowledgements,
+                outbound: outbound)
+            group.addTask { await sender.run(wakeUps: subscription.wakeUps) }
 
             // Reader: acknowledgements free window slots at once (waking the sender) and are
             // queued for deletion, which the reader does not wait for (``PushAcknowledgements``).
@@ -185,14 +130,7 @@ extension Relay {
         return device
     }
 
-    /// Pushes one entry, counting it in flight until acknowledged.
-    private func push(_ entry: MailboxEntry, on outbound: WebSocketOutboundWriter, session: PushSessionState) async throws {
-        session.inFlight.withLock { _ = $0.insert(entry.id.rawValue) }
-        try await outbound.write(.text(Self.entryFrameText(entry)))
-        metrics.entriesPushed.increment()
-    }
-
-    private static func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
+    static func send(_ frame: PushFrame, on outbound: WebSocketOutboundWriter) async throws {
         let data = try JSONEncoder().encode(frame)
         try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
     }

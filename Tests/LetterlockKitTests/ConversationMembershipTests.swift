@@ -35,11 +35,7 @@ import Testing
     /// notices and commits the removal, and messages reach the others meanwhile.
     @Test func aContactsRevokedDeviceIsRemovedByAnotherMember() async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
             let bobPhone = try await DeviceAndVerificationTests.link(bob, relay: url)
             _ = try await bobPhone.receive()
             let group = try await alice.client.createGroup(named: "trio", members: ["bob", "carol"])
@@ -69,13 +65,8 @@ import Testing
     /// tree and proposes again in the new epoch; Alice commits it; Bob's state is erased.
     @Test func aLeaveWhoseProposalsLapsedIsProposedAgain() async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
-            let group = try await alice.client.createGroup(named: "lapse", members: ["bob", "carol"])
-            for person in [bob, carol] { _ = try await person.client.receive() }
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
+            let group = try await alice.createGroup(named: "lapse", with: [bob, carol])
 
             try await bob.client.leave(group.id)
             #expect(try bob.client.conversation(group.id).active == false)

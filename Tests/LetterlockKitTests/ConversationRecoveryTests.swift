@@ -21,13 +21,8 @@ import Testing
     @Test(arguments: [CommitStep.pendingCommitSaved, .commitSent, .merged])
     func anAddInterruptedByACrashIsFinishedAfterTheRestart(step: CommitStep) async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
-            let group = try await alice.client.createGroup(named: "crash test", members: ["bob"])
-            _ = try await bob.client.receive()
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
+            let group = try await alice.createGroup(named: "crash test", with: [bob])
             let before = try alice.client.conversation(group.id).epoch
 
             try await Self.crashing(at: step) { try await alice.client.addMembers(["carol"], to: group.id) }
@@ -137,13 +132,8 @@ import Testing
     /// learns it and sends the pending Commit; everyone ends in the same epoch and talks.
     @Test func aCommitToAMemberWhoseTokenWentStaleGoesOutOnceTheNewTokenArrives() async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
-            let group = try await alice.client.createGroup(named: "rotating", members: ["bob", "carol"])
-            for person in [bob, carol] { _ = try await person.client.receive() }
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
+            let group = try await alice.createGroup(named: "rotating", with: [bob, carol])
             let before = try bob.client.conversation(group.id).epoch
 
             try await carol.client.rotateDeliveryToken()

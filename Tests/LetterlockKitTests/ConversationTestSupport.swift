@@ -7,6 +7,7 @@ import Relay
 import RelayStorage
 import ServiceLifecycle
 import Synchronization
+import Testing
 
 /// Every log line a relay wrote, at trace level, kept in memory (for the canary test).
 final class CapturedLogs: Sendable {
@@ -55,6 +56,25 @@ extension Person {
     }
 
     var account: String { client.identity.accountID }
+
+    /// The conversation suites' usual cast: Alice, Bob and Carol registered on `relay`, Alice a
+    /// contact of each of the other two (Bob and Carol are not contacts of each other).
+    static func aliceAndHerFriends(relay: String) async throws -> (alice: Person, bob: Person, carol: Person) {
+        let alice = try await Person.register("alice", relay: relay)
+        let bob = try await Person.register("bob", relay: relay)
+        let carol = try await Person.register("carol", relay: relay)
+        try await alice.befriend(bob)
+        try await alice.befriend(carol)
+        return (alice, bob, carol)
+    }
+
+    /// Creates a group of `self` and `members` (contacts, by username) and lets each member's
+    /// first device receive its Welcome.
+    func createGroup(named name: String, with members: [Person]) async throws -> Conversation {
+        let group = try await client.createGroup(named: name, members: try members.map { try #require($0.client.identity.username) })
+        for member in members { _ = try await member.client.receive() }
+        return group
+    }
 }
 
 extension LetterlockClient {

@@ -55,11 +55,7 @@ import Testing
 
     @Test func threePeopleInANamedGroupWithTwoDevicesEach() async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
             let alicePhone = try await DeviceAndVerificationTests.link(alice, relay: url)
             let bobPhone = try await DeviceAndVerificationTests.link(bob, relay: url)
             let carolPhone = try await DeviceAndVerificationTests.link(carol, relay: url)
@@ -164,14 +160,8 @@ import Testing
 
     @Test func aCommitConflictIsResolvedWithoutLosingAMessage() async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
-            let group = try await alice.client.createGroup(named: "race", members: ["bob", "carol"])
-            _ = try await bob.client.receive()
-            _ = try await carol.client.receive()
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
+            let group = try await alice.createGroup(named: "race", with: [bob, carol])
             let epoch = try bob.client.conversation(group.id).epoch
 
             // Alice commits first; Bob has not seen it, sends a message in the old epoch (after
@@ -199,15 +189,10 @@ import Testing
 
     @Test func twoMembersAddingAtOnceBothEndUpInTheGroup() async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
             let dave = try await Person.register("dave", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
             try await bob.befriend(dave)
-            let group = try await alice.client.createGroup(named: "growing", members: ["bob"])
-            _ = try await bob.client.receive()
+            let group = try await alice.createGroup(named: "growing", with: [bob])
             // Both add someone at the same epoch; one of the Commits loses and is rebuilt.
             async let byAlice: Void = alice.client.addMembers(["carol"], to: group.id)
             async let byBob: Void = bob.client.addMembers(["dave"], to: group.id)
@@ -230,15 +215,10 @@ import Testing
     /// after the merge and comes back only once Alice is waiting.
     @Test func aCommitRebuiltOnAnotherMembersAddWaitsForTheNewMembersToken() async throws {
         try await LiveRelay.run { url, _ in
-            let alice = try await Person.register("alice", relay: url)
-            let bob = try await Person.register("bob", relay: url)
-            let carol = try await Person.register("carol", relay: url)
+            let (alice, bob, carol) = try await Person.aliceAndHerFriends(relay: url)
             let dave = try await Person.register("dave", relay: url)
-            try await alice.befriend(bob)
-            try await alice.befriend(carol)
             try await bob.befriend(dave)
-            let group = try await alice.client.createGroup(named: "growing", members: ["bob"])
-            _ = try await bob.client.receive()
+            let group = try await alice.createGroup(named: "growing", with: [bob])
             try await ConversationRecoveryTests.crashing(at: .merged) { try await bob.client.addMembers(["dave"], to: group.id) }
 
             let (waiting, signal) = AsyncStream.makeStream(of: Void.self)

@@ -18,8 +18,7 @@ import Testing
 /// power cut is argued, not tested here.)
 @Suite(.serialized) struct BlobCrashTests {
     @Test(.enabled(if: CrashRelay.binary != nil)) func anUploadSurvivesTheRelayBeingKilled() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-blob-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CrashRelay.dataDirectory("relay-blob-crash")
         defer { try? FileManager.default.removeItem(at: directory) }
         let part = BlobAddress.partSize
         // 21 parts and a tail: more than two sync intervals (32 MiB) at the default settings.
@@ -32,11 +31,7 @@ import Testing
         let address = BlobAddress.hex(try #require(hasher.finalize()))
 
         var relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
-        var alice = CrashRelay.Client(base: relay.url)
-        let (status, body) = try await alice.send(
-            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: alice.key.publicKey.rawRepresentation)))
-        #expect(status == 201)
-        alice.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
+        let alice = try await CrashRelay.registered(at: relay.url)
         let (created, createdBody) = try await alice.send("POST", "/v1/blobs/uploads", body: try JSONEncoder().encode(BlobUploadRequest(size: Int64(size))))
         #expect(created == 201)
         let uploadID = try JSONDecoder().decode(BlobUploadResponse.self, from: createdBody).uploadID

@@ -59,6 +59,31 @@ enum CrashRelay {
         }
     }
 
+    /// A fresh scratch data directory (the caller removes it).
+    static func dataDirectory(_ prefix: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// A client for the first device of a fresh account at `base`.
+    static func registered(at base: URL) async throws -> Client {
+        var client = Client(base: base)
+        let (status, body) = try await client.send(
+            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: client.key.publicKey.rawRepresentation)))
+        try #require(status == 201)
+        client.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
+        return client
+    }
+
+    /// A fresh account at `base` with its delivery token: the recipient of the sealed sends these
+    /// tests make.
+    static func recipient(at base: URL) async throws -> (client: Client, token: Data) {
+        let client = try await registered(at: base)
+        let (_, tokenBody) = try await client.send("POST", "/v1/delivery-token")
+        return (client, try JSONDecoder().decode(DeliveryTokenResponse.self, from: tokenBody).token)
+    }
+
     /// A minimal signing HTTP client over URLSession.
     struct Client {
         let base: URL
@@ -93,18 +118,11 @@ final class AcknowledgedSet: Sendable {
 
 @Suite(.serialized) struct CrashTests {
     @Test(.enabled(if: CrashRelay.binary != nil)) func acknowledgedSendsSurviveSIGKILL() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CrashRelay.dataDirectory("relay-crash")
         defer { try? FileManager.default.removeItem(at: directory) }
 
         var relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
-        var bob = CrashRelay.Client(base: relay.url)
-        let (status, body) = try await bob.send(
-            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: bob.key.publicKey.rawRepresentation)))
-        #expect(status == 201)
-        bob.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
-        let (_, tokenBody) = try await bob.send("POST", "/v1/delivery-token")
-        let token = try JSONDecoder().decode(DeliveryTokenResponse.self, from: tokenBody).token
+        let (bob, token) = try await CrashRelay.recipient(at: relay.url)
 
         let acknowledged = AcknowledgedSet()
         var next = 0
@@ -162,17 +180,11 @@ final class AcknowledgedSet: Sendable {
     }
 
     @Test(.enabled(if: CrashRelay.binary != nil)) func gracefulShutdownOnSIGTERMLosesNothingAcknowledged() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-sigterm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CrashRelay.dataDirectory("relay-sigterm")
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
-        var bob = CrashRelay.Client(base: relay.url)
-        let (_, body) = try await bob.send(
-            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: bob.key.publicKey.rawRepresentation)))
-        bob.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
-        let (_, tokenBody) = try await bob.send("POST", "/v1/delivery-token")
-        let token = try JSONDecoder().decode(DeliveryTokenResponse.self, from: tokenBody).token
+        let (bob, token) = try await CrashRelay.recipient(at: relay.url)
         let sender = CrashRelay.Client(base: relay.url)
         var acknowledged: [String] = []
         for sequence in 0..<50 {

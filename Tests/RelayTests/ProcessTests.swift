@@ -82,17 +82,11 @@ import Testing
     /// SIGTERM arrives: every send answered 201 is there after a restart, exactly once; the
     /// process exits 0 and leaves no WAL content behind (checkpointed).
     @Test(.enabled(if: CrashRelay.binary != nil)) func sigtermWithSendsInFlightLosesNothingAcknowledged() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-drain-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CrashRelay.dataDirectory("relay-drain")
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let relay = try await CrashRelay.RelayProcess(dataDirectory: directory)
-        var bob = CrashRelay.Client(base: relay.url)
-        let (_, body) = try await bob.send(
-            "POST", "/v1/accounts", body: try JSONEncoder().encode(RegisterRequest(publicKey: bob.key.publicKey.rawRepresentation)))
-        bob.device = try JSONDecoder().decode(RegisterResponse.self, from: body).deviceID
-        let (_, tokenBody) = try await bob.send("POST", "/v1/delivery-token")
-        let token = try JSONDecoder().decode(DeliveryTokenResponse.self, from: tokenBody).token
+        let (bob, token) = try await CrashRelay.recipient(at: relay.url)
 
         let acknowledged = AcknowledgedSet()
         let bobDevice = bob.device

@@ -31,14 +31,6 @@ import Testing
         }
     }
 
-    static func waitForDepth(_ store: any RelayStore, _ device: DeviceID, _ depth: Int) async throws {
-        for _ in 0..<500 {
-            if try await store.mailboxDepth(of: device) == depth { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("mailbox depth never reached \(depth)")
-    }
-
     /// The ack frees its window slot before its deletion commits; the sender then reads the store
     /// again, where an entry acknowledged but not yet deleted still is. It must not be pushed
     /// again on this session. Here the device acks B, which it has not been pushed yet (it knows
@@ -69,7 +61,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(received.entries.map(\.id) == [ids[0]], "B was acknowledged: not pushed")
                 try await saboteur.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
-                try await Self.waitForDepth(harness.store, bobID, 0)
+                try await WebSocketPushTests().waitForDepth(harness.store, bobID, 0)
                 _ = try await http.sealed(MLSMessageBuilder.welcome("C"), to: [(bob, token)])
                 try await received.wait("entry C") { $0.compactMap(\.entry).count == 2 }
                 #expect(received.entries.map(\.payload) == ["A", "C"].map { MLSMessageBuilder.welcome($0) })
@@ -111,7 +103,7 @@ import Testing
                 #expect(received.entries.map(\.id) == [id])
                 try await WebSocketPushTests.write(PushFrame(type: "ack", ids: received.entries.map(\.id)), on: outbound)
             }
-            try await Self.waitForDepth(harness.store, bobID, 0)
+            try await WebSocketPushTests().waitForDepth(harness.store, bobID, 0)
             try await saboteur.close()
         }
     }

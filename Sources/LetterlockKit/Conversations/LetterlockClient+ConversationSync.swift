@@ -55,11 +55,21 @@ extension LetterlockClient {
                     try await continueLeaving(conversation.id)
                     continue
                 }
-                try await resumeInterruptedCommit(conversation.id)
+                // One load serves every check below; a step that changed the group state
+                // makes the next refresh decode it again (``refreshed(_:)``).
+                var loaded = try loadGroup(conversation.id)
+                if loaded.group.hasPendingCommit {
+                    try await resumeInterruptedCommit(conversation.id)
+                } else {
+                    try await sendPendingWelcomes(conversation.id)
+                }
                 try await retryUndelivered(conversation.id)
-                report.commits += try await removeRevokedDevices(conversation.id, cache: &directory) ? 1 : 0
-                report.commits += try await commitPendingLeaves(conversation.id) ? 1 : 0
-                report.commits += try await addMissingOwnDevices(conversation.id) ? 1 : 0
+                loaded = try refreshed(loaded)
+                report.commits += try await removeRevokedDevices(loaded, cache: &directory) ? 1 : 0
+                loaded = try refreshed(loaded)
+                report.commits += try await commitPendingLeaves(loaded) ? 1 : 0
+                loaded = try refreshed(loaded)
+                report.commits += try await addMissingOwnDevices(loaded) ? 1 : 0
             } catch let error as RelayClientError where error.isTransient {
                 throw error
             } catch {
@@ -276,6 +286,9 @@ extension LetterlockClient {
         var keyPackageReference: Data
         /// The account whose device signed the GroupInfo (the member that added us).
         var signerAccount: String
+        /// That account's devices as the key directory listed them for the check (so a caller
+        /// checking more leaves of the same account need not ask again).
+        var signerDevices: [DeviceBody]
     }
 
     /// Opens a Welcome addressed to one of our stored KeyPackages (RFC 9420 §12.4.3.1), without
@@ -309,23 +322,29 @@ extension LetterlockClient {
             return nil  // no such account
         }
         guard directory.devices.contains(where: { $0.deviceID == device && Array($0.publicKey) == signer.signatureKey }) else { return nil }
-        return OpenedWelcome(group: group, keyPackageReference: stored.reference, signerAccount: account)
+        return OpenedWelcome(group: group, keyPackageReference: stored.reference, signerAccount: account, signerDevices: directory.devices)
     }
 
     /// Joins a group from a Welcome (``openWelcome(_:)``) and saves it; nil when the Welcome is
     /// refused or is for a group we are already in.
     func join(_ welcome: Welcome, entryID: Int64?) async throws -> String? {
         guard let opened = try await openWelcome(welcome) else { return nil }
+        return try saveJoined(opened, kind: .group, peerAccount: nil, processedEntry: entryID)
+    }
+
+    /// Saves a group opened from a Welcome as a new conversation, with the mailbox entry it came
+    /// in; nil when we are already in it. The init key is deleted with the join (RFC 9420 §16.8),
+    /// in the same transaction.
+    func saveJoined(_ opened: OpenedWelcome, kind: ConversationKind, peerAccount: String?, processedEntry: Int64?) throws -> String? {
         let id = Self.hex(opened.group.groupID)
         if let existing = try store.storedConversation(id), existing.conversation.active { return nil }
         let conversation = Conversation(
-            id: id, kind: .group, name: nil, peerAccount: nil, members: [], epoch: opened.group.epochNumber, active: true, createdAt: now())
+            id: id, kind: kind, name: nil, peerAccount: peerAccount, members: [], epoch: opened.group.epochNumber, active: true, createdAt: now())
         let record = try record(
             LoadedGroup(
                 stored: .init(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0),
                 group: opened.group))
-        // The init key is deleted with the join (RFC 9420 §16.8), in the same transaction.
-        try store.apply(.init(conversation: record, processedEntry: entryID, consumedKeyPackage: opened.keyPackageReference))
+        try store.apply(.init(conversation: record, processedEntry: processedEntry, consumedKeyPackage: opened.keyPackageReference))
         return id
     }
 
@@ -390,8 +409,8 @@ extension LetterlockClient {
     /// A device newly linked to this account joins its groups: any device the relay lists for
     /// this account that is not in the group's tree is added (its KeyPackage claimed and
     /// checked). Returns true when a Commit was made.
-    func addMissingOwnDevices(_ conversationID: String) async throws -> Bool {
-        let loaded = try loadGroup(conversationID)
+    func addMissingOwnDevices(_ loaded: LoadedGroup) async throws -> Bool {
+        let conversationID = loaded.id
         let inTree = Set(Self.memberDevices(loaded.group).map(\.device))
         let listed = try await relay.ownDevices().devices.map(\.deviceID)
         guard listed.contains(where: { !inTree.contains($0) }) else { return false }

@@ -202,10 +202,14 @@ extension LetterlockClient {
         // write as us (session 4 review M2). Tree keys are unique, so no device appears twice.
         for account in accounts {
             let listed: [DeviceBody]
-            do {
-                listed = try await relay.devices(of: account).devices
-            } catch let error as RelayClientError where !error.isTransient {
-                return nil
+            if account == sender {
+                listed = opened.signerDevices  // openWelcome just fetched the sender's list
+            } else {
+                do {
+                    listed = try await relay.devices(of: account).devices
+                } catch let error as RelayClientError where !error.isTransient {
+                    return nil
+                }
             }
             for member in group.members {
                 guard let named = LetterlockIdentity(credential: member.credential), Self.hex(named.accountID) == account else { continue }
@@ -236,17 +240,9 @@ extension LetterlockClient {
     /// conversation id, nil when the first message cannot be read (anymore) or the conversation
     /// already exists.
     func startFromFirstMessage(_ first: FirstMessage, from sender: String) async throws -> String? {
-        guard let read = try await readFirstMessage(first, from: sender) else { return nil }
-        let id = Self.hex(read.opened.group.groupID)
-        if let existing = try store.storedConversation(id), existing.conversation.active { return nil }
-        let conversation = Conversation(
-            id: id, kind: .direct, name: nil, peerAccount: sender, members: [], epoch: read.opened.group.epochNumber, active: true,
-            createdAt: now())
-        let stored = try record(
-            LoadedGroup(
-                stored: .init(conversation: conversation, sealedState: nil, tokens: [:], lastUpdateAt: now(), messagesSinceUpdate: 0),
-                group: read.opened.group))
-        try store.apply(.init(conversation: stored, consumedKeyPackage: read.opened.keyPackageReference))
+        guard let read = try await readFirstMessage(first, from: sender),
+            let id = try saveJoined(read.opened, kind: .direct, peerAccount: sender, processedEntry: nil)
+        else { return nil }
         for (message, device) in read.messages where message.kind == .text {
             try store.apply(
                 .init(

@@ -115,6 +115,16 @@ extension LetterlockClient {
         return try openGroup(stored, sealed: sealed)
     }
 
+    /// `loaded` brought up to date with the store: unsealed and decoded again only when the
+    /// sealed group state changed since it was loaded (every save seals afresh, under a new
+    /// nonce), the other fields taken as stored. Lets a sequence of checks share one load.
+    func refreshed(_ loaded: LoadedGroup) throws -> LoadedGroup {
+        guard let stored = try store.storedConversation(loaded.id) else { throw ConversationError.unknownConversation }
+        guard stored.conversation.active, let sealed = stored.sealedState else { throw ConversationError.leftConversation }
+        guard sealed == loaded.stored.sealedState else { return try openGroup(stored, sealed: sealed) }
+        return LoadedGroup(stored: stored, group: loaded.group)
+    }
+
     /// Unseals and decodes a stored group state (`sealed` is `stored.sealedState`).
     func openGroup(_ stored: DeviceStore.StoredConversation, sealed: Data) throws -> LoadedGroup {
         let bytes = try sealer.open(sealed, context: "group " + stored.conversation.id)

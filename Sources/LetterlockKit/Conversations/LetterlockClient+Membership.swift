@@ -33,7 +33,14 @@ extension LetterlockClient {
     /// The relay could make members remove a device by hiding it from the directory; it can
     /// deny service anyway, and the removal is visible to every member.
     func removeRevokedDevices(_ conversationID: String, cache: inout [String: Set<String>]) async throws -> Bool {
-        let members = Self.memberDevices(try loadGroup(conversationID).group)
+        try await removeRevokedDevices(try loadGroup(conversationID), cache: &cache)
+    }
+
+    /// ``removeRevokedDevices(_:cache:)`` with the group already loaded (its members are read;
+    /// the Commit, if any, works on the state as stored then).
+    func removeRevokedDevices(_ loaded: LoadedGroup, cache: inout [String: Set<String>]) async throws -> Bool {
+        let conversationID = loaded.id
+        let members = Self.memberDevices(loaded.group)
         var gone: Set<String> = []
         for account in Set(members.map(\.account)) {
             let listed = try await listedDevices(of: account, cache: &cache)
@@ -157,9 +164,14 @@ extension LetterlockClient {
     /// commit. This device never commits its own account's leave (it cannot remove itself;
     /// another account's member commits all of it). Returns true when a Commit was made.
     func commitPendingLeaves(_ conversationID: String) async throws -> Bool {
-        let group = try loadGroup(conversationID).group
-        guard Self.hasLeaveToCommit(group, ownAccount: identity.accountID) else { return false }
-        let summary = try await commit(in: conversationID) { group in
+        try await commitPendingLeaves(try loadGroup(conversationID))
+    }
+
+    /// ``commitPendingLeaves(_:)`` with the group already loaded (the Commit, if any, checks the
+    /// state as stored then again).
+    func commitPendingLeaves(_ loaded: LoadedGroup) async throws -> Bool {
+        guard Self.hasLeaveToCommit(loaded.group, ownAccount: identity.accountID) else { return false }
+        let summary = try await commit(in: loaded.id) { group in
             Self.hasLeaveToCommit(group, ownAccount: self.identity.accountID) ? CommitOptions(includePendingProposals: true, encrypted: true) : nil
         }
         return summary != nil
