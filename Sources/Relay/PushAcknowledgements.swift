@@ -4,7 +4,7 @@ import Synchronization
 /// session waiting for them.
 ///
 /// Ids are queued as `ack` frames arrive; one store job per session is in flight at a time and
-/// carries every id queued so far, so a device acking one entry at a time costs one job per
+/// carries the ids queued so far (at most ``maximumQueued``), so a device acking one entry at a time costs one job per
 /// group-commit batch, not one per frame, and the session's reader never waits on a commit.
 ///
 /// - Durability: the store's completion runs once the deletion is committed; an ack saved to disk
@@ -30,6 +30,18 @@ final class PushAcknowledgements: Sendable {
         var failed = false
         /// The reader, waiting for room (one reader per session).
         var waiter: CheckedContinuation<Void, Never>?
+
+        /// The next job: the oldest queued ids, at most `maximum`, so that one session never puts
+        /// more than that many deletes into a group-commit batch (session 5 review L4).
+        mutating func takeJob(_ maximum: Int) -> [Int64] {
+            guard queued.count > maximum else {
+                defer { queued = [] }
+                return queued
+            }
+            let job = Array(queued.prefix(maximum))
+            queued.removeFirst(maximum)
+            return job
+        }
     }
 
     let maximumQueued: Int
@@ -59,8 +71,7 @@ final class PushAcknowledgements: Sendable {
             for id in ids where state.pending.insert(id).inserted { state.queued.append(id) }
             guard !state.jobInFlight, !state.queued.isEmpty else { return (nil, state.queued.count >= maximumQueued) }
             state.jobInFlight = true
-            defer { state.queued = [] }
-            return (state.queued, false)
+            return (state.takeJob(maximumQueued), state.queued.count >= maximumQueued)
         }
         if let job { start(job) }
         return full
@@ -91,7 +102,7 @@ final class PushAcknowledgements: Sendable {
     private func finish(_ job: [Int64], _ result: Result<Int, any Error>) {
         let (next, waiter, firstFailure) = state.withLock { state -> ([Int64]?, CheckedContinuation<Void, Never>?, Bool) in
             job.forEach { state.pending.remove($0) }
-            let waiter = state.waiter
+            var waiter = state.waiter
             state.waiter = nil
             if case .failure = result {
                 let first = !state.failed
@@ -105,8 +116,13 @@ final class PushAcknowledgements: Sendable {
                 state.jobInFlight = false
                 return (nil, waiter, false)
             }
-            defer { state.queued = [] }
-            return (state.queued, waiter, false)
+            let next = state.takeJob(maximumQueued)
+            if state.queued.count >= maximumQueued {
+                // Still full: the reader waits for the next job.
+                state.waiter = waiter
+                waiter = nil
+            }
+            return (next, waiter, false)
         }
         switch result {
         case .success(let count): committed(count)

@@ -22,7 +22,9 @@ final class GroupCommitWriter: Sendable {
     /// committed. One object per job (closures would cost several allocations each).
     private class Job: @unchecked Sendable {
         /// Runs the work inside the batch's transaction, in its own savepoint, keeping the result.
-        func run(_ db: Database) {}
+        /// Returns false when a failed job's writes could not be undone alone: the batch must
+        /// then fail as a whole rather than commit half a job.
+        func run(_ db: Database) -> Bool { true }
         /// Answers the caller with the kept result, once the batch is committed.
         func answer() {}
         /// Answers the caller when the batch as a whole failed.
@@ -41,7 +43,7 @@ final class GroupCommitWriter: Sendable {
             self.completion = completion
         }
 
-        override func run(_ db: Database) {
+        override func run(_ db: Database) -> Bool {
             // The job's savepoint, as GRDB's `inSavepoint` runs it inside a transaction, but with
             // its three statements prepared once per connection: `inSavepoint` parses SAVEPOINT
             // and RELEASE again for every job (~5 % of the relay's CPU under
@@ -55,15 +57,23 @@ final class GroupCommitWriter: Sendable {
                 } catch {
                     // Undo this job only, unless SQLite already rolled the whole transaction back
                     // (then the batch fails, see `runBatch`).
-                    if db.isInsideTransaction {
-                        try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
-                        try? db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+                    result = .failure(error)
+                    guard db.isInsideTransaction else { return true }
+                    do {
+                        try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
+                        try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+                        return true
+                    } catch {
+                        // The job's writes are still in the transaction: committing the batch
+                        // would commit half of a job whose caller gets an error (session 5
+                        // review L6).
+                        return false
                     }
-                    throw error
                 }
             } catch {
                 result = .failure(error)
             }
+            return true
         }
 
         override func answer() {
@@ -143,10 +153,10 @@ final class GroupCommitWriter: Sendable {
         do {
             try db.inTransaction {
                 for job in batch {
-                    job.run(db)
                     // Some errors (a full disk, I/O) make SQLite roll the whole transaction back:
-                    // the jobs before this one would then be lost, so the batch fails.
-                    guard db.isInsideTransaction else {
+                    // the jobs before this one would then be lost, so the batch fails. So does a
+                    // failed job whose savepoint could not be rolled back.
+                    guard job.run(db), db.isInsideTransaction else {
                         throw DatabaseError(resultCode: .SQLITE_ABORT, message: "the batch's transaction was rolled back")
                     }
                 }

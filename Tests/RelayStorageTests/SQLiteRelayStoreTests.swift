@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import RelayStorage
+import Synchronization
 import Testing
 
 /// What only the SQLite driver promises: its pragmas, migrations, and payload erasure on disk.
@@ -116,6 +117,45 @@ import Testing
             }
             #expect(tables.contains("delivery_tokens") && tables.contains("request_nonces"))
             #expect(rows.isEmpty, "rows still naming the deleted account or its devices: \(rows)")
+        }
+    }
+
+    /// A sealed send with a wrong token is refused after reading the recipient's account and
+    /// token only: it never counts the recipient's queue or its account's bytes, so it costs the
+    /// writer one point lookup, and its answer time tells nothing of how much mail waits
+    /// (session 5 review M1). With the right token both are read, once.
+    @Test func aWrongTokenIsRefusedBeforeTheQueueIsRead() async throws {
+        try await withStore { store, _ in
+            var f = RelayStorageConformance.Fixture()
+            let now = RelayStorageConformance.t0
+            let (account, devices) = try await f.makeAccount(in: store)
+            let token = Data(repeating: 7, count: 32)
+            try await store.setDeliveryTokenHash(token, for: account, at: now)
+            for index in 0..<3 { _ = try await store.deliver(RelayStorageConformance.inbox([devices[0].id], "queued \(index)")) }
+            let statements = Mutex<[String]>([])
+            // The group commit runs every job on the pool's writer connection.
+            try await store.pool.writeWithoutTransaction { db in
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { statements.withLock { $0.append(statement.sql) } }
+                }
+            }
+            func send(token presented: Data) async throws -> (Result<DeliveryOutcome, any Error>, [String]) {
+                statements.withLock { $0 = [] }
+                var delivery = RelayStorageConformance.inbox([devices[0].id], "sealed")
+                delivery.deliveryTokenHashes = [presented]
+                delivery.mailboxLimit = 100
+                delivery.accountByteLimit = 1 << 20
+                let result: Result<DeliveryOutcome, any Error>
+                do { result = .success(try await store.deliver(delivery)) } catch { result = .failure(error) }
+                return (result, statements.withLock { $0 })
+            }
+            let (refused, refusedStatements) = try await send(token: Data(repeating: 8, count: 32))
+            #expect(throws: RelayStorageError.recipientNotAuthorized) { try refused.get() }
+            #expect(!refusedStatements.isEmpty, "the trace saw the writer's statements")
+            #expect(!refusedStatements.contains { $0.contains("mailbox_entries") || $0.contains("mailbox_usage") }, "\(refusedStatements)")
+            let (delivered, deliveredStatements) = try await send(token: token)
+            _ = try delivered.get()
+            #expect(deliveredStatements.filter { $0.contains("COUNT(*) FROM mailbox_entries") && $0.contains("mailbox_usage") }.count == 1)
         }
     }
 

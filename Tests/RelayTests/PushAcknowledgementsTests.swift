@@ -74,12 +74,38 @@ import Testing
         }
         try await Task.sleep(for: .milliseconds(200))
         #expect(!resumed.withLock { $0 })
-        held.complete(0, with: .success(1))  // the next job takes the five queued ids
+        held.complete(0, with: .success(1))  // the next job takes four of the five queued ids
         await waiter.value
         #expect(resumed.withLock { $0 })
-        #expect(held.submitted == [[1], [2, 3, 4, 5, 6]])
+        #expect(held.submitted == [[1], [2, 3, 4, 5]])
         // Room already: no wait.
         await acks.waitForRoom()
+        held.complete(1, with: .success(4))
+        #expect(held.submitted == [[1], [2, 3, 4, 5], [6]])
+    }
+
+    /// One job carries at most the bound, so a session never puts more deletes than that into a
+    /// group-commit batch (session 5 review L4); a reader waiting for room keeps waiting while
+    /// what is left after the next job still fills the queue.
+    @Test func aJobCarriesAtMostTheBoundAndTheReaderWaitsWhileTheRestFillsTheQueue() async throws {
+        let held = HeldJobs()
+        let acks = held.make(maximumQueued: 2)
+        #expect(!acks.add([1]))  // in flight
+        #expect(acks.add([2, 3, 4, 5]))  // four queued: full
+        let resumed = Mutex(false)
+        let waiter = Task {
+            await acks.waitForRoom()
+            resumed.withLock { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        held.complete(0, with: .success(1))
+        #expect(held.submitted == [[1], [2, 3]])
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!resumed.withLock { $0 })  // [4, 5] still fill the queue
+        held.complete(1, with: .success(2))
+        await waiter.value
+        #expect(held.submitted == [[1], [2, 3], [4, 5]])
+        #expect(held.submitted.allSatisfy { $0.count <= 2 })
     }
 
     /// A failed deletion is reported once; its ids and the queued ones are no longer pending (they
