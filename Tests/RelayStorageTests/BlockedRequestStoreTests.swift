@@ -47,9 +47,10 @@ import Testing
     /// The dropped request's transaction writes to the database (and so fsyncs at commit) like a
     /// delivered one: another connection sees the database change (`PRAGMA data_version`).
     @Test func aBlockedRequestCommitsAWriteLikeADelivery() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-blocked-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        try await TemporaryDirectory.with("relay-blocked") { directory in try await aBlockedRequestCommitsAWriteLikeADelivery(in: directory) }
+    }
+
+    private func aBlockedRequestCommitsAWriteLikeADelivery(in directory: URL) async throws {
         let path = directory.appendingPathComponent("relay.sqlite").path
         let store = try SQLiteRelayStore(path: path)
         var f = C.Fixture()

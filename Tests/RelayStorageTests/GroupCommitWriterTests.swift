@@ -9,12 +9,11 @@ import Testing
 /// and ``GroupCommitWriter/submit(_:completion:)``.
 @Suite struct GroupCommitWriterTests {
     func withWriter(_ body: (GroupCommitWriter, DatabasePool) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("group-commit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let pool = try DatabasePool(path: directory.appendingPathComponent("db.sqlite").path)
-        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (v INTEGER NOT NULL UNIQUE)") }
-        try await body(GroupCommitWriter(pool: pool), pool)
+        try await TemporaryDirectory.with("group-commit") { directory in
+            let pool = try DatabasePool(path: directory.appendingPathComponent("db.sqlite").path)
+            try await pool.write { db in try db.execute(sql: "CREATE TABLE t (v INTEGER NOT NULL UNIQUE)") }
+            try await body(GroupCommitWriter(pool: pool), pool)
+        }
     }
 
     /// Holds the writer queue until `release` is called, so that the jobs submitted meanwhile

@@ -7,11 +7,10 @@ import Testing
 /// What only the SQLite driver promises: its pragmas, migrations, and payload erasure on disk.
 @Suite struct SQLiteRelayStoreTests {
     func withStore(_ body: (SQLiteRelayStore, URL) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-sqlite-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("relay.sqlite")
-        try await body(try SQLiteRelayStore(path: path.path), path)
+        try await TemporaryDirectory.with("relay-sqlite") { directory in
+            let path = directory.appendingPathComponent("relay.sqlite")
+            try await body(try SQLiteRelayStore(path: path.path), path)
+        }
     }
 
     @Test func pragmasAndMigrations() async throws {

@@ -15,10 +15,9 @@ enum StoreDriver: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .inMemory:
             try await body(InMemoryRelayStore())
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-storage-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            try await body(try SQLiteRelayStore(path: directory.appendingPathComponent("relay.sqlite").path))
+            try await TemporaryDirectory.with("relay-storage") { directory in
+                try await body(try SQLiteRelayStore(path: directory.appendingPathComponent("relay.sqlite").path))
+            }
         }
     }
 }
